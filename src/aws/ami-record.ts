@@ -1,0 +1,101 @@
+/** An AMI record of the state table, as the rest of the platform writes it. */
+export type AmiStatus = 'building' | 'ready' | 'failed';
+
+export interface AmiRecord {
+  jobId: string;
+  presetName: string;
+  status: AmiStatus;
+  amiId: string | null;
+  /** Exactly as stored: conditional writes compare it verbatim. */
+  updatedAt: string;
+  updatedAtMs: number;
+  buildId?: string;
+  errorMessage?: string;
+}
+
+export type InvalidRecordReason =
+  'invalid-preset-name' | 'preset-name-mismatch' | 'invalid-status' | 'invalid-updated-at' | 'invalid-ami-id';
+
+/** A record this service does not understand: reported, never reconciled, never written. */
+export interface InvalidAmiRecord {
+  /** Best-effort label for the report; not a trusted preset name. */
+  name: string;
+  reason: InvalidRecordReason;
+  updatedAt: string | null;
+}
+
+export type ParsedAmiRecord =
+  { valid: true; record: AmiRecord } | { valid: false; invalid: InvalidAmiRecord };
+
+export const AMI_RECORD_TYPE = 'AMI';
+const JOB_ID_PREFIX = 'AMI#';
+const PRESET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const ISO_8601_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+const AMI_STATUSES: readonly string[] = ['building', 'ready', 'failed'];
+const MAX_LABEL_LENGTH = 128;
+
+export function amiJobId(presetName: string): string {
+  return `${JOB_ID_PREFIX}${presetName}`;
+}
+
+export function isPresetName(value: unknown): value is string {
+  return typeof value === 'string' && PRESET_NAME.test(value);
+}
+
+/** Parses an ISO-8601 instant; returns undefined for anything else (including "yesterday"). */
+export function parseInstant(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = ISO_8601_INSTANT.exec(value);
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second, offsetHour, offsetMinute] = match
+    .slice(1)
+    .map((part) => Number(part ?? 0));
+  // Date.parse rolls 2026-02-30 over to March 2nd: such a value is not an instant we accept.
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const inRange =
+    month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59;
+  const offsetInRange = offsetHour <= 23 && offsetMinute <= 59;
+  return inRange && offsetInRange ? Date.parse(value) : undefined;
+}
+
+/** Turns a raw table item into an AMI record, or says why it is not one this service understands. */
+export function parseAmiRecord(item: Record<string, unknown>): ParsedAmiRecord {
+  const jobId = typeof item.jobId === 'string' ? item.jobId : undefined;
+  const nameFromJobId = jobId?.startsWith(JOB_ID_PREFIX) ? jobId.slice(JOB_ID_PREFIX.length) : undefined;
+  const presetName = item.presetName ?? nameFromJobId;
+  const updatedAt = typeof item.updatedAt === 'string' ? item.updatedAt : null;
+  const invalid = (reason: InvalidRecordReason): ParsedAmiRecord => ({
+    valid: false,
+    invalid: { name: labelFor(presetName, jobId), reason, updatedAt },
+  });
+
+  if (!isPresetName(presetName)) return invalid('invalid-preset-name');
+  if (jobId !== amiJobId(presetName)) return invalid('preset-name-mismatch');
+  if (typeof item.status !== 'string' || !AMI_STATUSES.includes(item.status)) {
+    return invalid('invalid-status');
+  }
+  const updatedAtMs = parseInstant(item.updatedAt);
+  if (updatedAt === null || updatedAtMs === undefined) return invalid('invalid-updated-at');
+  const amiId = item.amiId ?? null;
+  if (amiId !== null && (typeof amiId !== 'string' || amiId === '')) return invalid('invalid-ami-id');
+
+  return {
+    valid: true,
+    record: {
+      jobId,
+      presetName,
+      status: item.status as AmiStatus,
+      amiId,
+      updatedAt,
+      updatedAtMs,
+      ...(typeof item.buildId === 'string' && { buildId: item.buildId }),
+      ...(typeof item.errorMessage === 'string' && { errorMessage: item.errorMessage }),
+    },
+  };
+}
+
+function labelFor(presetName: unknown, jobId: string | undefined): string {
+  const label = typeof presetName === 'string' && presetName !== '' ? presetName : (jobId ?? '(no jobId)');
+  return label.length > MAX_LABEL_LENGTH ? `${label.slice(0, MAX_LABEL_LENGTH)}…` : label;
+}

@@ -1,0 +1,53 @@
+import { withAmi } from './runner-config';
+
+const pendingConfig = {
+  instanceTypes: ['m5.large', 'm5.xlarge'],
+  ami: 'pending',
+  diskSizeGb: 100,
+  spotStrategy: 'spotPreferred',
+  timeout: 7200,
+  platform: 'linux',
+  labels: ['self-hosted', 'X64', 'Linux'],
+};
+
+describe('withAmi', () => {
+  it('sets ami and keeps every other field', () => {
+    // Act
+    const update = withAmi(JSON.stringify(pendingConfig), 'ami-0123456789abcdef0');
+
+    // Assess
+    expect(update).toMatchObject({ valid: true, changed: true });
+    expect(update.valid && update.changed && JSON.parse(update.value)).toEqual({
+      ...pendingConfig,
+      ami: 'ami-0123456789abcdef0',
+    });
+  });
+
+  it('adds ami to a config that has none', () => {
+    const update = withAmi('{"platform":"linux"}', 'ami-0123456789abcdef0');
+
+    expect(update).toEqual({
+      valid: true,
+      changed: true,
+      value: '{"platform":"linux","ami":"ami-0123456789abcdef0"}',
+    });
+  });
+
+  it('reports no change when ami is already the same', () => {
+    const stored = JSON.stringify({ ...pendingConfig, ami: 'ami-0123456789abcdef0' });
+
+    expect(withAmi(stored, 'ami-0123456789abcdef0')).toEqual({ valid: true, changed: false });
+  });
+
+  it.each([
+    ['non-JSON', 'ami=pending'],
+    ['truncated JSON', '{"ami":"pending"'],
+    ['an empty value', ''],
+    ['an array', '[{"ami":"pending"}]'],
+    ['null', 'null'],
+    ['a JSON string', '"ami-0123456789abcdef0"'],
+    ['a number', '42'],
+  ])('is invalid for %s', (_case, stored) => {
+    expect(withAmi(stored, 'ami-0123456789abcdef0')).toEqual({ valid: false });
+  });
+});

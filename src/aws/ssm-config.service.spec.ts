@@ -1,0 +1,111 @@
+import {
+  GetParameterCommand,
+  InternalServerError,
+  ParameterNotFound,
+  ParameterType,
+  PutParameterCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { AppLogger } from '../logging/app-logger';
+import { testConfig } from '../testing/test-config';
+import { SsmConfigService } from './ssm-config.service';
+
+const PARAMETER = '/spot-runner/configs/linux-x64';
+const STORED_CONFIG = {
+  instanceTypes: ['m5.large', 'm5.xlarge'],
+  ami: 'pending',
+  diskSizeGb: 100,
+  spotStrategy: 'spotPreferred',
+  timeout: 7200,
+  platform: 'linux',
+  labels: ['self-hosted', 'X64', 'Linux'],
+};
+
+describe('SsmConfigService.setAmi', () => {
+  const ssm = new SSMClient({ region: 'eu-west-1' });
+  const ssmMock = mockClient(ssm);
+  const logger = new AppLogger();
+  const service = new SsmConfigService(ssm, testConfig(), logger);
+
+  beforeEach(() => {
+    ssmMock.reset();
+    jest.restoreAllMocks();
+  });
+
+  function storedParameter(value: string, type: ParameterType = 'String') {
+    ssmMock.on(GetParameterCommand).resolves({ Parameter: { Name: PARAMETER, Value: value, Type: type } });
+  }
+
+  it('sets ami and keeps every other field and the parameter type', async () => {
+    // Prepare
+    storedParameter(JSON.stringify(STORED_CONFIG), 'SecureString');
+    ssmMock.on(PutParameterCommand).resolves({ Version: 2 });
+
+    // Act
+    const result = await service.setAmi('linux-x64', 'ami-0123456789abcdef0');
+
+    // Assess
+    expect(result).toBe('updated');
+    expect(ssmMock).toHaveReceivedCommandWith(GetParameterCommand, { Name: PARAMETER, WithDecryption: true });
+    const put = ssmMock.commandCalls(PutParameterCommand)[0].args[0].input;
+    expect(put).toMatchObject({ Name: PARAMETER, Type: 'SecureString', Overwrite: true });
+    expect(JSON.parse(put.Value!)).toEqual({ ...STORED_CONFIG, ami: 'ami-0123456789abcdef0' });
+  });
+
+  it('writes nothing when the config already uses the AMI', async () => {
+    storedParameter(JSON.stringify({ ...STORED_CONFIG, ami: 'ami-0123456789abcdef0' }));
+
+    const result = await service.setAmi('linux-x64', 'ami-0123456789abcdef0');
+
+    expect(result).toBe('already-set');
+    expect(ssmMock).not.toHaveReceivedCommand(PutParameterCommand);
+  });
+
+  it('reports a missing parameter, logs an error and writes nothing', async () => {
+    // Prepare
+    ssmMock.on(GetParameterCommand).rejects(new ParameterNotFound({ message: 'not found', $metadata: {} }));
+    const error = jest.spyOn(logger, 'error');
+
+    // Act
+    const result = await service.setAmi('linux-x64', 'ami-0123456789abcdef0');
+
+    // Assess
+    expect(result).toBe('ssm-parameter-missing');
+    expect(ssmMock).not.toHaveReceivedCommand(PutParameterCommand);
+    expect(error).toHaveBeenCalledWith(
+      expect.any(String),
+      expect.objectContaining({ preset: 'linux-x64', outcome: 'ssm-parameter-missing' }),
+    );
+  });
+
+  it.each([
+    ['not JSON', 'ami=pending'],
+    ['a JSON array', '["pending"]'],
+    ['a JSON string', '"pending"'],
+    ['JSON null', 'null'],
+  ])('reports a value that is %s and writes nothing', async (_, value) => {
+    storedParameter(value);
+    const error = jest.spyOn(logger, 'error');
+
+    const result = await service.setAmi('linux-x64', 'ami-0123456789abcdef0');
+
+    expect(result).toBe('ssm-config-invalid');
+    expect(ssmMock).not.toHaveReceivedCommand(PutParameterCommand);
+    expect(error).toHaveBeenCalledWith(
+      expect.any(String),
+      expect.objectContaining({ outcome: 'ssm-config-invalid' }),
+    );
+  });
+
+  it('reports an SSM failure on write without throwing', async () => {
+    storedParameter(JSON.stringify(STORED_CONFIG));
+    ssmMock
+      .on(PutParameterCommand)
+      .rejects(new InternalServerError({ message: 'Internal failure', $metadata: {} }));
+
+    const result = await service.setAmi('linux-x64', 'ami-0123456789abcdef0');
+
+    expect(result).toBe('ssm-update-failed');
+  });
+});

@@ -1,0 +1,72 @@
+import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig, appConfig } from '../config/app-config';
+import { AppLogger, describeError } from '../logging/app-logger';
+import { withAmi } from './runner-config';
+
+export type SetAmiResult =
+  'updated' | 'already-set' | 'ssm-parameter-missing' | 'ssm-config-invalid' | 'ssm-update-failed';
+
+/** The one place that changes a preset's runner configuration in SSM. */
+@Injectable()
+export class SsmConfigService {
+  constructor(
+    private readonly ssm: SSMClient,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly logger: AppLogger,
+  ) {}
+
+  parameterName(presetName: string): string {
+    return `${this.config.configPrefix}/${presetName}`;
+  }
+
+  /**
+   * Sets `ami` in the preset's config and keeps every other field and the parameter's type.
+   * Never throws: a missing parameter, a value that is not a JSON object or an SSM error is
+   * logged and returned, and nothing is written.
+   */
+  async setAmi(presetName: string, amiId: string, abortSignal?: AbortSignal): Promise<SetAmiResult> {
+    const name = this.parameterName(presetName);
+    const fields = { preset: presetName, parameter: name };
+    try {
+      const { Parameter } = await this.ssm.send(
+        new GetParameterCommand({ Name: name, WithDecryption: true }),
+        { abortSignal },
+      );
+      const update = withAmi(Parameter?.Value ?? '', amiId);
+      if (!update.valid) {
+        this.logger.error('SSM runner config is not a JSON object; left unchanged', {
+          ...fields,
+          outcome: 'ssm-config-invalid',
+        });
+        return 'ssm-config-invalid';
+      }
+      if (!update.changed) return 'already-set';
+      await this.ssm.send(
+        new PutParameterCommand({
+          Name: name,
+          Value: update.value,
+          Type: Parameter?.Type,
+          Overwrite: true,
+        }),
+        { abortSignal },
+      );
+      this.logger.info('SSM runner config now uses the new AMI', { ...fields, amiId, outcome: 'updated' });
+      return 'updated';
+    } catch (error) {
+      if (error instanceof ParameterNotFound) {
+        this.logger.error('SSM runner config parameter does not exist; nothing written', {
+          ...fields,
+          outcome: 'ssm-parameter-missing',
+        });
+        return 'ssm-parameter-missing';
+      }
+      this.logger.error('SSM runner config could not be updated', {
+        ...fields,
+        outcome: 'ssm-update-failed',
+        error: describeError(error),
+      });
+      return 'ssm-update-failed';
+    }
+  }
+}

@@ -1,0 +1,181 @@
+import { AmiRecord, ParsedAmiRecord } from '../aws/ami-record';
+import {
+  applyReconciliations,
+  isCacheable,
+  PresetReconciliation,
+  UnresolvedReason,
+} from './preset-reconciliation';
+
+function building(presetName: string): AmiRecord {
+  return {
+    jobId: `AMI#${presetName}`,
+    presetName,
+    status: 'building',
+    amiId: null,
+    updatedAt: '2026-11-23T11:00:00.000Z',
+    updatedAtMs: Date.parse('2026-11-23T11:00:00.000Z'),
+  };
+}
+
+function readyAsWritten(presetName: string): AmiRecord {
+  return {
+    ...building(presetName),
+    status: 'ready',
+    amiId: 'ami-0123456789abcdef0',
+    updatedAt: '2026-11-23T12:00:00.000Z',
+    updatedAtMs: Date.parse('2026-11-23T12:00:00.000Z'),
+    buildId: 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/3',
+  };
+}
+
+const valid = (record: AmiRecord): ParsedAmiRecord => ({ valid: true, record });
+
+describe('isCacheable', () => {
+  it('caches a correction', () => {
+    const corrected: PresetReconciliation = {
+      presetName: 'linux-x64',
+      outcome: 'corrected',
+      from: 'building',
+      to: 'ready',
+      record: readyAsWritten('linux-x64'),
+      ssmConfig: 'updated',
+    };
+
+    expect(isCacheable(corrected)).toBe(true);
+  });
+
+  it('caches a build still in progress', () => {
+    expect(isCacheable({ presetName: 'linux-x64', outcome: 'still-building' })).toBe(true);
+  });
+
+  it.each<UnresolvedReason>([
+    'pipeline-not-found',
+    'no-images',
+    'no-ami-for-region',
+    'unexpected-image-state',
+    'superseded',
+  ])('caches the lasting finding unresolved %s', (reason) => {
+    expect(isCacheable({ presetName: 'linux-x64', outcome: 'unresolved', reason })).toBe(true);
+  });
+
+  it.each<UnresolvedReason>(['image-builder-error', 'state-table-error', 'deadline-exceeded'])(
+    'does not cache the transient failure unresolved %s, so the next request retries',
+    (reason) => {
+      expect(isCacheable({ presetName: 'linux-x64', outcome: 'unresolved', reason })).toBe(false);
+    },
+  );
+});
+
+describe('applyReconciliations', () => {
+  it('shows a corrected preset as the record written', () => {
+    // Prepare
+    const records = [valid(building('linux-x64'))];
+    const written = readyAsWritten('linux-x64');
+    const reconciliations: PresetReconciliation[] = [
+      { presetName: 'linux-x64', outcome: 'corrected', from: 'building', to: 'ready', record: written },
+    ];
+
+    // Act
+    const applied = applyReconciliations(records, reconciliations);
+
+    // Assess
+    expect(applied).toEqual([{ valid: true, record: written }]);
+  });
+
+  it('shows a superseded preset as the newer record another writer left', () => {
+    // Prepare
+    const records = [valid(building('linux-x64'))];
+    const newer = valid({ ...readyAsWritten('linux-x64'), amiId: 'ami-0fffffffffffffff0' });
+    const reconciliations: PresetReconciliation[] = [
+      { presetName: 'linux-x64', outcome: 'unresolved', reason: 'superseded', current: newer },
+    ];
+
+    // Act
+    const applied = applyReconciliations(records, reconciliations);
+
+    // Assess
+    expect(applied).toEqual([newer]);
+  });
+
+  it('shows an invalid newer record when that is what another writer left', () => {
+    // Prepare
+    const records = [valid(building('linux-x64'))];
+    const newer: ParsedAmiRecord = {
+      valid: false,
+      invalid: { name: 'linux-x64', reason: 'invalid-status', updatedAt: '2026-11-23T12:00:00.000Z' },
+    };
+
+    // Act
+    const applied = applyReconciliations(records, [
+      { presetName: 'linux-x64', outcome: 'unresolved', reason: 'superseded', current: newer },
+    ]);
+
+    // Assess
+    expect(applied).toEqual([newer]);
+  });
+
+  it('keeps the record as it was for a superseded preset whose newer record could not be read', () => {
+    // Prepare
+    const records = [valid(building('linux-x64'))];
+
+    // Act
+    const applied = applyReconciliations(records, [
+      { presetName: 'linux-x64', outcome: 'unresolved', reason: 'superseded' },
+    ]);
+
+    // Assess
+    expect(applied).toEqual([valid(building('linux-x64'))]);
+  });
+
+  it('keeps the record as it was for a build still in progress or an unresolved preset', () => {
+    // Prepare
+    const records = [valid(building('linux-x64')), valid(building('arm64'))];
+    const reconciliations: PresetReconciliation[] = [
+      { presetName: 'linux-x64', outcome: 'still-building' },
+      { presetName: 'arm64', outcome: 'unresolved', reason: 'pipeline-not-found' },
+    ];
+
+    // Act
+    const applied = applyReconciliations(records, reconciliations);
+
+    // Assess
+    expect(applied).toEqual([valid(building('linux-x64')), valid(building('arm64'))]);
+  });
+
+  it('keeps records without a reconciliation and invalid records, in their order', () => {
+    // Prepare
+    const invalid: ParsedAmiRecord = {
+      valid: false,
+      invalid: { name: 'JOB#123', reason: 'invalid-preset-name', updatedAt: null },
+    };
+    const written = readyAsWritten('linux-x64');
+    const records = [valid(building('windows-x64')), invalid, valid(building('linux-x64'))];
+
+    // Act
+    const applied = applyReconciliations(records, [
+      { presetName: 'linux-x64', outcome: 'corrected', from: 'building', to: 'ready', record: written },
+    ]);
+
+    // Assess
+    expect(applied).toEqual([valid(building('windows-x64')), invalid, valid(written)]);
+  });
+
+  it('does not change the records it is given', () => {
+    // Prepare
+    const records = [valid(building('linux-x64'))];
+
+    // Act
+    applyReconciliations(records, [
+      {
+        presetName: 'linux-x64',
+        outcome: 'corrected',
+        from: 'building',
+        to: 'ready',
+        record: readyAsWritten('linux-x64'),
+      },
+    ]);
+
+    // Assess
+    expect(records).toEqual([valid(building('linux-x64'))]);
+  });
+});

@@ -1,0 +1,65 @@
+import { AmiRecord, ParsedAmiRecord } from '../aws/ami-record';
+import { SetAmiResult } from '../aws/ssm-config.service';
+
+/** Why a stale preset was left as it was. A fixed vocabulary: it reaches the response. */
+export type UnresolvedReason =
+  | 'pipeline-not-found'
+  | 'no-images'
+  | 'no-ami-for-region'
+  | 'unexpected-image-state'
+  | 'image-builder-error'
+  | 'state-table-error'
+  | 'deadline-exceeded'
+  | 'superseded';
+
+/** What happened to the preset's SSM runner config after its record was set ready. */
+export type SsmConfigOutcome = SetAmiResult | 'deadline-exceeded';
+
+/** What reconciling one stale preset found and did. */
+export type PresetReconciliation =
+  | {
+      presetName: string;
+      outcome: 'corrected';
+      from: 'building';
+      to: 'ready' | 'failed';
+      /** The record as written. */
+      record: AmiRecord;
+      ssmConfig?: SsmConfigOutcome;
+    }
+  | { presetName: string; outcome: 'still-building' }
+  | {
+      presetName: string;
+      outcome: 'unresolved';
+      reason: UnresolvedReason;
+      /** For `superseded`: the newer record another writer left, when it could be read. */
+      current?: ParsedAmiRecord;
+    };
+
+/** A reconciliation as one request saw it: `cached` when this request made no AWS call for it. */
+export type ReportedReconciliation = PresetReconciliation & { cached: boolean };
+
+const TRANSIENT_REASONS: readonly UnresolvedReason[] = [
+  'image-builder-error',
+  'state-table-error',
+  'deadline-exceeded',
+];
+
+/** Failures are retried by the next request; every other finding holds for the same updatedAt. */
+export function isCacheable(reconciliation: PresetReconciliation): boolean {
+  return !(reconciliation.outcome === 'unresolved' && TRANSIENT_REASONS.includes(reconciliation.reason));
+}
+
+/** The records as they are after reconciliation: corrected and superseded presets show their new state. */
+export function applyReconciliations(
+  records: readonly ParsedAmiRecord[],
+  reconciliations: readonly PresetReconciliation[],
+): ParsedAmiRecord[] {
+  const byPreset = new Map(reconciliations.map((r) => [r.presetName, r]));
+  return records.map((parsed) => {
+    if (!parsed.valid) return parsed;
+    const reconciliation = byPreset.get(parsed.record.presetName);
+    if (reconciliation?.outcome === 'corrected') return { valid: true, record: reconciliation.record };
+    if (reconciliation?.outcome === 'unresolved' && reconciliation.current) return reconciliation.current;
+    return parsed;
+  });
+}

@@ -1,0 +1,12 @@
+/** Time kept back from the Lambda's remaining time to build and send the response. */
+export const LAMBDA_RESPONSE_MARGIN_MS = 2_000;
+
+/**
+ * How long reconciliation may run for this request: the configured budget, but never past
+ * the Lambda's remaining time minus the response margin. Outside Lambda there is no limit
+ * but the budget.
+ */
+export function reconciliationBudgetMs(configuredMs: number, lambdaRemainingMs: number | undefined): number {
+  if (lambdaRemainingMs === undefined) return configuredMs;
+  return Math.max(0, Math.min(configuredMs, lambdaRemainingMs - LAMBDA_RESPONSE_MARGIN_MS));
+}

@@ -1,0 +1,362 @@
+import {
+  GetImageCommand,
+  Image,
+  ImagebuilderClient,
+  ImageSummary,
+  paginateListImagePipelineImages,
+  paginateListImagePipelines,
+} from '@aws-sdk/client-imagebuilder';
+import { Inject, Injectable } from '@nestjs/common';
+import { setMaxListeners } from 'node:events';
+import pLimit from 'p-limit';
+import { AmiRecord, ParsedAmiRecord } from '../aws/ami-record';
+import { AmiStateRepository } from '../aws/ami-state.repository';
+import { SsmConfigService } from '../aws/ssm-config.service';
+import { AppConfig, appConfig } from '../config/app-config';
+import { AppLogger, describeError } from '../logging/app-logger';
+import { Clock } from './clock';
+import { decideImageOutcome, ImageOutcome, newestImage } from './image-outcome';
+import {
+  applyReconciliations,
+  isCacheable,
+  PresetReconciliation,
+  ReportedReconciliation,
+  UnresolvedReason,
+} from './preset-reconciliation';
+import { isStale } from './staleness';
+
+/** The AMI records after reconciliation, and what reconciliation did for each stale preset. */
+export interface ReconciledState {
+  records: ParsedAmiRecord[];
+  reconciliations: ReportedReconciliation[];
+}
+
+/** A reconciliation started on this container, keyed by the updatedAt it was started for. */
+interface CacheEntry {
+  updatedAt: string;
+  result: Promise<PresetReconciliation>;
+  settled?: PresetReconciliation;
+}
+
+/** ListImagePipelines accepts at most 10 values in one filter. */
+const PIPELINE_NAMES_PER_LOOKUP = 10;
+/** The largest page ListImagePipelineImages serves. */
+const IMAGES_PAGE_SIZE = 25;
+
+/**
+ * Finds AMI records stuck in `building`, asks Image Builder what became of their pipeline's
+ * newest image and repairs the record (and, for a ready image, the preset's SSM config).
+ * Singleton: its cache lives as long as the container.
+ */
+@Injectable()
+export class ReconciliationService {
+  private readonly reconciledPresets = new Map<string, CacheEntry>();
+  private readonly limit: pLimit.Limit;
+
+  constructor(
+    private readonly imageBuilder: ImagebuilderClient,
+    private readonly repository: AmiStateRepository,
+    private readonly ssmConfig: SsmConfigService,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly logger: AppLogger,
+    private readonly clock: Clock,
+  ) {
+    this.limit = pLimit(config.reconciliationConcurrency);
+  }
+
+  /**
+   * Reads every AMI record and reconciles the stale ones within `budgetMs`. Throws
+   * AmiStateUnavailableError when the table cannot be read.
+   */
+  async reconcile(budgetMs: number): Promise<ReconciledState> {
+    const records = await this.repository.listAmiRecords();
+    const now = this.clock.now();
+    const stale: AmiRecord[] = [];
+    for (const parsed of records) {
+      if (!parsed.valid) {
+        this.logger.warn('AMI record not understood; reported as invalid and left alone', {
+          preset: parsed.invalid.name,
+          outcome: 'invalid',
+          reason: parsed.invalid.reason,
+        });
+      } else if (isStale(parsed.record, now, this.config.staleBuildingThresholdMs)) {
+        stale.push(parsed.record);
+      }
+    }
+    const reconciliations = stale.length > 0 ? await this.reconcileStale(stale, budgetMs) : [];
+    return { records: applyReconciliations(records, reconciliations), reconciliations };
+  }
+
+  private async reconcileStale(stale: AmiRecord[], budgetMs: number): Promise<ReportedReconciliation[]> {
+    const deadline = budgetMs > 0 ? AbortSignal.timeout(budgetMs) : AbortSignal.abort();
+    // Every in-flight AWS call and every waiting preset listens to this one signal.
+    setMaxListeners(0, deadline);
+    const entries = new Map<string, CacheEntry>();
+    const toStart: AmiRecord[] = [];
+    for (const record of stale) {
+      const known = this.reconciledPresets.get(record.presetName);
+      if (known?.updatedAt === record.updatedAt) entries.set(record.presetName, known);
+      else toStart.push(record);
+    }
+    for (const [presetName, entry] of this.start(toStart, deadline)) entries.set(presetName, entry);
+
+    return Promise.all(
+      stale.map(async (record) => {
+        const entry = entries.get(record.presetName)!;
+        const cached = !toStart.includes(record);
+        const reconciliation = entry.settled ?? (await settleBy(entry.result, deadline, record.presetName));
+        return { ...reconciliation, cached };
+      }),
+    );
+  }
+
+  /** Starts reconciling `records`; concurrent requests for the same updatedAt share the work. */
+  private start(records: AmiRecord[], deadline: AbortSignal): Map<string, CacheEntry> {
+    const started = new Map<string, CacheEntry>();
+    if (records.length === 0) return started;
+    // Whatever is still running when the deadline passes is aborted: forget it, so the next
+    // request starts afresh instead of joining work that will only report the deadline.
+    deadline.addEventListener(
+      'abort',
+      () => {
+        for (const [presetName, entry] of started) {
+          if (!entry.settled && this.reconciledPresets.get(presetName) === entry) {
+            this.reconciledPresets.delete(presetName);
+          }
+        }
+      },
+      { once: true },
+    );
+    for (let i = 0; i < records.length; i += PIPELINE_NAMES_PER_LOOKUP) {
+      const batch = records.slice(i, i + PIPELINE_NAMES_PER_LOOKUP);
+      const pipelineArns = this.limit(() =>
+        this.findPipelineArns(
+          batch.map((record) => this.pipelineName(record)),
+          deadline,
+        ),
+      );
+      for (const record of batch) {
+        const result = pipelineArns
+          .then((arns) =>
+            this.limit(() => this.reconcilePreset(record, arns.get(this.pipelineName(record)), deadline)),
+          )
+          .catch((error: unknown) => this.failed(record, 'image-builder-error', error, deadline));
+        const entry: CacheEntry = { updatedAt: record.updatedAt, result };
+        void result.then((reconciliation) => this.remember(record.presetName, entry, reconciliation));
+        this.reconciledPresets.set(record.presetName, entry);
+        started.set(record.presetName, entry);
+      }
+    }
+    return started;
+  }
+
+  private remember(presetName: string, entry: CacheEntry, reconciliation: PresetReconciliation): void {
+    if (isCacheable(reconciliation)) entry.settled = reconciliation;
+    else if (this.reconciledPresets.get(presetName) === entry) this.reconciledPresets.delete(presetName);
+  }
+
+  private pipelineName(record: AmiRecord): string {
+    return `${this.config.pipelineNamePrefix}${record.presetName}`;
+  }
+
+  private async reconcilePreset(
+    record: AmiRecord,
+    pipelineArn: string | undefined,
+    deadline: AbortSignal,
+  ): Promise<PresetReconciliation> {
+    const preset = record.presetName;
+    if (pipelineArn === undefined) {
+      this.logger.warn('No Image Builder pipeline for stale preset; left as it is', {
+        preset,
+        pipeline: this.pipelineName(record),
+        outcome: 'pipeline-not-found',
+      });
+      return { presetName: preset, outcome: 'unresolved', reason: 'pipeline-not-found' };
+    }
+
+    let newest: { arn: string; image: Image } | undefined;
+    try {
+      newest = await this.findNewestImage(pipelineArn, deadline);
+    } catch (error) {
+      return this.failed(record, 'image-builder-error', error, deadline);
+    }
+    if (newest === undefined) {
+      this.logger.warn('Pipeline of stale preset has no images; left as it is', {
+        preset,
+        outcome: 'no-images',
+      });
+      return { presetName: preset, outcome: 'unresolved', reason: 'no-images' };
+    }
+
+    const outcome = decideImageOutcome(newest.image, newest.arn, this.config.awsRegion);
+    switch (outcome.kind) {
+      case 'in-progress':
+        this.logger.info('Newest image is still being built', {
+          preset,
+          outcome: 'still-building',
+          imageStatus: outcome.imageStatus,
+        });
+        return { presetName: preset, outcome: 'still-building' };
+      case 'unresolved':
+        this.logger.warn('Newest image cannot settle the preset; left as it is', {
+          preset,
+          outcome: outcome.reason,
+          imageStatus: outcome.imageStatus,
+          region: this.config.awsRegion,
+        });
+        return { presetName: preset, outcome: 'unresolved', reason: outcome.reason };
+      case 'ready':
+      case 'failed':
+        return this.correct(record, outcome, deadline);
+    }
+  }
+
+  /** Writes what the image says, only over the record as it was read, then the SSM config. */
+  private async correct(
+    record: AmiRecord,
+    outcome: Extract<ImageOutcome, { kind: 'ready' | 'failed' }>,
+    deadline: AbortSignal,
+  ): Promise<PresetReconciliation> {
+    const preset = record.presetName;
+    if (deadline.aborted) return this.failed(record, 'deadline-exceeded', deadline.reason, deadline);
+    const now = this.clock.now();
+    const updatedAt = now.toISOString();
+    let write;
+    try {
+      write =
+        outcome.kind === 'ready'
+          ? await this.repository.markReadyIfUnchanged(record, outcome, updatedAt, deadline)
+          : await this.repository.markFailedIfUnchanged(record, outcome, updatedAt, deadline);
+    } catch (error) {
+      return this.failed(record, 'state-table-error', error, deadline);
+    }
+    if (write === 'superseded') {
+      this.logger.info('Another writer updated the record first; its newer state is kept', {
+        preset,
+        outcome: 'superseded',
+      });
+      const current = await this.repository.findAmiRecord(record.jobId, deadline).catch(() => undefined);
+      return { presetName: preset, outcome: 'unresolved', reason: 'superseded', current };
+    }
+
+    const corrected: AmiRecord =
+      outcome.kind === 'ready'
+        ? {
+            ...record,
+            status: 'ready',
+            amiId: outcome.amiId,
+            buildId: outcome.buildId,
+            updatedAt,
+            updatedAtMs: now.getTime(),
+          }
+        : {
+            ...record,
+            status: 'failed',
+            buildId: outcome.buildId,
+            errorMessage: outcome.errorMessage,
+            updatedAt,
+            updatedAtMs: now.getTime(),
+          };
+    if (outcome.kind === 'ready') delete corrected.errorMessage;
+    this.logger.info('Stale preset corrected from Image Builder', {
+      preset,
+      outcome: 'corrected',
+      to: corrected.status,
+    });
+    if (outcome.kind === 'failed') {
+      return { presetName: preset, outcome: 'corrected', from: 'building', to: 'failed', record: corrected };
+    }
+
+    const ssmConfig = deadline.aborted
+      ? 'deadline-exceeded'
+      : await this.ssmConfig.setAmi(preset, outcome.amiId, deadline);
+    if (ssmConfig === 'deadline-exceeded') {
+      this.logger.error('Deadline passed before the SSM runner config could be updated', {
+        preset,
+        outcome: 'ssm-deadline-exceeded',
+      });
+    }
+    return {
+      presetName: preset,
+      outcome: 'corrected',
+      from: 'building',
+      to: 'ready',
+      record: corrected,
+      ssmConfig,
+    };
+  }
+
+  /** One ListImagePipelines call (per page) for up to 10 pipeline names; exact matches only. */
+  private async findPipelineArns(names: string[], deadline: AbortSignal): Promise<Map<string, string>> {
+    deadline.throwIfAborted();
+    const arns = new Map<string, string>();
+    const pages = paginateListImagePipelines(
+      { client: this.imageBuilder },
+      { filters: [{ name: 'name', values: names }] },
+      { abortSignal: deadline },
+    );
+    for await (const page of pages) {
+      for (const pipeline of page.imagePipelineList ?? []) {
+        if (pipeline.name && pipeline.arn && names.includes(pipeline.name))
+          arns.set(pipeline.name, pipeline.arn);
+      }
+    }
+    return arns;
+  }
+
+  private async findNewestImage(
+    pipelineArn: string,
+    deadline: AbortSignal,
+  ): Promise<{ arn: string; image: Image } | undefined> {
+    deadline.throwIfAborted();
+    const summaries: ImageSummary[] = [];
+    const pages = paginateListImagePipelineImages(
+      { client: this.imageBuilder, pageSize: IMAGES_PAGE_SIZE },
+      { imagePipelineArn: pipelineArn },
+      { abortSignal: deadline },
+    );
+    for await (const page of pages) summaries.push(...(page.imageSummaryList ?? []));
+    const newest = newestImage(summaries);
+    if (newest === undefined) return undefined;
+    const { image } = await this.imageBuilder.send(
+      new GetImageCommand({ imageBuildVersionArn: newest.arn }),
+      { abortSignal: deadline },
+    );
+    if (image === undefined) throw new Error('GetImage answered without an image');
+    return { arn: newest.arn, image };
+  }
+
+  /** An AWS error or the deadline: logged, reported, and not cached so the next request retries. */
+  private failed(
+    record: AmiRecord,
+    reason: UnresolvedReason,
+    error: unknown,
+    deadline: AbortSignal,
+  ): PresetReconciliation {
+    const outcome: UnresolvedReason = deadline.aborted ? 'deadline-exceeded' : reason;
+    this.logger.warn('Stale preset could not be reconciled; reported from the state table', {
+      preset: record.presetName,
+      outcome,
+      error: describeError(error),
+    });
+    return { presetName: record.presetName, outcome: 'unresolved', reason: outcome };
+  }
+}
+
+/** The reconciliation, or `deadline-exceeded` if this request's deadline passes first. */
+function settleBy(
+  result: Promise<PresetReconciliation>,
+  deadline: AbortSignal,
+  presetName: string,
+): Promise<PresetReconciliation> {
+  const exceeded: PresetReconciliation = { presetName, outcome: 'unresolved', reason: 'deadline-exceeded' };
+  if (deadline.aborted) return Promise.resolve(exceeded);
+  return new Promise((resolve) => {
+    const onAbort = () => resolve(exceeded);
+    deadline.addEventListener('abort', onAbort, { once: true });
+    void result.then((reconciliation) => {
+      deadline.removeEventListener('abort', onAbort);
+      resolve(reconciliation);
+    });
+  });
+}

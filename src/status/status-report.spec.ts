@@ -1,0 +1,264 @@
+import { AmiRecord, ParsedAmiRecord } from '../aws/ami-record';
+import { ReportedReconciliation } from '../reconciliation/preset-reconciliation';
+import {
+  buildStatusReport,
+  overallStatus,
+  PresetStatus,
+  statusMessage,
+  toPresetStatus,
+} from './status-report';
+
+const updatedAt = '2026-11-23T12:00:00.000Z';
+const buildArn = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/3';
+
+const ready = (name: string): PresetStatus => ({
+  name,
+  status: 'ready',
+  amiId: 'ami-0123456789abcdef0',
+  updatedAt,
+});
+const readyWithoutAmi = (name: string): PresetStatus => ({ name, status: 'ready', amiId: null, updatedAt });
+const building = (name: string): PresetStatus => ({ name, status: 'building', amiId: null, updatedAt });
+const failed = (name: string): PresetStatus => ({ name, status: 'failed', amiId: null, updatedAt });
+const invalid = (name: string): PresetStatus => ({ name, status: 'invalid', amiId: null, updatedAt: null });
+
+function amiRecord(presetName: string, fields: Partial<AmiRecord> = {}): AmiRecord {
+  return {
+    jobId: `AMI#${presetName}`,
+    presetName,
+    status: 'ready',
+    amiId: 'ami-0123456789abcdef0',
+    updatedAt,
+    updatedAtMs: Date.parse(updatedAt),
+    ...fields,
+  };
+}
+
+const record = (presetName: string, fields: Partial<AmiRecord> = {}): ParsedAmiRecord => ({
+  valid: true,
+  record: amiRecord(presetName, fields),
+});
+
+describe('overallStatus', () => {
+  it('is degraded with no presets', () => {
+    expect(overallStatus([])).toBe('degraded');
+  });
+
+  it('is degraded when any preset failed', () => {
+    expect(overallStatus([ready('linux-x64'), building('arm64'), failed('windows-x64')])).toBe('degraded');
+  });
+
+  it('is degraded when a preset failed even if it has an AMI from an earlier build', () => {
+    expect(overallStatus([{ ...failed('linux-x64'), amiId: 'ami-0123456789abcdef0' }])).toBe('degraded');
+  });
+
+  it('is degraded when any preset is invalid', () => {
+    expect(overallStatus([ready('linux-x64'), invalid('JOB#123')])).toBe('degraded');
+  });
+
+  it('is degraded when a ready preset has no AMI', () => {
+    expect(overallStatus([ready('linux-x64'), readyWithoutAmi('arm64')])).toBe('degraded');
+  });
+
+  it('is ready when every preset is ready with an AMI', () => {
+    expect(overallStatus([ready('linux-x64'), ready('arm64')])).toBe('ready');
+  });
+
+  it('is building when something is building and nothing failed', () => {
+    expect(overallStatus([ready('linux-x64'), building('arm64')])).toBe('building');
+  });
+
+  it('is building when every preset is building', () => {
+    expect(overallStatus([building('linux-x64')])).toBe('building');
+  });
+});
+
+describe('statusMessage', () => {
+  it('says no presets were found', () => {
+    expect(statusMessage([])).toBe('No presets found');
+  });
+
+  it('counts presets per status, pluralising', () => {
+    expect(statusMessage([building('a'), ready('b'), building('c')])).toBe(
+      '1 preset ready, 2 presets building',
+    );
+  });
+
+  it('lists counts in the order ready, building, failed, invalid', () => {
+    const presets = [invalid('a'), failed('b'), building('c'), ready('d'), failed('e')];
+
+    expect(statusMessage(presets)).toBe(
+      '1 preset ready, 1 preset building, 2 presets failed, 1 preset invalid',
+    );
+  });
+
+  it('says how many ready presets have no AMI', () => {
+    const presets = [ready('a'), readyWithoutAmi('b'), readyWithoutAmi('c')];
+
+    expect(statusMessage(presets)).toBe('3 presets ready; 2 presets ready without an AMI');
+  });
+
+  it('says when one ready preset has no AMI', () => {
+    expect(statusMessage([readyWithoutAmi('a')])).toBe('1 preset ready; 1 preset ready without an AMI');
+  });
+});
+
+describe('toPresetStatus', () => {
+  it('reports an invalid record by its label and stored updatedAt', () => {
+    // Prepare
+    const parsed: ParsedAmiRecord = {
+      valid: false,
+      invalid: { name: 'JOB#123', reason: 'invalid-status', updatedAt },
+    };
+
+    // Act
+    const status = toPresetStatus(parsed);
+
+    // Assess
+    expect(status).toEqual({ name: 'JOB#123', status: 'invalid', amiId: null, updatedAt });
+  });
+});
+
+describe('buildStatusReport', () => {
+  it('reports the presets sorted by name with the overall status and message', () => {
+    // Prepare
+    const records = [
+      record('windows-x64', { status: 'building', amiId: null }),
+      record('arm64'),
+      record('linux-x64'),
+    ];
+
+    // Act
+    const report = buildStatusReport(records, []);
+
+    // Assess
+    expect(report).toEqual({
+      status: 'building',
+      message: '2 presets ready, 1 preset building',
+      presets: [
+        { name: 'arm64', status: 'ready', amiId: 'ami-0123456789abcdef0', updatedAt },
+        { name: 'linux-x64', status: 'ready', amiId: 'ami-0123456789abcdef0', updatedAt },
+        { name: 'windows-x64', status: 'building', amiId: null, updatedAt },
+      ],
+      reconciliation: { presets: [] },
+    });
+  });
+
+  it('reports the reconciliation entries sorted by name, without records, ARNs or error text', () => {
+    // Prepare
+    const corrected = amiRecord('linux-x64', { buildId: buildArn });
+    const reconciliations: ReportedReconciliation[] = [
+      { presetName: 'windows-x64', outcome: 'still-building', cached: true },
+      {
+        presetName: 'linux-x64',
+        outcome: 'corrected',
+        from: 'building',
+        to: 'ready',
+        record: corrected,
+        ssmConfig: 'updated',
+        cached: false,
+      },
+      {
+        presetName: 'arm64',
+        outcome: 'unresolved',
+        reason: 'superseded',
+        current: record('arm64', {
+          status: 'failed',
+          amiId: null,
+          errorMessage: 'Access denied for 123456789012',
+        }),
+        cached: false,
+      },
+    ];
+
+    // Act
+    const report = buildStatusReport([], reconciliations);
+
+    // Assess
+    expect(report.reconciliation).toEqual({
+      presets: [
+        { name: 'arm64', outcome: 'unresolved', reason: 'superseded', cached: false },
+        {
+          name: 'linux-x64',
+          outcome: 'corrected',
+          from: 'building',
+          to: 'ready',
+          ssmConfig: 'updated',
+          cached: false,
+        },
+        { name: 'windows-x64', outcome: 'still-building', cached: true },
+      ],
+    });
+  });
+
+  it('leaves ssmConfig out of a correction that did not touch SSM', () => {
+    // Prepare
+    const corrected = amiRecord('linux-x64', { status: 'failed', amiId: null, errorMessage: 'Build failed' });
+    const reconciliations: ReportedReconciliation[] = [
+      {
+        presetName: 'linux-x64',
+        outcome: 'corrected',
+        from: 'building',
+        to: 'failed',
+        record: corrected,
+        cached: true,
+      },
+    ];
+
+    // Act
+    const report = buildStatusReport([{ valid: true, record: corrected }], reconciliations);
+
+    // Assess
+    expect(report.reconciliation.presets).toEqual([
+      { name: 'linux-x64', outcome: 'corrected', from: 'building', to: 'failed', cached: true },
+    ]);
+  });
+
+  it('never includes buildId, errorMessage, ARNs or account ids', () => {
+    // Prepare
+    const failedRecord = amiRecord('linux-x64', {
+      status: 'failed',
+      amiId: null,
+      buildId: buildArn,
+      errorMessage: 'Access denied for arn:aws:iam::123456789012:role/builder',
+    });
+    const reconciliations: ReportedReconciliation[] = [
+      {
+        presetName: 'linux-x64',
+        outcome: 'corrected',
+        from: 'building',
+        to: 'failed',
+        record: failedRecord,
+        cached: false,
+      },
+    ];
+
+    // Act
+    const body = JSON.stringify(buildStatusReport([{ valid: true, record: failedRecord }], reconciliations));
+
+    // Assess
+    expect(body).not.toMatch(/buildId|errorMessage|arn:|123456789012|Access denied/);
+    expect(body).toContain('"name":"linux-x64"');
+  });
+
+  it('reports an invalid record as an invalid preset and the service as degraded', () => {
+    // Prepare
+    const records: ParsedAmiRecord[] = [
+      record('linux-x64'),
+      { valid: false, invalid: { name: 'JOB#123', reason: 'invalid-preset-name', updatedAt: null } },
+    ];
+
+    // Act
+    const report = buildStatusReport(records, []);
+
+    // Assess
+    expect(report).toMatchObject({
+      status: 'degraded',
+      message: '1 preset ready, 1 preset invalid',
+      presets: [
+        { name: 'JOB#123', status: 'invalid', amiId: null, updatedAt: null },
+        { name: 'linux-x64', status: 'ready' },
+      ],
+    });
+  });
+});

@@ -1,0 +1,112 @@
+import { AmiStatus, ParsedAmiRecord } from '../aws/ami-record';
+import {
+  ReportedReconciliation,
+  SsmConfigOutcome,
+  UnresolvedReason,
+} from '../reconciliation/preset-reconciliation';
+
+export type OverallStatus = 'ready' | 'building' | 'degraded';
+export type PresetStatusValue = AmiStatus | 'invalid';
+
+export interface PresetStatus {
+  name: string;
+  status: PresetStatusValue;
+  amiId: string | null;
+  updatedAt: string | null;
+}
+
+export interface ReconciliationReport {
+  name: string;
+  outcome: 'corrected' | 'still-building' | 'unresolved';
+  from?: AmiStatus;
+  to?: AmiStatus;
+  reason?: UnresolvedReason;
+  ssmConfig?: SsmConfigOutcome;
+  cached: boolean;
+}
+
+/** The body of `GET /status`. Holds no ARNs, account ids or error text from AWS. */
+export interface StatusReport {
+  status: OverallStatus;
+  message: string;
+  presets: PresetStatus[];
+  reconciliation: { presets: ReconciliationReport[] };
+}
+
+const MESSAGE_ORDER: readonly PresetStatusValue[] = ['ready', 'building', 'failed', 'invalid'];
+
+export function toPresetStatus(parsed: ParsedAmiRecord): PresetStatus {
+  if (!parsed.valid) {
+    return { name: parsed.invalid.name, status: 'invalid', amiId: null, updatedAt: parsed.invalid.updatedAt };
+  }
+  const { presetName, status, amiId, updatedAt } = parsed.record;
+  return { name: presetName, status, amiId, updatedAt };
+}
+
+/**
+ * No presets, any failed or invalid preset, or a settled preset without an AMI → degraded;
+ * every preset ready with an AMI → ready; otherwise something is still building.
+ */
+export function overallStatus(presets: readonly PresetStatus[]): OverallStatus {
+  if (presets.length === 0) return 'degraded';
+  const degraded = presets.some(
+    (preset) =>
+      preset.status === 'failed' ||
+      preset.status === 'invalid' ||
+      (preset.status !== 'building' && preset.amiId === null),
+  );
+  if (degraded) return 'degraded';
+  return presets.every((preset) => preset.status === 'ready') ? 'ready' : 'building';
+}
+
+/** "1 preset ready, 2 presets building", plus what makes a ready preset unusable. */
+export function statusMessage(presets: readonly PresetStatus[]): string {
+  if (presets.length === 0) return 'No presets found';
+  const counts = MESSAGE_ORDER.map(
+    (status) => [status, presets.filter((p) => p.status === status).length] as const,
+  )
+    .filter(([, count]) => count > 0)
+    .map(([status, count]) => `${presetCount(count)} ${status}`);
+  const readyWithoutAmi = presets.filter((p) => p.status === 'ready' && p.amiId === null).length;
+  const message = counts.join(', ');
+  return readyWithoutAmi > 0 ? `${message}; ${presetCount(readyWithoutAmi)} ready without an AMI` : message;
+}
+
+function presetCount(count: number): string {
+  return `${count} ${count === 1 ? 'preset' : 'presets'}`;
+}
+
+function toReconciliationReport(reconciliation: ReportedReconciliation): ReconciliationReport {
+  const { presetName: name, cached } = reconciliation;
+  switch (reconciliation.outcome) {
+    case 'corrected':
+      return {
+        name,
+        outcome: 'corrected',
+        from: reconciliation.from,
+        to: reconciliation.to,
+        ...(reconciliation.ssmConfig && { ssmConfig: reconciliation.ssmConfig }),
+        cached,
+      };
+    case 'still-building':
+      return { name, outcome: 'still-building', cached };
+    case 'unresolved':
+      return { name, outcome: 'unresolved', reason: reconciliation.reason, cached };
+  }
+}
+
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** The response for the records as they are after reconciliation. */
+export function buildStatusReport(
+  records: readonly ParsedAmiRecord[],
+  reconciliations: readonly ReportedReconciliation[],
+): StatusReport {
+  const presets = records.map(toPresetStatus).sort(byName);
+  return {
+    status: overallStatus(presets),
+    message: statusMessage(presets),
+    presets,
+    reconciliation: { presets: reconciliations.map(toReconciliationReport).sort(byName) },
+  };
+}

@@ -1,0 +1,38 @@
+import { Controller, Get, Header, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { AmiStateUnavailableError } from '../aws/ami-state.repository';
+import { AppConfig, appConfig } from '../config/app-config';
+import { AppLogger, describeError } from '../logging/app-logger';
+import { reconciliationBudgetMs } from '../reconciliation/reconciliation-budget';
+import { ReconciliationService } from '../reconciliation/reconciliation.service';
+import { LambdaRemainingTime } from './lambda-remaining-time';
+import { buildStatusReport, StatusReport } from './status-report';
+
+@Controller('status')
+export class StatusController {
+  constructor(
+    private readonly reconciliation: ReconciliationService,
+    private readonly lambdaRemainingTime: LambdaRemainingTime,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly logger: AppLogger,
+  ) {}
+
+  @Get()
+  @Header('Cache-Control', 'no-store')
+  async getStatus(): Promise<StatusReport> {
+    const budgetMs = reconciliationBudgetMs(
+      this.config.reconciliationBudgetMs,
+      this.lambdaRemainingTime.remainingMs(),
+    );
+    try {
+      const { records, reconciliations } = await this.reconciliation.reconcile(budgetMs);
+      return buildStatusReport(records, reconciliations);
+    } catch (error) {
+      if (!(error instanceof AmiStateUnavailableError)) throw error;
+      this.logger.error('AMI state table unreadable; answering 503', {
+        outcome: 'state-table-unavailable',
+        error: describeError(error.cause),
+      });
+      throw new ServiceUnavailableException('AMI state is temporarily unavailable');
+    }
+  }
+}

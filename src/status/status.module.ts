@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ReconciliationModule } from '../reconciliation/reconciliation.module';
+import { JsonErrorFilter } from './json-error.filter';
+import { LambdaRemainingTime } from './lambda-remaining-time';
+import { StatusController } from './status.controller';
+
+@Module({
+  imports: [ReconciliationModule],
+  controllers: [StatusController],
+  providers: [LambdaRemainingTime, { provide: APP_FILTER, useClass: JsonErrorFilter }],
+})
+export class StatusModule {}

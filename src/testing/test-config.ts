@@ -1,0 +1,16 @@
+import { AppConfig } from '../config/app-config';
+
+/** The defaults the service runs with, for tests to adjust. */
+export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
+  return {
+    stateTableName: 'spot-runner-state',
+    configPrefix: '/spot-runner/configs',
+    pipelineNamePrefix: 'spot-runner-',
+    staleBuildingThresholdMs: 30 * 60_000,
+    reconciliationBudgetMs: 20_000,
+    reconciliationConcurrency: 8,
+    awsRegion: 'eu-west-1',
+    port: 3000,
+    ...overrides,
+  };
+}

@@ -1,0 +1,174 @@
+import {
+  GetImageCommand,
+  ImagebuilderClient,
+  ListImagePipelineImagesCommand,
+  ListImagePipelinesCommand,
+} from '@aws-sdk/client-imagebuilder';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type {
+  APIGatewayProxyEvent,
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResult,
+  Context,
+} from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler } from '../src/main.lambda';
+import type { StatusReport } from '../src/status/status-report';
+import { amiRecord, LocalDynamoDb, startLocalDynamoDb } from './support/local-dynamodb';
+
+// The handler builds its own application, as Lambda does: Image Builder and SSM are mocked
+// for every client of this test file, DynamoDB is dynalite, configuration is the environment.
+const imageBuilder = mockClient(ImagebuilderClient);
+const ssm = mockClient(SSMClient);
+
+const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
+
+function restEvent(): APIGatewayProxyEvent {
+  return {
+    resource: '/status',
+    path: '/status',
+    httpMethod: 'GET',
+    headers: { Accept: 'application/json' },
+    multiValueHeaders: { Accept: ['application/json'] },
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: null,
+    isBase64Encoded: false,
+    requestContext: {
+      resourcePath: '/status',
+      httpMethod: 'GET',
+      path: '/prod/status',
+      stage: 'prod',
+      requestId: 'rest-request-1',
+    } as APIGatewayProxyEvent['requestContext'],
+  };
+}
+
+function httpApiEvent(): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: 'GET /status',
+    rawPath: '/status',
+    rawQueryString: '',
+    headers: { accept: 'application/json' },
+    isBase64Encoded: false,
+    requestContext: {
+      http: {
+        method: 'GET',
+        path: '/status',
+        protocol: 'HTTP/1.1',
+        sourceIp: '192.0.2.1',
+        userAgent: 'test',
+      },
+      requestId: 'http-request-1',
+      routeKey: 'GET /status',
+      stage: '$default',
+    } as APIGatewayProxyEventV2['requestContext'],
+  };
+}
+
+function lambdaContext(remainingMs: number): Context {
+  return { awsRequestId: 'invocation', getRemainingTimeInMillis: () => remainingMs } as Context;
+}
+
+async function invoke(event: unknown, remainingMs = 25_000) {
+  const result = (await handler(event, lambdaContext(remainingMs), () => undefined)) as APIGatewayProxyResult;
+  return { ...result, json: JSON.parse(result.body) as StatusReport };
+}
+
+describe('Lambda handler (API Gateway events)', () => {
+  let dynamoDb: LocalDynamoDb;
+  let tableName: string;
+
+  beforeAll(async () => {
+    dynamoDb = await startLocalDynamoDb();
+    tableName = await dynamoDb.createStateTable();
+    process.env.STATE_TABLE_NAME = tableName;
+    await dynamoDb.put(
+      tableName,
+      amiRecord('linux-x64', { status: 'ready', amiId: 'ami-0x64', updatedAt: hoursAgo(5) }),
+    );
+    await dynamoDb.put(tableName, amiRecord('linux-arm64', { status: 'building', updatedAt: hoursAgo(2) }));
+    imageBuilder.on(ListImagePipelinesCommand).resolves({
+      imagePipelineList: [
+        {
+          name: 'spot-runner-linux-arm64',
+          arn: 'arn:aws:imagebuilder:eu-west-1:123456789012:image-pipeline/spot-runner-linux-arm64',
+        },
+      ],
+    });
+    imageBuilder.on(ListImagePipelineImagesCommand).resolves({
+      imageSummaryList: [
+        {
+          arn: 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-arm64/1.0.0/1',
+          dateCreated: hoursAgo(1),
+        },
+      ],
+    });
+    imageBuilder.on(GetImageCommand).resolves({ image: { state: { status: 'BUILDING' } } });
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Type: 'String', Value: '{"ami":"pending"}' } });
+    ssm.on(PutParameterCommand).resolves({});
+  });
+
+  afterAll(async () => {
+    await dynamoDb.stop();
+  });
+
+  it('answers a REST API (v1) GET /status event, reconciling on the first invocation', async () => {
+    const response = await invoke(restEvent());
+
+    expect(response.statusCode).toBe(200);
+    expect(response.multiValueHeaders).toMatchObject({ 'cache-control': ['no-store'] });
+    expect(response.json.status).toBe('building');
+    expect(response.json.reconciliation.presets).toEqual([
+      { name: 'linux-arm64', outcome: 'still-building', cached: false },
+    ]);
+    expect(imageBuilder).toHaveReceivedCommandTimes(GetImageCommand, 1);
+  });
+
+  it('answers an HTTP API (v2) GET /status event from the same container without Image Builder calls', async () => {
+    imageBuilder.resetHistory();
+
+    const response = await invoke(httpApiEvent());
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers).toMatchObject({ 'cache-control': 'no-store' });
+    expect(response.json.presets.map((preset) => preset.name)).toEqual(['linux-arm64', 'linux-x64']);
+    expect(response.json.reconciliation.presets).toEqual([
+      { name: 'linux-arm64', outcome: 'still-building', cached: true },
+    ]);
+    expect(imageBuilder.calls()).toHaveLength(0);
+  });
+
+  it('passes the remaining Lambda time to reconciliation: no time left, no Image Builder call', async () => {
+    await dynamoDb.put(tableName, amiRecord('windows-x64', { status: 'building', updatedAt: hoursAgo(3) }));
+    imageBuilder.resetHistory();
+
+    const response = await invoke(httpApiEvent(), 1_000);
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json.reconciliation.presets).toContainEqual({
+      name: 'windows-x64',
+      outcome: 'unresolved',
+      reason: 'deadline-exceeded',
+      cached: false,
+    });
+    expect(imageBuilder.calls()).toHaveLength(0);
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const response = await invoke({
+      ...httpApiEvent(),
+      rawPath: '/admin',
+      requestContext: {
+        ...httpApiEvent().requestContext,
+        http: { ...httpApiEvent().requestContext.http, path: '/admin' },
+      },
+    });
+
+    expect(response.statusCode).toBe(404);
+    expect(response.json).toEqual({ status: 'error', message: 'Not found' });
+  });
+});

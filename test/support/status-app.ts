@@ -1,0 +1,42 @@
+import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { AppModule } from '../../src/app.module';
+import { AppConfig, appConfig } from '../../src/config/app-config';
+import { AppLogger } from '../../src/logging/app-logger';
+import { Clock } from '../../src/reconciliation/clock';
+import { testConfig } from '../../src/testing/test-config';
+
+export interface StatusApp {
+  app: INestApplication;
+  /** The app's own Image Builder and SSM clients, mocked per instance. */
+  imageBuilder: AwsClientStub<ImagebuilderClient>;
+  ssm: AwsClientStub<SSMClient>;
+  dynamoDb: DynamoDBDocumentClient;
+  logger: AppLogger;
+}
+
+/**
+ * The real application (real modules, real DynamoDB client against dynalite), with the
+ * configuration and clock stated by the test and Image Builder and SSM mocked at the client.
+ */
+export async function startStatusApp(config: Partial<AppConfig>, now: Date): Promise<StatusApp> {
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(appConfig.KEY)
+    .useValue(testConfig(config))
+    .overrideProvider(Clock)
+    .useValue({ now: () => now })
+    .compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
+  return {
+    app,
+    imageBuilder: mockClient(app.get(ImagebuilderClient, { strict: false })),
+    ssm: mockClient(app.get(SSMClient, { strict: false })),
+    dynamoDb: app.get(DynamoDBDocumentClient, { strict: false }),
+    logger: app.get(AppLogger, { strict: false }),
+  };
+}
