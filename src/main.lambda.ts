@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import serverlessExpress from '@codegenie/serverless-express';
 import type { Context, Handler } from 'aws-lambda';
 import { createApp } from './bootstrap';
+import { AppLogger } from './logging/app-logger';
 
 type ServerlessHandler = ReturnType<typeof serverlessExpress>;
 
@@ -11,7 +12,7 @@ let serverlessHandler: Promise<ServerlessHandler> | undefined;
 async function bootstrap(): Promise<ServerlessHandler> {
   const app = await createApp();
   await app.init();
-  return serverlessExpress({ app: app.getHttpAdapter().getInstance() });
+  return serverlessExpress({ app: app.getHttpAdapter().getInstance(), log: app.get(AppLogger) });
 }
 
 /** API Gateway REST (v1) and HTTP API (v2) events; serverless-express tells them apart. */
