@@ -1,3 +1,8 @@
-/** Unit tests, beside the code they test. */
+/** Unit tests, beside the code they test (the service in src/, the local AWS in local/). */
 /** @type {import('jest').Config} */
-module.exports = { ...require('./jest.shared'), rootDir: 'src', testRegex: '.*\\.spec\\.ts$' };
+module.exports = {
+  ...require('./jest.shared'),
+  rootDir: '.',
+  roots: ['<rootDir>/src', '<rootDir>/local'],
+  testRegex: '.*\\.spec\\.ts$',
+};

@@ -1,0 +1,278 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AwsError, FailureKind } from './aws-error';
+import { FakeImageBuilder } from './fake-image-builder';
+import { FakeSsm } from './fake-ssm';
+
+export type FakeService = 'ssm' | 'imagebuilder';
+export type FakeOperation =
+  | 'GetParameter'
+  | 'GetParameters'
+  | 'PutParameter'
+  | 'ListImagePipelines'
+  | 'ListImagePipelineImages'
+  | 'GetImage';
+
+export interface RecordedCall {
+  service: FakeService;
+  operation: FakeOperation;
+  input: Record<string, unknown>;
+}
+
+type CallHook = (input: Record<string, unknown>) => void | Promise<void>;
+
+interface Route {
+  service: FakeService;
+  operation: FakeOperation;
+  input: Record<string, unknown>;
+}
+
+const SSM_OPERATIONS: readonly FakeOperation[] = ['GetParameter', 'GetParameters', 'PutParameter'];
+
+/**
+ * SSM (JSON 1.1 over X-Amz-Target) and Image Builder (REST-JSON) on one loopback port,
+ * for the operations the status service calls, with AWS's limits and error shapes, and
+ * the controls tests need: latency, injected failures, list shuffling, a call log, hooks.
+ */
+export class FakeAwsServer {
+  readonly ssm: FakeSsm;
+  readonly imageBuilder: FakeImageBuilder;
+  readonly calls: RecordedCall[] = [];
+
+  private readonly server: Server;
+  private readonly latencyMs = new Map<FakeOperation | '*', number>();
+  private readonly pendingFailures: {
+    operation: FakeOperation | '*';
+    kind: FailureKind;
+    remaining: number;
+  }[] = [];
+  private readonly failingServices = new Set<FakeService>();
+  private readonly hooks = new Map<FakeOperation, CallHook>();
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(readonly region: string) {
+    this.ssm = new FakeSsm(region);
+    this.imageBuilder = new FakeImageBuilder(region);
+    this.server = createServer((request, response) => void this.handle(request, response));
+  }
+
+  async listen(port = 0): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Every call to `operation` (or every call, with '*') answers `ms` later. */
+  setLatency(operation: FakeOperation | '*', ms: number): void {
+    this.latencyMs.set(operation, ms);
+  }
+
+  /** The next `count` calls to `operation` fail: throttled, or with a 500. */
+  failNext(operation: FakeOperation | '*', count: number, kind: FailureKind = 'throttling'): void {
+    this.pendingFailures.push({ operation, kind, remaining: count });
+  }
+
+  /** Every call to `service` fails with a 500 until `failAlways(service, false)`. */
+  failAlways(service: FakeService, failing = true): void {
+    if (failing) this.failingServices.add(service);
+    else this.failingServices.delete(service);
+  }
+
+  /** List operations return items in a fixed pseudo-random order derived from `seed`. */
+  shuffleLists(seed: string | undefined = 'shuffle'): void {
+    this.imageBuilder.shuffleSeed = seed;
+  }
+
+  /** Runs `hook` when `operation` is called, before it is answered (to interleave a writer). */
+  onCall(operation: FakeOperation, hook: CallHook | undefined): void {
+    if (hook) this.hooks.set(operation, hook);
+    else this.hooks.delete(operation);
+  }
+
+  callsTo(operation: FakeOperation): Record<string, unknown>[] {
+    return this.calls.filter((call) => call.operation === operation).map((call) => call.input);
+  }
+
+  /** Resolves once no request is being answered (also those the client gave up on). */
+  idle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Forgets calls, latencies, failures, hooks and shuffling; keeps the seeded state. */
+  resetControls(): void {
+    this.calls.length = 0;
+    this.latencyMs.clear();
+    this.pendingFailures.length = 0;
+    this.failingServices.clear();
+    this.hooks.clear();
+    this.imageBuilder.shuffleSeed = undefined;
+    this.imageBuilder.pageSizeLimit = 25;
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    this.inFlight++;
+    let clientGone = false;
+    const closed = once(response, 'close').then(() => {
+      clientGone = !response.writableFinished;
+    });
+    try {
+      const body = await readBody(request);
+      const route = this.route(request, body);
+      this.calls.push(route);
+      this.checkSignature(request, route.service);
+      await this.hooks.get(route.operation)?.(route.input);
+      await delayUnlessClosed(this.latencyMs.get(route.operation) ?? this.latencyMs.get('*') ?? 0, closed);
+      // A request the client aborted never takes effect: nothing is written after a timeout.
+      if (clientGone) return;
+      this.injectFailure(route);
+      send(response, route.service, 200, this.dispatch(route));
+    } catch (error) {
+      if (clientGone) return;
+      const awsError =
+        error instanceof AwsError
+          ? error
+          : new AwsError('InternalFailure', 500, 'The fake failed: ' + String(error));
+      sendError(response, request.headers['x-amz-target'] ? 'ssm' : 'imagebuilder', awsError);
+    } finally {
+      this.inFlight--;
+      if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private route(request: IncomingMessage, body: string): Route {
+    const target = request.headers['x-amz-target'];
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (typeof target === 'string') {
+      const operation = target.replace(/^AmazonSSM\./, '') as FakeOperation;
+      if (!target.startsWith('AmazonSSM.') || !SSM_OPERATIONS.includes(operation)) {
+        throw new AwsError('UnknownOperationException', 400, `Operation ${target} is not supported here`);
+      }
+      return { service: 'ssm', operation, input: parseJson(body) };
+    }
+    if (request.method === 'GET' && url.pathname === '/GetImage') {
+      return { service: 'imagebuilder', operation: 'GetImage', input: Object.fromEntries(url.searchParams) };
+    }
+    if (request.method === 'POST' && url.pathname === '/ListImagePipelines') {
+      return { service: 'imagebuilder', operation: 'ListImagePipelines', input: parseJson(body) };
+    }
+    if (request.method === 'POST' && url.pathname === '/ListImagePipelineImages') {
+      return { service: 'imagebuilder', operation: 'ListImagePipelineImages', input: parseJson(body) };
+    }
+    throw new AwsError(
+      'UnknownOperationException',
+      404,
+      `${request.method} ${url.pathname} is not supported here`,
+    );
+  }
+
+  /** Catches a client pointed at the wrong endpoint: the SigV4 scope must name this service. */
+  private checkSignature(request: IncomingMessage, service: FakeService): void {
+    const authorization = request.headers.authorization ?? '';
+    if (
+      !authorization.startsWith('AWS4-HMAC-SHA256 ') ||
+      !authorization.includes(`/${service}/aws4_request`)
+    ) {
+      throw new AwsError(
+        service === 'ssm' ? 'UnrecognizedClientException' : 'ForbiddenException',
+        403,
+        `Request is not signed for ${service}`,
+      );
+    }
+  }
+
+  private injectFailure(route: Route): void {
+    if (this.failingServices.has(route.service)) throw internalError(route.service);
+    const failure = this.pendingFailures.find(
+      (candidate) =>
+        candidate.remaining > 0 && (candidate.operation === '*' || candidate.operation === route.operation),
+    );
+    if (!failure) return;
+    failure.remaining--;
+    if (failure.kind === 'internal-error') throw internalError(route.service);
+    throw route.service === 'ssm'
+      ? new AwsError('ThrottlingException', 400, 'Rate exceeded')
+      : new AwsError('CallRateLimitExceededException', 429, 'Rate exceeded');
+  }
+
+  private dispatch(route: Route): unknown {
+    switch (route.operation) {
+      case 'GetParameter':
+        return this.ssm.getParameter(route.input);
+      case 'GetParameters':
+        return this.ssm.getParameters(route.input);
+      case 'PutParameter':
+        return this.ssm.putParameter(route.input);
+      case 'ListImagePipelines':
+        return this.imageBuilder.listImagePipelines(route.input);
+      case 'ListImagePipelineImages':
+        return this.imageBuilder.listImagePipelineImages(route.input);
+      case 'GetImage':
+        return this.imageBuilder.getImage(route.input);
+    }
+  }
+}
+
+function internalError(service: FakeService): AwsError {
+  return service === 'ssm'
+    ? new AwsError('InternalServerError', 500, 'An internal error occurred')
+    : new AwsError('ServiceException', 500, 'An internal error occurred');
+}
+
+function send(response: ServerResponse, service: FakeService, statusCode: number, body: unknown): void {
+  const json = JSON.stringify(body);
+  response.writeHead(statusCode, {
+    'Content-Type': service === 'ssm' ? 'application/x-amz-json-1.1' : 'application/json',
+    'Content-Length': Buffer.byteLength(json),
+    'x-amzn-RequestId': randomUUID(),
+  });
+  response.end(json);
+}
+
+/** JSON 1.1 names the error in `__type`; REST-JSON in the `x-amzn-ErrorType` header. */
+function sendError(response: ServerResponse, service: FakeService, error: AwsError): void {
+  if (response.headersSent) return;
+  if (service === 'ssm') {
+    send(response, service, error.statusCode, { __type: error.type, message: error.message });
+    return;
+  }
+  response.setHeader('x-amzn-ErrorType', error.type);
+  send(response, service, error.statusCode, { message: error.message });
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function parseJson(body: string): Record<string, unknown> {
+  if (body.trim() === '') return {};
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      return parsed as Record<string, unknown>;
+    }
+  } catch {
+    // answered below
+  }
+  throw new AwsError('SerializationException', 400, 'The request body is not a JSON object');
+}
+
+/** Waits `ms`, or less if the client hangs up first (it will not read the answer). */
+async function delayUnlessClosed(ms: number, closed: Promise<void>): Promise<void> {
+  if (ms <= 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, ms))), closed]);
+  clearTimeout(timer);
+}

@@ -1,0 +1,73 @@
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import type { AddressInfo } from 'node:net';
+import { createStateTable } from './state-table';
+
+/** dynalite, in memory in this process, on a loopback port. */
+export class LocalDynamoDb {
+  readonly client: DynamoDBClient;
+  readonly documentClient: DynamoDBDocumentClient;
+  private tableCount = 0;
+
+  private constructor(
+    private readonly server: ReturnType<typeof dynalite>,
+    readonly endpoint: string,
+    region: string,
+  ) {
+    this.client = new DynamoDBClient({
+      region,
+      endpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    this.documentClient = DynamoDBDocumentClient.from(this.client);
+  }
+
+  static async start(region: string, port = 0): Promise<LocalDynamoDb> {
+    const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    return new LocalDynamoDb(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region);
+  }
+
+  /** A new, empty state table; the name is made unique unless given. */
+  async createStateTable(tableName = `spot-runner-state-${++this.tableCount}`): Promise<string> {
+    await createStateTable(this.client, tableName);
+    return tableName;
+  }
+
+  async deleteTable(tableName: string): Promise<void> {
+    await this.client.send(new DeleteTableCommand({ TableName: tableName }));
+  }
+
+  async put(tableName: string, item: Record<string, unknown>): Promise<void> {
+    await this.documentClient.send(new PutCommand({ TableName: tableName, Item: item }));
+  }
+
+  async get(tableName: string, jobId: string): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await this.documentClient.send(
+      new GetCommand({ TableName: tableName, Key: { jobId }, ConsistentRead: true }),
+    );
+    return Item;
+  }
+
+  async stop(): Promise<void> {
+    this.client.destroy();
+    await new Promise<void>((resolve, reject) =>
+      this.server.close((error) => (error ? reject(error) : resolve())),
+    );
+  }
+}
+
+/** An AMI record as the platform writes it. */
+export function amiRecord(
+  presetName: string,
+  fields: {
+    status: string;
+    updatedAt: string;
+    amiId?: string | null;
+    buildId?: string;
+    errorMessage?: string;
+  },
+): Record<string, unknown> {
+  return { jobId: `AMI#${presetName}`, recordType: 'AMI', presetName, amiId: null, ...fields };
+}

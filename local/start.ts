@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import { createApp } from '../src/bootstrap';
+import { AppConfig, appConfig } from '../src/config/app-config';
+import { AppLogger } from '../src/logging/app-logger';
+import { seedDemo } from './demo';
+import { LocalAws } from './local-aws';
+
+/**
+ * `npm start`: the status service against an embedded local AWS seeded with a demo, so it
+ * runs with no AWS account. The service reaches it only through AWS_ENDPOINT_URL_*.
+ */
+async function startWithLocalAws(): Promise<void> {
+  const localAws = await LocalAws.start();
+  await seedDemo(localAws, new Date());
+  Object.assign(process.env, localAws.environment());
+
+  const app = await createApp();
+  const { port } = app.get<AppConfig>(appConfig.KEY);
+  await app.listen(port);
+  const logger = app.get(AppLogger);
+  logger.info('Local AWS started and seeded with a demo (linux-x64, linux-arm64, windows-x64)', {
+    dynamodb: localAws.dynamoDb.endpoint,
+    ssmAndImageBuilder: localAws.fakeEndpoint,
+  });
+  process.stdout.write(`\nStatus service on local AWS: curl http://localhost:${port}/status\n\n`);
+
+  const stop = async (signal: string) => {
+    logger.info('Stopping', { signal });
+    await app.close();
+    await localAws.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', (signal) => void stop(signal));
+  process.once('SIGTERM', (signal) => void stop(signal));
+}
+
+void startWithLocalAws();
