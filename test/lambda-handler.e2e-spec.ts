@@ -5,15 +5,11 @@ import {
   ListImagePipelinesCommand,
 } from '@aws-sdk/client-imagebuilder';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import type {
-  APIGatewayProxyEvent,
-  APIGatewayProxyEventV2,
-  APIGatewayProxyResult,
-  Context,
-} from 'aws-lambda';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../src/main.lambda';
 import type { StatusReport } from '../src/status/status-report';
+import { httpApiEvent, lambdaContext, restApiEvent } from './support/api-gateway-events';
 import { amiRecord, LocalDynamoDb, startLocalDynamoDb } from './support/local-dynamodb';
 
 // The handler builds its own application, as Lambda does: Image Builder and SSM are mocked
@@ -22,56 +18,6 @@ const imageBuilder = mockClient(ImagebuilderClient);
 const ssm = mockClient(SSMClient);
 
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
-
-function restEvent(): APIGatewayProxyEvent {
-  return {
-    resource: '/status',
-    path: '/status',
-    httpMethod: 'GET',
-    headers: { Accept: 'application/json' },
-    multiValueHeaders: { Accept: ['application/json'] },
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body: null,
-    isBase64Encoded: false,
-    requestContext: {
-      resourcePath: '/status',
-      httpMethod: 'GET',
-      path: '/prod/status',
-      stage: 'prod',
-      requestId: 'rest-request-1',
-    } as APIGatewayProxyEvent['requestContext'],
-  };
-}
-
-function httpApiEvent(): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: 'GET /status',
-    rawPath: '/status',
-    rawQueryString: '',
-    headers: { accept: 'application/json' },
-    isBase64Encoded: false,
-    requestContext: {
-      http: {
-        method: 'GET',
-        path: '/status',
-        protocol: 'HTTP/1.1',
-        sourceIp: '192.0.2.1',
-        userAgent: 'test',
-      },
-      requestId: 'http-request-1',
-      routeKey: 'GET /status',
-      stage: '$default',
-    } as APIGatewayProxyEventV2['requestContext'],
-  };
-}
-
-function lambdaContext(remainingMs: number): Context {
-  return { awsRequestId: 'invocation', getRemainingTimeInMillis: () => remainingMs } as Context;
-}
 
 async function invoke(event: unknown, remainingMs = 25_000) {
   const result = (await handler(event, lambdaContext(remainingMs), () => undefined)) as APIGatewayProxyResult;
@@ -117,7 +63,7 @@ describe('Lambda handler (API Gateway events)', () => {
   });
 
   it('answers a REST API (v1) GET /status event, reconciling on the first invocation', async () => {
-    const response = await invoke(restEvent());
+    const response = await invoke(restApiEvent());
 
     expect(response.statusCode).toBe(200);
     expect(response.multiValueHeaders).toMatchObject({ 'cache-control': ['no-store'] });
@@ -159,14 +105,7 @@ describe('Lambda handler (API Gateway events)', () => {
   });
 
   it('answers unknown routes with a JSON 404', async () => {
-    const response = await invoke({
-      ...httpApiEvent(),
-      rawPath: '/admin',
-      requestContext: {
-        ...httpApiEvent().requestContext,
-        http: { ...httpApiEvent().requestContext.http, path: '/admin' },
-      },
-    });
+    const response = await invoke(httpApiEvent('/admin'));
 
     expect(response.statusCode).toBe(404);
     expect(response.json).toEqual({ status: 'error', message: 'Not found' });

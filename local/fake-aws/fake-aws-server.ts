@@ -106,6 +106,13 @@ export class FakeAwsServer {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Forgets the seeded state and every control: a fresh SSM and Image Builder. */
+  reset(): void {
+    this.resetControls();
+    this.ssm.clear();
+    this.imageBuilder.clear();
+  }
+
   /** Forgets calls, latencies, failures, hooks and shuffling; keeps the seeded state. */
   resetControls(): void {
     this.calls.length = 0;

@@ -69,6 +69,11 @@ export class FakeImageBuilder {
 
   constructor(private readonly region: string) {}
 
+  /** Forgets every pipeline and image. */
+  clear(): void {
+    this.pipelines.clear();
+  }
+
   createPipeline(name: string, dateCreated = '2026-01-01T00:00:00.000Z'): string {
     const arn = `arn:aws:imagebuilder:${this.region}:${LOCAL_ACCOUNT_ID}:image-pipeline/${name.toLowerCase()}`;
     this.pipelines.set(arn, { arn, name, dateCreated, images: [] });

@@ -20,6 +20,11 @@ export class FakeSsm {
 
   constructor(private readonly region: string) {}
 
+  /** Forgets every parameter. */
+  clear(): void {
+    this.parameters.clear();
+  }
+
   /** Seeds or replaces a parameter. */
   setParameter(name: string, value: string, type: ParameterType = 'String'): void {
     const version = (this.parameters.get(name)?.version ?? 0) + 1;

@@ -1,0 +1,125 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { LocalAws } from '../local/local-aws';
+import { amiRecord } from '../local/local-dynamodb';
+import type { StatusReport } from '../src/status/status-report';
+import { httpApiEvent, restApiEvent } from './support/api-gateway-events';
+
+const BUILT_HANDLER = resolve(__dirname, '../dist/main.lambda.js');
+const INVOKER = resolve(__dirname, 'support/invoke-built-handler.js');
+const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
+
+/** Runs the built handler in a fresh Node process with these events, one after another. */
+async function invokeInColdProcess(localAws: LocalAws, tableName: string, events: unknown[]) {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [INVOKER, JSON.stringify(events.map((event) => ({ event, remainingMs: 25_000 })))],
+    {
+      env: {
+        PATH: process.env.PATH,
+        ...localAws.environment(),
+        STATE_TABLE_NAME: tableName,
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+    },
+  );
+  const line = stdout.split('\n').find((candidate) => candidate.startsWith('RESULTS '));
+  return (JSON.parse(line!.slice('RESULTS '.length)) as APIGatewayProxyResult[]).map((result) => ({
+    ...result,
+    report: JSON.parse(result.body) as StatusReport,
+  }));
+}
+
+describe('the built Lambda handler (dist/main.lambda.js) in a cold Node process', () => {
+  let localAws: LocalAws;
+  let tableName: string;
+  const x64UpdatedAt = hoursAgo(5);
+  const windowsUpdatedAt = hoursAgo(3);
+
+  beforeAll(async () => {
+    if (!existsSync(BUILT_HANDLER))
+      throw new Error(`${BUILT_HANDLER} is missing: run npm run build (npm test does)`);
+    localAws = await LocalAws.start();
+  });
+
+  afterAll(async () => {
+    await localAws.stop();
+  });
+
+  beforeEach(async () => {
+    localAws.fake.reset();
+    tableName = await localAws.dynamoDb.createStateTable();
+    const { fake } = localAws;
+    await localAws.dynamoDb.put(
+      tableName,
+      amiRecord('linux-x64', { status: 'ready', amiId: 'ami-0x64', updatedAt: x64UpdatedAt }),
+    );
+    await localAws.dynamoDb.put(
+      tableName,
+      amiRecord('linux-arm64', { status: 'building', updatedAt: hoursAgo(2) }),
+    );
+    fake.imageBuilder.createPipeline('spot-runner-linux-arm64');
+    fake.imageBuilder.addImage('spot-runner-linux-arm64', {
+      status: 'AVAILABLE',
+      dateCreated: hoursAgo(1),
+      amis: [{ region: localAws.region, image: 'ami-0arm64' }],
+    });
+    fake.ssm.setParameter('/spot-runner/configs/linux-arm64', '{"ami":"pending","platform":"linux"}');
+    // Stale too, but its build is still running: the second invocation must take it from the cache.
+    await localAws.dynamoDb.put(
+      tableName,
+      amiRecord('windows-x64', { status: 'building', updatedAt: windowsUpdatedAt }),
+    );
+    fake.imageBuilder.createPipeline('spot-runner-windows-x64');
+    fake.imageBuilder.addImage('spot-runner-windows-x64', { status: 'TESTING', dateCreated: hoursAgo(1) });
+  });
+
+  it.each([
+    ['REST API (v1)', restApiEvent()],
+    ['HTTP API (v2)', httpApiEvent()],
+  ])(
+    '%s: the first invocation reconciles, the second in the same process uses the cache',
+    async (_, event) => {
+      // Act
+      const [first, second] = await invokeInColdProcess(localAws, tableName, [event, event]);
+
+      // Assess
+      expect(first.statusCode).toBe(200);
+      expect(first.report.presets).toEqual([
+        {
+          name: 'linux-arm64',
+          status: 'ready',
+          amiId: 'ami-0arm64',
+          updatedAt: expect.any(String) as string,
+        },
+        { name: 'linux-x64', status: 'ready', amiId: 'ami-0x64', updatedAt: x64UpdatedAt },
+        { name: 'windows-x64', status: 'building', amiId: null, updatedAt: windowsUpdatedAt },
+      ]);
+      expect(first.report.reconciliation.presets).toEqual([
+        {
+          name: 'linux-arm64',
+          outcome: 'corrected',
+          from: 'building',
+          to: 'ready',
+          ssmConfig: 'updated',
+          cached: false,
+        },
+        { name: 'windows-x64', outcome: 'still-building', cached: false },
+      ]);
+      expect(second.statusCode).toBe(200);
+      expect(second.report.reconciliation.presets).toEqual([
+        { name: 'windows-x64', outcome: 'still-building', cached: true },
+      ]);
+      // The first invocation only: one ListImagePipelines for both presets, then
+      // ListImagePipelineImages and GetImage for each.
+      expect(localAws.fake.calls.filter((call) => call.service === 'imagebuilder')).toHaveLength(5);
+      expect(localAws.fake.ssm.parameter('/spot-runner/configs/linux-arm64')?.value).toBe(
+        '{"ami":"ami-0arm64","platform":"linux"}',
+      );
+    },
+  );
+});

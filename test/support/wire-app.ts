@@ -1,0 +1,73 @@
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { LocalAws } from '../../local/local-aws';
+import { AppModule } from '../../src/app.module';
+import { AppConfig, appConfig } from '../../src/config/app-config';
+import { AppLogger } from '../../src/logging/app-logger';
+import { Clock } from '../../src/reconciliation/clock';
+import { testConfig } from '../../src/testing/test-config';
+
+/**
+ * The real application over the SDK's HTTP transport: every AWS call is serialized, sent
+ * to the local AWS (dynalite, the fake SSM and Image Builder) and parsed back.
+ */
+export class WireTestBed {
+  app!: INestApplication;
+  tableName!: string;
+
+  private constructor(readonly localAws: LocalAws) {}
+
+  /** Starts the local AWS and points the SDK at it through AWS_ENDPOINT_URL_*. */
+  static async start(): Promise<WireTestBed> {
+    const localAws = await LocalAws.start();
+    Object.assign(process.env, localAws.environment());
+    return new WireTestBed(localAws);
+  }
+
+  /** A fresh table, a fresh fake and a new application (a cold container). */
+  async newApp(now: Date, config: Partial<AppConfig> = {}): Promise<void> {
+    this.localAws.fake.reset();
+    this.tableName = await this.localAws.dynamoDb.createStateTable();
+    await this.restartApp(now, config);
+  }
+
+  /** A new application (a cold container) on the same table and fake state. */
+  async restartApp(now: Date, config: Partial<AppConfig> = {}): Promise<void> {
+    await this.app?.close();
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+      .overrideProvider(appConfig.KEY)
+      .useValue(testConfig({ stateTableName: this.tableName, awsRegion: this.localAws.region, ...config }))
+      .overrideProvider(Clock)
+      .useValue({ now: () => now })
+      .compile();
+    this.app = moduleRef.createNestApplication({ logger: false });
+    await this.app.init();
+  }
+
+  get logger(): AppLogger {
+    return this.app.get(AppLogger, { strict: false });
+  }
+
+  getStatus() {
+    return request(this.app.getHttpServer() as App).get('/status');
+  }
+
+  put(item: Record<string, unknown>): Promise<void> {
+    return this.localAws.dynamoDb.put(this.tableName, item);
+  }
+
+  stored(presetName: string): Promise<Record<string, unknown> | undefined> {
+    return this.localAws.dynamoDb.get(this.tableName, `AMI#${presetName}`);
+  }
+
+  imageBuilderCalls() {
+    return this.localAws.fake.calls.filter((call) => call.service === 'imagebuilder');
+  }
+
+  async stop(): Promise<void> {
+    await this.app?.close();
+    await this.localAws.stop();
+  }
+}

@@ -1,0 +1,52 @@
+import { seedDemo } from '../../local/demo';
+import type { StatusReport } from '../../src/status/status-report';
+import { WireTestBed } from '../support/wire-app';
+
+const NOW = new Date('2026-11-23T12:00:00.000Z');
+
+describe('the npm start demo', () => {
+  let bed: WireTestBed;
+
+  beforeAll(async () => {
+    bed = await WireTestBed.start();
+    await seedDemo(bed.localAws, NOW);
+    bed.tableName = bed.localAws.tableName;
+    await bed.restartApp(NOW);
+  });
+
+  afterAll(async () => {
+    await bed.stop();
+  });
+
+  it('heals linux-arm64 on the first GET /status, with its SSM ami set, and leaves the others alone', async () => {
+    // Act
+    const body = (await bed.getStatus().expect(200)).body as StatusReport;
+
+    // Assess
+    expect(body.presets).toEqual([
+      { name: 'linux-arm64', status: 'ready', amiId: 'ami-0a1b2c3d4e5f60002', updatedAt: NOW.toISOString() },
+      {
+        name: 'linux-x64',
+        status: 'ready',
+        amiId: 'ami-0a1b2c3d4e5f60001',
+        updatedAt: '2026-11-22T11:00:00.000Z',
+      },
+      { name: 'windows-x64', status: 'building', amiId: null, updatedAt: '2026-11-23T11:55:00.000Z' },
+    ]);
+    expect(body.message).toBe('2 presets ready, 1 preset building');
+    expect(body.reconciliation.presets).toEqual([
+      {
+        name: 'linux-arm64',
+        outcome: 'corrected',
+        from: 'building',
+        to: 'ready',
+        ssmConfig: 'updated',
+        cached: false,
+      },
+    ]);
+    const config = JSON.parse(
+      bed.localAws.fake.ssm.parameter('/spot-runner/configs/linux-arm64')!.value,
+    ) as object;
+    expect(config).toMatchObject({ ami: 'ami-0a1b2c3d4e5f60002', instanceTypes: ['m7g.large'] });
+  });
+});
