@@ -1,14 +1,7 @@
+import { PENDING_RUNNER_CONFIG } from '../testing/runner-config.fixture';
 import { withAmi } from './runner-config';
 
-const pendingConfig = {
-  instanceTypes: ['m5.large', 'm5.xlarge'],
-  ami: 'pending',
-  diskSizeGb: 100,
-  spotStrategy: 'spotPreferred',
-  timeout: 7200,
-  platform: 'linux',
-  labels: ['self-hosted', 'X64', 'Linux'],
-};
+const pendingConfig = PENDING_RUNNER_CONFIG;
 
 describe('withAmi', () => {
   it('sets ami and keeps every other field', () => {

@@ -8,19 +8,12 @@ import {
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AppLogger } from '../logging/app-logger';
+import { PENDING_RUNNER_CONFIG } from '../testing/runner-config.fixture';
 import { testConfig } from '../testing/test-config';
 import { SsmConfigService } from './ssm-config.service';
 
 const PARAMETER = '/spot-runner/configs/linux-x64';
-const STORED_CONFIG = {
-  instanceTypes: ['m5.large', 'm5.xlarge'],
-  ami: 'pending',
-  diskSizeGb: 100,
-  spotStrategy: 'spotPreferred',
-  timeout: 7200,
-  platform: 'linux',
-  labels: ['self-hosted', 'X64', 'Linux'],
-};
+const STORED_CONFIG = PENDING_RUNNER_CONFIG;
 
 describe('SsmConfigService.setAmi', () => {
   const ssm = new SSMClient({ region: 'eu-west-1' });

@@ -10,7 +10,7 @@ describe('parseAppConfig', () => {
       pipelineNamePrefix: 'spot-runner-',
       staleBuildingThresholdMs: 30 * 60_000,
       reconciliationBudgetMs: 20_000,
-      reconciliationConcurrency: 8,
+      reconciliationConcurrency: 20,
       awsRegion: 'eu-west-1',
       port: 3000,
     });
@@ -71,7 +71,7 @@ describe('parseAppConfig', () => {
   it('treats an empty optional variable as unset', () => {
     const config = parseAppConfig({ ...minimalEnv, CONFIG_PREFIX: '', RECONCILIATION_CONCURRENCY: '  ' });
 
-    expect(config).toMatchObject({ configPrefix: '/spot-runner/configs', reconciliationConcurrency: 8 });
+    expect(config).toMatchObject({ configPrefix: '/spot-runner/configs', reconciliationConcurrency: 20 });
   });
 
   it('says a required variable is not set', () => {

@@ -84,7 +84,7 @@ export function parseAppConfig(env: Environment): AppConfig {
     staleBuildingThresholdMs:
       integerBetween(env, 'STALE_BUILDING_THRESHOLD_MINUTES', 30, 1, 7 * 24 * 60) * 60_000,
     reconciliationBudgetMs: integerBetween(env, 'RECONCILIATION_BUDGET_SECONDS', 20, 1, 900) * 1000,
-    reconciliationConcurrency: integerBetween(env, 'RECONCILIATION_CONCURRENCY', 8, 1, 50),
+    reconciliationConcurrency: integerBetween(env, 'RECONCILIATION_CONCURRENCY', 20, 1, 50),
     awsRegion,
     port: integerBetween(env, 'PORT', 3000, 1, 65535),
   };

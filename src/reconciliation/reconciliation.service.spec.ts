@@ -14,6 +14,7 @@ import { AmiStateRepository } from '../aws/ami-state.repository';
 import { SsmConfigService } from '../aws/ssm-config.service';
 import { AppConfig } from '../config/app-config';
 import { AppLogger } from '../logging/app-logger';
+import { PENDING_RUNNER_CONFIG } from '../testing/runner-config.fixture';
 import { testConfig } from '../testing/test-config';
 import { ReconciliationService } from './reconciliation.service';
 
@@ -22,7 +23,7 @@ const TWO_HOURS_AGO = '2026-11-23T10:00:00.000Z';
 const PIPELINE_ARN = 'arn:aws:imagebuilder:eu-west-1:123456789012:image-pipeline/spot-runner-linux-x64';
 const IMAGE_ARN = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/3';
 const OLDER_IMAGE_ARN = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/2';
-const RUNNER_CONFIG = { instanceTypes: ['m5.large'], ami: 'pending', diskSizeGb: 100, platform: 'linux' };
+const RUNNER_CONFIG = PENDING_RUNNER_CONFIG;
 
 function buildingRecord(presetName: string, updatedAt = TWO_HOURS_AGO) {
   return {

@@ -258,14 +258,20 @@ export class ReconciliationService {
             updatedAtMs: now.getTime(),
           };
     if (outcome.kind === 'ready') delete corrected.errorMessage;
-    this.logger.info('Stale preset corrected from Image Builder', {
-      preset,
-      outcome: 'corrected',
-      to: corrected.status,
-    });
     if (outcome.kind === 'failed') {
+      // A failed build blocks the preset's jobs: worth an operator's look.
+      this.logger.warn('Stale preset corrected: its newest image build failed', {
+        preset,
+        outcome: 'corrected',
+        to: 'failed',
+      });
       return { presetName: preset, outcome: 'corrected', from: 'building', to: 'failed', record: corrected };
     }
+    this.logger.info('Stale preset corrected: its newest image is available', {
+      preset,
+      outcome: 'corrected',
+      to: 'ready',
+    });
 
     const ssmConfig = deadline.aborted
       ? 'deadline-exceeded'

@@ -8,7 +8,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     pipelineNamePrefix: 'spot-runner-',
     staleBuildingThresholdMs: 30 * 60_000,
     reconciliationBudgetMs: 20_000,
-    reconciliationConcurrency: 8,
+    reconciliationConcurrency: 20,
     awsRegion: 'eu-west-1',
     port: 3000,
     ...overrides,

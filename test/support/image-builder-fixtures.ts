@@ -6,6 +6,7 @@ import {
   ListImagePipelinesCommand,
 } from '@aws-sdk/client-imagebuilder';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { PENDING_RUNNER_CONFIG } from '../../src/testing/runner-config.fixture';
 import type { StatusApp } from './status-app';
 
 export const ACCOUNT_ID = '123456789012';
@@ -55,15 +56,7 @@ export function availableImage(presetName: string, build: number, amiId: string,
   };
 }
 
-export const RUNNER_CONFIG = {
-  instanceTypes: ['m5.large', 'm5.xlarge'],
-  ami: 'pending',
-  diskSizeGb: 100,
-  spotStrategy: 'spotPreferred',
-  timeout: 7200,
-  platform: 'linux',
-  labels: ['self-hosted', 'X64', 'Linux'],
-};
+export const RUNNER_CONFIG = PENDING_RUNNER_CONFIG;
 
 /** Every preset's SSM runner config exists with `value`; writes succeed. */
 export function givenRunnerConfig(statusApp: StatusApp, value: string = JSON.stringify(RUNNER_CONFIG)): void {

@@ -1,11 +1,12 @@
 import { amiRecord } from '../../local/local-dynamodb';
 import type { FakeImageInput } from '../../local/fake-aws/fake-image-builder';
 import type { StatusReport } from '../../src/status/status-report';
+import { PENDING_RUNNER_CONFIG } from '../../src/testing/runner-config.fixture';
 import { WireTestBed } from '../support/wire-app';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();
-const RUNNER_CONFIG = { instanceTypes: ['m5.large'], ami: 'pending', diskSizeGb: 100, platform: 'linux' };
+const RUNNER_CONFIG = PENDING_RUNNER_CONFIG;
 
 describe('GET /status over the wire (SDK HTTP transport against the local AWS)', () => {
   let bed: WireTestBed;

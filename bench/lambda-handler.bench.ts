@@ -1,0 +1,161 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import type { LocalAws } from '../local/local-aws';
+import { amiRecord } from '../local/local-dynamodb';
+import { formatMs, formatRatio, formatTally, median, percentile } from './stats';
+import { printTable } from './table';
+
+/** This file runs from build/local/bench/; the handlers and the child script are loaded from source. */
+const PROJECT_ROOT = path.resolve(__dirname, '../../..');
+const CHILD_SCRIPT = path.join(PROJECT_ROOT, 'bench/lambda-child.js');
+/** Must match lambda-child.js. */
+const RESULT_MARKER = 'BENCH_RESULT ';
+const COLD_RUNS = 7;
+const WARM_INVOCATIONS = 500;
+const READY_PRESETS = ['linux-arm64', 'linux-x64', 'windows-x64'];
+
+interface Handler {
+  name: string;
+  module: string;
+}
+
+const NEST: Handler = { name: 'Nest', module: path.join(PROJECT_ROOT, 'dist/main.lambda.js') };
+const PLAIN: Handler = { name: 'plain', module: path.join(PROJECT_ROOT, 'bench/plain-handler.js') };
+
+/** What lambda-child.js prints. */
+interface ChildResult {
+  /** From the child's first line to the first response. */
+  coldMs: number;
+  /** Each invocation after the first. */
+  warmMs: number[];
+  /** One description per invocation, such as "200 with 3 presets". */
+  responses: string[];
+}
+
+interface ChildRun extends ChildResult {
+  spawnToExitMs: number;
+}
+
+/** (b) and (c): the Nest Lambda handler against a plain handler doing the same DynamoDB query. */
+export async function benchLambdaHandlers(localAws: LocalAws): Promise<void> {
+  const environment = await childEnvironment(localAws);
+  await benchColdStart(environment);
+  await benchWarm(environment);
+}
+
+async function benchColdStart(environment: NodeJS.ProcessEnv): Promise<void> {
+  console.log(
+    `\nCold start: fresh process, load the handler, first GET /status ` +
+      `(${READY_PRESETS.length} ready presets); median of ${COLD_RUNS} runs`,
+  );
+  const runs = new Map<Handler, ChildRun[]>([
+    [NEST, []],
+    [PLAIN, []],
+  ]);
+  // Alternate the handlers so a drift in the machine's load touches both alike.
+  for (let run = 0; run < COLD_RUNS; run++) {
+    for (const [handler, results] of runs) results.push(await runChild(handler, 1, environment));
+  }
+  const inChild = (handler: Handler) => median(runs.get(handler)!.map((run) => run.coldMs));
+  const spawnToExit = (handler: Handler) => median(runs.get(handler)!.map((run) => run.spawnToExitMs));
+  printTable(
+    ['handler', 'in child ms', 'spawn to exit ms'],
+    [
+      ...[NEST, PLAIN].map((handler) => [
+        handler.name,
+        formatMs(inChild(handler)),
+        formatMs(spawnToExit(handler)),
+      ]),
+      [
+        'Nest/plain',
+        formatRatio(inChild(NEST), inChild(PLAIN)),
+        formatRatio(spawnToExit(NEST), spawnToExit(PLAIN)),
+      ],
+    ],
+  );
+  printResponses(runs);
+}
+
+async function benchWarm(environment: NodeJS.ProcessEnv): Promise<void> {
+  console.log(`\nWarm: ${WARM_INVOCATIONS} sequential invocations in one process per handler`);
+  const runs = new Map<Handler, ChildRun[]>();
+  // The first invocation of each child is its cold start, left out of the warm figures.
+  for (const handler of [NEST, PLAIN])
+    runs.set(handler, [await runChild(handler, 1 + WARM_INVOCATIONS, environment)]);
+  const warm = (handler: Handler) => runs.get(handler)![0].warmMs;
+  printTable(
+    ['handler', 'median ms', 'p95 ms'],
+    [
+      ...[NEST, PLAIN].map((handler) => [
+        handler.name,
+        formatMs(median(warm(handler))),
+        formatMs(percentile(warm(handler), 95)),
+      ]),
+      [
+        'Nest/plain',
+        formatRatio(median(warm(NEST)), median(warm(PLAIN))),
+        formatRatio(percentile(warm(NEST), 95), percentile(warm(PLAIN), 95)),
+      ],
+    ],
+  );
+  printResponses(runs);
+}
+
+/** A state table with only ready presets: GET /status answers without reconciling. */
+async function childEnvironment(localAws: LocalAws): Promise<NodeJS.ProcessEnv> {
+  const tableName = await localAws.dynamoDb.createStateTable();
+  const updatedAt = new Date(Date.now() - 3_600_000).toISOString();
+  await Promise.all(
+    READY_PRESETS.map((preset, index) =>
+      localAws.dynamoDb.put(
+        tableName,
+        amiRecord(preset, {
+          status: 'ready',
+          amiId: `ami-${String(index + 1).padStart(17, '0')}`,
+          updatedAt,
+        }),
+      ),
+    ),
+  );
+  // Only what a Lambda would have: nothing from the shell that runs the benchmark.
+  return {
+    ...localAws.environment(),
+    STATE_TABLE_NAME: tableName,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
+/** Runs lambda-child.js for `handler` and reads its result line; rejects if the child fails. */
+async function runChild(
+  handler: Handler,
+  invocations: number,
+  environment: NodeJS.ProcessEnv,
+): Promise<ChildRun> {
+  const spawnedAt = performance.now();
+  const child = spawn(process.execPath, [CHILD_SCRIPT, handler.module, String(invocations)], {
+    env: environment,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exitedAt = once(child, 'exit').then(() => performance.now());
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const [exitCode] = (await once(child, 'close')) as [number | null];
+  const spawnToExitMs = (await exitedAt) - spawnedAt;
+  const resultLine = stdout.split('\n').find((line) => line.startsWith(RESULT_MARKER));
+  if (exitCode !== 0 || resultLine === undefined) {
+    throw new Error(`${handler.name} child failed (exit code ${exitCode}):\n${stderr}${stdout}`);
+  }
+  return { ...(JSON.parse(resultLine.slice(RESULT_MARKER.length)) as ChildResult), spawnToExitMs };
+}
+
+/** What every invocation answered, so a broken handler cannot pass for a fast one. */
+function printResponses(runs: Map<Handler, ChildRun[]>): void {
+  const summary = [...runs].map(
+    ([handler, results]) => `${handler.name}: ${formatTally(results.flatMap((run) => run.responses))}`,
+  );
+  console.log(`responses: ${summary.join('; ')}`);
+}

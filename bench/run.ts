@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import os from 'node:os';
+import { LocalAws } from '../local/local-aws';
+import { benchLambdaHandlers } from './lambda-handler.bench';
+import { benchReconciliation } from './reconciliation.bench';
+
+/**
+ * `npm run bench`: prints figures, each against a baseline taken in the same run; asserts
+ * nothing. Everything runs against the local AWS (dynalite, fake SSM and Image Builder).
+ */
+async function main(): Promise<void> {
+  printMachine();
+  // The service under test reads its configuration from this process's environment.
+  Object.assign(process.env, {
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
+  const localAws = await LocalAws.start();
+  try {
+    Object.assign(process.env, localAws.environment());
+    await benchReconciliation(localAws);
+    await benchLambdaHandlers(localAws);
+  } finally {
+    await localAws.stop();
+  }
+}
+
+function printMachine(): void {
+  const cpus = os.cpus();
+  const memoryGiB = os.totalmem() / 1024 ** 3;
+  console.log('Status service benchmarks');
+  console.log(
+    `machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${memoryGiB.toFixed(1)} GiB, ` +
+      `Node ${process.version}, ${new Date().toISOString()}`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
