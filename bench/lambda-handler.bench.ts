@@ -1,16 +1,14 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import path from 'node:path';
+import { httpApiEvent } from '../local/lambda/api-gateway-events';
+import { ColdProcessRun, invokeInColdProcess } from '../local/lambda/cold-process';
 import type { LocalAws } from '../local/local-aws';
 import { amiRecord } from '../local/local-dynamodb';
 import { formatMs, formatRatio, formatTally, median, percentile } from './stats';
 import { printTable } from './table';
 
-/** This file runs from build/local/bench/; the handlers and the child script are loaded from source. */
+/** This file runs from build/local/bench/; the handlers are loaded from dist/ and the source tree. */
 const PROJECT_ROOT = path.resolve(__dirname, '../../..');
-const CHILD_SCRIPT = path.join(PROJECT_ROOT, 'bench/lambda-child.js');
-/** Must match lambda-child.js. */
-const RESULT_MARKER = 'BENCH_RESULT ';
 const COLD_RUNS = 7;
 const WARM_INVOCATIONS = 500;
 const READY_PRESETS = ['linux-arm64', 'linux-x64', 'windows-x64'];
@@ -23,18 +21,9 @@ interface Handler {
 const NEST: Handler = { name: 'Nest', module: path.join(PROJECT_ROOT, 'dist/main.lambda.js') };
 const PLAIN: Handler = { name: 'plain', module: path.join(PROJECT_ROOT, 'bench/plain-handler.js') };
 
-/** What lambda-child.js prints. */
-interface ChildResult {
-  /** From the child's first line to the first response. */
-  coldMs: number;
-  /** Each invocation after the first. */
-  warmMs: number[];
+interface ChildRun extends ColdProcessRun {
   /** One description per invocation, such as "200 with 3 presets". */
   responses: string[];
-}
-
-interface ChildRun extends ChildResult {
-  spawnToExitMs: number;
 }
 
 /** (b) and (c): the Nest Lambda handler against a plain handler doing the same DynamoDB query. */
@@ -127,29 +116,25 @@ async function childEnvironment(localAws: LocalAws): Promise<NodeJS.ProcessEnv> 
   };
 }
 
-/** Runs lambda-child.js for `handler` and reads its result line; rejects if the child fails. */
+/** Invokes `handler` `invocations` times in a fresh process; a broken response shows in the output. */
 async function runChild(
   handler: Handler,
   invocations: number,
   environment: NodeJS.ProcessEnv,
 ): Promise<ChildRun> {
-  const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [CHILD_SCRIPT, handler.module, String(invocations)], {
-    env: environment,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exitedAt = once(child, 'exit').then(() => performance.now());
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const [exitCode] = (await once(child, 'close')) as [number | null];
-  const spawnToExitMs = (await exitedAt) - spawnedAt;
-  const resultLine = stdout.split('\n').find((line) => line.startsWith(RESULT_MARKER));
-  if (exitCode !== 0 || resultLine === undefined) {
-    throw new Error(`${handler.name} child failed (exit code ${exitCode}):\n${stderr}${stdout}`);
+  const run = await invokeInColdProcess(handler.module, httpApiEvent(), invocations, environment);
+  return { ...run, responses: run.results.map(describeResponse) };
+}
+
+/** "200 with 3 presets". */
+function describeResponse(response: APIGatewayProxyResult): string {
+  let presets = '?';
+  try {
+    presets = String((JSON.parse(response.body) as { presets: unknown[] }).presets.length);
+  } catch {
+    // left as '?'
   }
-  return { ...(JSON.parse(resultLine.slice(RESULT_MARKER.length)) as ChildResult), spawnToExitMs };
+  return `${response.statusCode} with ${presets} presets`;
 }
 
 /** What every invocation answered, so a broken handler cannot pass for a fast one. */

@@ -24,14 +24,18 @@ async function startWithLocalAws(): Promise<void> {
   });
   process.stdout.write(`\nStatus service on local AWS: curl http://localhost:${port}/status\n\n`);
 
+  // Ctrl-C reaches npm and this process both, and npm forwards it: stop once, whatever comes.
+  let stopping = false;
   const stop = async (signal: string) => {
-    logger.info('Stopping', { signal });
+    if (stopping) return;
+    stopping = true;
+    logger.info('Stopping the service and the local AWS', { signal });
     await app.close();
     await localAws.stop();
     process.exit(0);
   };
-  process.once('SIGINT', (signal) => void stop(signal));
-  process.once('SIGTERM', (signal) => void stop(signal));
+  process.on('SIGINT', (signal) => void stop(signal));
+  process.on('SIGTERM', (signal) => void stop(signal));
 }
 
 void startWithLocalAws();

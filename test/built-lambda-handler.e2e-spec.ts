@@ -1,37 +1,24 @@
-import type { APIGatewayProxyResult } from 'aws-lambda';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { httpApiEvent, restApiEvent } from '../local/lambda/api-gateway-events';
+import { invokeInColdProcess } from '../local/lambda/cold-process';
 import { LocalAws } from '../local/local-aws';
 import { amiRecord } from '../local/local-dynamodb';
 import type { StatusReport } from '../src/status/status-report';
-import { httpApiEvent, restApiEvent } from './support/api-gateway-events';
 
 const BUILT_HANDLER = resolve(__dirname, '../dist/main.lambda.js');
-const INVOKER = resolve(__dirname, 'support/invoke-built-handler.js');
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 
-/** Runs the built handler in a fresh Node process with these events, one after another. */
-async function invokeInColdProcess(localAws: LocalAws, tableName: string, events: unknown[]) {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [INVOKER, JSON.stringify(events.map((event) => ({ event, remainingMs: 25_000 })))],
-    {
-      env: {
-        PATH: process.env.PATH,
-        ...localAws.environment(),
-        STATE_TABLE_NAME: tableName,
-        POWERTOOLS_LOG_LEVEL: 'SILENT',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      },
-    },
-  );
-  const line = stdout.split('\n').find((candidate) => candidate.startsWith('RESULTS '));
-  return (JSON.parse(line!.slice('RESULTS '.length)) as APIGatewayProxyResult[]).map((result) => ({
-    ...result,
-    report: JSON.parse(result.body) as StatusReport,
-  }));
+/** Invokes the built handler twice with `event` in a fresh Node process, as a cold container. */
+async function invokeTwiceInColdProcess(localAws: LocalAws, tableName: string, event: unknown) {
+  const { results } = await invokeInColdProcess(BUILT_HANDLER, event, 2, {
+    PATH: process.env.PATH,
+    ...localAws.environment(),
+    STATE_TABLE_NAME: tableName,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
+  return results.map((result) => ({ ...result, report: JSON.parse(result.body) as StatusReport }));
 }
 
 describe('the built Lambda handler (dist/main.lambda.js) in a cold Node process', () => {
@@ -85,7 +72,7 @@ describe('the built Lambda handler (dist/main.lambda.js) in a cold Node process'
     '%s: the first invocation reconciles, the second in the same process uses the cache',
     async (_, event) => {
       // Act
-      const [first, second] = await invokeInColdProcess(localAws, tableName, [event, event]);
+      const [first, second] = await invokeTwiceInColdProcess(localAws, tableName, event);
 
       // Assess
       expect(first.statusCode).toBe(200);

@@ -9,7 +9,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../src/main.lambda';
 import type { StatusReport } from '../src/status/status-report';
-import { httpApiEvent, lambdaContext, restApiEvent } from './support/api-gateway-events';
+import { httpApiEvent, lambdaContext, restApiEvent } from '../local/lambda/api-gateway-events';
 import { amiRecord, LocalDynamoDb, startLocalDynamoDb } from './support/local-dynamodb';
 
 // The handler builds its own application, as Lambda does: Image Builder and SSM are mocked

@@ -1,0 +1,63 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+export interface ColdProcessRun {
+  /** From the child's first line to its first response. */
+  coldMs: number;
+  /** Each invocation after the first. */
+  warmMs: number[];
+  results: APIGatewayProxyResult[];
+  /** From spawning the child to its exit, Node's own start-up included. */
+  spawnToExitMs: number;
+}
+
+const MARKER = 'INVOCATIONS ';
+/** Plain JavaScript, run from the source tree whether this file runs from source or from build/. */
+const INVOKER = path.join(projectRoot(__dirname), 'local/lambda/invoke-handler.js');
+
+/**
+ * Invokes a Lambda handler module `count` times with `event` in a fresh Node process (a
+ * cold container) whose environment is exactly `environment`; rejects if the child fails.
+ */
+export async function invokeInColdProcess(
+  handlerModule: string,
+  event: unknown,
+  count: number,
+  environment: NodeJS.ProcessEnv,
+  remainingMs = 25_000,
+): Promise<ColdProcessRun> {
+  const spawnedAt = performance.now();
+  const child = spawn(
+    process.execPath,
+    [INVOKER, handlerModule, JSON.stringify(event), String(count), String(remainingMs)],
+    { env: environment, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exitedAt = once(child, 'exit').then(() => performance.now());
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const [exitCode] = (await once(child, 'close')) as [number | null];
+  const spawnToExitMs = (await exitedAt) - spawnedAt;
+  const line = stdout.split('\n').find((candidate) => candidate.startsWith(MARKER));
+  if (exitCode !== 0 || line === undefined) {
+    throw new Error(`${handlerModule} failed in a cold process (exit code ${exitCode}):\n${stderr}${stdout}`);
+  }
+  return {
+    ...(JSON.parse(line.slice(MARKER.length)) as Omit<ColdProcessRun, 'spawnToExitMs'>),
+    spawnToExitMs,
+  };
+}
+
+function projectRoot(from: string): string {
+  let directory = from;
+  while (!existsSync(path.join(directory, 'package.json'))) {
+    const parent = path.dirname(directory);
+    if (parent === directory) throw new Error(`No package.json above ${from}`);
+    directory = parent;
+  }
+  return directory;
+}
