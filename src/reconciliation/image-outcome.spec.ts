@@ -1,5 +1,6 @@
 import { Image, ImageSummary } from '@aws-sdk/client-imagebuilder';
-import { decideImageOutcome, newestImage } from './image-outcome';
+import { AmiRecord } from '../aws/ami-record';
+import { correctedRecord, decideImageOutcome, newestImage } from './image-outcome';
 
 const imageArn = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/3';
 const region = 'eu-west-1';
@@ -164,5 +165,50 @@ describe('newestImage', () => {
 
   it('is undefined when no summary has an arn', () => {
     expect(newestImage([{ dateCreated: '2026-11-23T08:00:00.000Z' }])).toBeUndefined();
+  });
+});
+
+describe('correctedRecord', () => {
+  const now = new Date('2026-11-23T12:00:00.000Z');
+  const stale: AmiRecord = {
+    jobId: 'AMI#linux-x64',
+    presetName: 'linux-x64',
+    status: 'building',
+    amiId: 'ami-0previous',
+    updatedAt: '2026-11-23T10:00:00.000Z',
+    updatedAtMs: Date.parse('2026-11-23T10:00:00.000Z'),
+    buildId: 'arn:old',
+    errorMessage: 'an earlier failure',
+  };
+
+  it('sets a ready record with the new AMI and build, now, and no error message', () => {
+    const record = correctedRecord(stale, { kind: 'ready', amiId: 'ami-0new', buildId: 'arn:new' }, now);
+
+    expect(record).toEqual({
+      jobId: 'AMI#linux-x64',
+      presetName: 'linux-x64',
+      status: 'ready',
+      amiId: 'ami-0new',
+      buildId: 'arn:new',
+      updatedAt: '2026-11-23T12:00:00.000Z',
+      updatedAtMs: now.getTime(),
+    });
+  });
+
+  it('sets a failed record with the reason and keeps the AMI it had', () => {
+    const record = correctedRecord(
+      stale,
+      { kind: 'failed', buildId: 'arn:new', errorMessage: 'Test failed' },
+      now,
+    );
+
+    expect(record).toEqual({
+      ...stale,
+      status: 'failed',
+      buildId: 'arn:new',
+      errorMessage: 'Test failed',
+      updatedAt: '2026-11-23T12:00:00.000Z',
+      updatedAtMs: now.getTime(),
+    });
   });
 });

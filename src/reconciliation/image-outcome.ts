@@ -1,4 +1,5 @@
 import { Image, ImageStatus, ImageSummary } from '@aws-sdk/client-imagebuilder';
+import { AmiRecord } from '../aws/ami-record';
 
 /** What the newest image of a preset's pipeline means for its AMI record. */
 export type ImageOutcome =
@@ -55,4 +56,21 @@ export function newestImage(images: readonly ImageSummary[]): (ImageSummary & { 
     }
   }
   return newest;
+}
+
+/**
+ * The record as reconciliation writes it: ready with the image's AMI (and no error), or
+ * failed with the image's reason, keeping the AMI it had.
+ */
+export function correctedRecord(
+  record: AmiRecord,
+  outcome: Extract<ImageOutcome, { kind: 'ready' | 'failed' }>,
+  now: Date,
+): AmiRecord {
+  const written = { buildId: outcome.buildId, updatedAt: now.toISOString(), updatedAtMs: now.getTime() };
+  if (outcome.kind === 'failed') {
+    return { ...record, ...written, status: 'failed', errorMessage: outcome.errorMessage };
+  }
+  const { jobId, presetName } = record;
+  return { jobId, presetName, ...written, status: 'ready', amiId: outcome.amiId };
 }

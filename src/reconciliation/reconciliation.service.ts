@@ -15,7 +15,7 @@ import { SsmConfigService } from '../aws/ssm-config.service';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { Clock } from './clock';
-import { decideImageOutcome, ImageOutcome, newestImage } from './image-outcome';
+import { correctedRecord, decideImageOutcome, ImageOutcome, newestImage } from './image-outcome';
 import {
   applyReconciliations,
   isCacheable,
@@ -140,7 +140,7 @@ export class ReconciliationService {
           .then((arns) =>
             this.limit(() => this.reconcilePreset(record, arns.get(this.pipelineName(record)), deadline)),
           )
-          .catch((error: unknown) => this.failed(record, 'image-builder-error', error, deadline));
+          .catch((error: unknown) => this.unresolvedBy(record, 'image-builder-error', error, deadline));
         const entry: CacheEntry = { updatedAt: record.updatedAt, result };
         void result.then((reconciliation) => this.remember(record.presetName, entry, reconciliation));
         this.reconciledPresets.set(record.presetName, entry);
@@ -178,7 +178,7 @@ export class ReconciliationService {
     try {
       newest = await this.findNewestImage(pipelineArn, deadline);
     } catch (error) {
-      return this.failed(record, 'image-builder-error', error, deadline);
+      return this.unresolvedBy(record, 'image-builder-error', error, deadline);
     }
     if (newest === undefined) {
       this.logger.warn('Pipeline of stale preset has no images; left as it is', {
@@ -218,17 +218,16 @@ export class ReconciliationService {
     deadline: AbortSignal,
   ): Promise<PresetReconciliation> {
     const preset = record.presetName;
-    if (deadline.aborted) return this.failed(record, 'deadline-exceeded', deadline.reason, deadline);
+    if (deadline.aborted) return this.unresolvedBy(record, 'deadline-exceeded', deadline.reason, deadline);
     const now = this.clock.now();
-    const updatedAt = now.toISOString();
     let write;
     try {
       write =
         outcome.kind === 'ready'
-          ? await this.repository.markReadyIfUnchanged(record, outcome, updatedAt, deadline)
-          : await this.repository.markFailedIfUnchanged(record, outcome, updatedAt, deadline);
+          ? await this.repository.markReadyIfUnchanged(record, outcome, now.toISOString(), deadline)
+          : await this.repository.markFailedIfUnchanged(record, outcome, now.toISOString(), deadline);
     } catch (error) {
-      return this.failed(record, 'state-table-error', error, deadline);
+      return this.unresolvedBy(record, 'state-table-error', error, deadline);
     }
     if (write === 'superseded') {
       this.logger.info('Another writer updated the record first; its newer state is kept', {
@@ -239,25 +238,7 @@ export class ReconciliationService {
       return { presetName: preset, outcome: 'unresolved', reason: 'superseded', current };
     }
 
-    const corrected: AmiRecord =
-      outcome.kind === 'ready'
-        ? {
-            ...record,
-            status: 'ready',
-            amiId: outcome.amiId,
-            buildId: outcome.buildId,
-            updatedAt,
-            updatedAtMs: now.getTime(),
-          }
-        : {
-            ...record,
-            status: 'failed',
-            buildId: outcome.buildId,
-            errorMessage: outcome.errorMessage,
-            updatedAt,
-            updatedAtMs: now.getTime(),
-          };
-    if (outcome.kind === 'ready') delete corrected.errorMessage;
+    const corrected = correctedRecord(record, outcome, now);
     if (outcome.kind === 'failed') {
       // A failed build blocks the preset's jobs: worth an operator's look.
       this.logger.warn('Stale preset corrected: its newest image build failed', {
@@ -333,7 +314,7 @@ export class ReconciliationService {
   }
 
   /** An AWS error or the deadline: logged, reported, and not cached so the next request retries. */
-  private failed(
+  private unresolvedBy(
     record: AmiRecord,
     reason: UnresolvedReason,
     error: unknown,
