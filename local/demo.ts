@@ -1,15 +1,8 @@
+import { PENDING_RUNNER_CONFIG } from '../src/testing/runner-config.fixture';
 import { amiRecord } from './local-dynamodb';
 import type { LocalAws } from './local-aws';
 
-const RUNNER_CONFIG = {
-  instanceTypes: ['m5.large', 'm5.xlarge'],
-  ami: 'pending',
-  diskSizeGb: 100,
-  spotStrategy: 'spotPreferred',
-  timeout: 7200,
-  platform: 'linux',
-  labels: ['self-hosted', 'X64', 'Linux'],
-};
+const RUNNER_CONFIG = PENDING_RUNNER_CONFIG;
 
 const minutesBefore = (now: Date, minutes: number) =>
   new Date(now.getTime() - minutes * 60_000).toISOString();
