@@ -178,6 +178,8 @@ function describeOutcome(reconciliation: ReportedReconciliation): string {
         : `corrected to ${reconciliation.to}, SSM ${reconciliation.ssmConfig ?? 'untouched'}`;
     case 'still-building':
       return 'still-building';
+    case 'ssm-update-completed':
+      return `pending SSM update completed (${reconciliation.ssmConfig})`;
     case 'unresolved':
       return `unresolved (${reconciliation.reason})`;
   }

@@ -191,6 +191,7 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
         status: 'ready',
         amiId: 'ami-0built',
         buildId: imageArn('linux-x64', 2),
+        imageCreatedAt: minutesAgo(90),
         updatedAt: NOW.toISOString(),
       });
       const put = statusApp.ssm.commandCalls(PutParameterCommand)[0].args[0].input;
@@ -222,7 +223,11 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
       );
       givenPipelines(statusApp, 'linux-x64');
       givenImages(statusApp, 'linux-x64', [
-        { arn: imageArn('linux-x64', 4), state: { status: 'FAILED', reason: 'Test phase failed' } },
+        {
+          arn: imageArn('linux-x64', 4),
+          dateCreated: minutesAgo(100),
+          state: { status: 'FAILED', reason: 'Test phase failed' },
+        },
       ]);
 
       // Act
@@ -246,7 +251,7 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
       await seed(amiRecord('linux-x64', { status: 'building', updatedAt: minutesAgo(120) }));
       givenPipelines(statusApp, 'linux-x64');
       givenImages(statusApp, 'linux-x64', [
-        { arn: imageArn('linux-x64', 4), state: { status: 'CANCELLED' } },
+        { arn: imageArn('linux-x64', 4), dateCreated: minutesAgo(100), state: { status: 'CANCELLED' } },
       ]);
 
       await getStatus().expect(200);
@@ -517,6 +522,7 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
       givenImages(statusApp, 'linux-x64', [
         {
           arn: imageArn('linux-x64', 2),
+          dateCreated: minutesAgo(90),
           state: { status: 'AVAILABLE' },
           outputResources: { amis: [{ region: 'us-east-1', image: 'ami-0useast' }] },
         },

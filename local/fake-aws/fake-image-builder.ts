@@ -174,6 +174,7 @@ export class FakeImageBuilder {
         platform: 'Linux',
         dateCreated: image.dateCreated,
         sourcePipelineArn: image.pipelineArn,
+        sourcePipelineName: image.name,
         state: { status: image.status, ...(image.reason && { reason: image.reason }) },
         ...(image.amis && {
           outputResources: {

@@ -11,10 +11,22 @@ export interface AmiRecord {
   updatedAtMs: number;
   buildId?: string;
   errorMessage?: string;
+  /**
+   * When the image this record reflects was created (ISO-8601, normalised): a transition
+   * from an image that is not newer is never applied.
+   */
+  imageCreatedAt?: string;
+  /** Set with `ready`: the AMI the preset's SSM runner config must still be given. */
+  ssmPendingAmiId?: string;
 }
 
 export type InvalidRecordReason =
-  'invalid-preset-name' | 'preset-name-mismatch' | 'invalid-status' | 'invalid-updated-at' | 'invalid-ami-id';
+  | 'invalid-preset-name'
+  | 'preset-name-mismatch'
+  | 'invalid-status'
+  | 'invalid-updated-at'
+  | 'invalid-ami-id'
+  | 'invalid-image-created-at';
 
 /** A record this service does not understand: reported, never reconciled, never written. */
 export interface InvalidAmiRecord {
@@ -79,6 +91,10 @@ export function parseAmiRecord(item: Record<string, unknown>): ParsedAmiRecord {
   if (updatedAt === null || updatedAtMs === undefined) return invalid('invalid-updated-at');
   const amiId = item.amiId ?? null;
   if (amiId !== null && (typeof amiId !== 'string' || amiId === '')) return invalid('invalid-ami-id');
+  const imageCreatedAt = item.imageCreatedAt;
+  if (imageCreatedAt !== undefined && parseInstant(imageCreatedAt) === undefined) {
+    return invalid('invalid-image-created-at');
+  }
 
   return {
     valid: true,
@@ -91,6 +107,8 @@ export function parseAmiRecord(item: Record<string, unknown>): ParsedAmiRecord {
       updatedAtMs,
       ...(typeof item.buildId === 'string' && { buildId: item.buildId }),
       ...(typeof item.errorMessage === 'string' && { errorMessage: item.errorMessage }),
+      ...(typeof imageCreatedAt === 'string' && { imageCreatedAt }),
+      ...(typeof item.ssmPendingAmiId === 'string' && { ssmPendingAmiId: item.ssmPendingAmiId }),
     },
   };
 }

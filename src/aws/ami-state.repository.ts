@@ -24,14 +24,27 @@ export type ConditionalWriteResult = 'applied' | 'superseded';
 export interface ReadyImage {
   amiId: string;
   buildId: string;
+  imageCreatedAt: string;
 }
 
 export interface FailedImage {
   buildId: string;
   errorMessage: string;
+  imageCreatedAt: string;
 }
 
+/**
+ * What a transition's write is conditional on. Both refuse an image that is not newer than
+ * the one the record reflects (`imageCreatedAt`), so a duplicate or late event, or an older
+ * finding, never moves a preset backwards.
+ * - `unchanged-since-read`: reconciliation; also the status and updatedAt it read.
+ * - `newer-image`: the AMI update events; the newest image wins whatever else changed.
+ */
+export type TransitionGuard = 'unchanged-since-read' | 'newer-image';
+
 const AMI_RECORDS_INDEX = 'recordType-index';
+/** `status` is a reserved word; `updatedAt` is named alike for symmetry. */
+const STATUS_AND_UPDATED_AT = { '#status': 'status', '#updatedAt': 'updatedAt' };
 
 /** AMI records of the shared state table; runner job records in it are never touched. */
 @Injectable()
@@ -73,22 +86,29 @@ export class AmiStateRepository {
     return Item ? parseAmiRecord(Item) : undefined;
   }
 
-  /** Sets the record ready with the image's AMI, only if nobody changed it since it was read. */
-  markReadyIfUnchanged(
+  /**
+   * Sets the record ready with the image's AMI, and marks the SSM update as pending until
+   * `clearSsmPendingIfCurrent` says the runner config holds that AMI.
+   */
+  markReady(
     record: AmiRecord,
     image: ReadyImage,
     updatedAt: string,
+    guard: TransitionGuard,
     abortSignal?: AbortSignal,
   ): Promise<ConditionalWriteResult> {
-    return this.updateIfUnchanged(
+    return this.transition(
       record,
+      guard,
       {
         UpdateExpression:
-          'SET #status = :status, amiId = :amiId, buildId = :buildId, #updatedAt = :updatedAt REMOVE errorMessage',
+          'SET #status = :status, amiId = :amiId, buildId = :buildId, imageCreatedAt = :imageCreatedAt, ' +
+          'ssmPendingAmiId = :amiId, #updatedAt = :updatedAt REMOVE errorMessage',
         ExpressionAttributeValues: {
           ':status': 'ready',
           ':amiId': image.amiId,
           ':buildId': image.buildId,
+          ':imageCreatedAt': image.imageCreatedAt,
           ':updatedAt': updatedAt,
         },
       },
@@ -96,22 +116,26 @@ export class AmiStateRepository {
     );
   }
 
-  /** Sets the record failed with the image's reason, keeping its AMI, only if nobody changed it. */
-  markFailedIfUnchanged(
+  /** Sets the record failed with the image's reason, keeping its AMI (and any pending SSM update). */
+  markFailed(
     record: AmiRecord,
     image: FailedImage,
     updatedAt: string,
+    guard: TransitionGuard,
     abortSignal?: AbortSignal,
   ): Promise<ConditionalWriteResult> {
-    return this.updateIfUnchanged(
+    return this.transition(
       record,
+      guard,
       {
         UpdateExpression:
-          'SET #status = :status, buildId = :buildId, errorMessage = :errorMessage, #updatedAt = :updatedAt',
+          'SET #status = :status, buildId = :buildId, errorMessage = :errorMessage, ' +
+          'imageCreatedAt = :imageCreatedAt, #updatedAt = :updatedAt',
         ExpressionAttributeValues: {
           ':status': 'failed',
           ':buildId': image.buildId,
           ':errorMessage': image.errorMessage,
+          ':imageCreatedAt': image.imageCreatedAt,
           ':updatedAt': updatedAt,
         },
       },
@@ -119,25 +143,92 @@ export class AmiStateRepository {
     );
   }
 
-  /** The guard is what reconciliation saw: the same status and the same updatedAt, verbatim. */
-  private async updateIfUnchanged(
+  /** Clears the pending SSM update once the runner config holds `amiId`, unless a newer one replaced it. */
+  clearSsmPendingIfCurrent(
+    record: AmiRecord,
+    amiId: string,
+    abortSignal?: AbortSignal,
+  ): Promise<ConditionalWriteResult> {
+    return this.update(
+      record,
+      {
+        UpdateExpression: 'REMOVE ssmPendingAmiId',
+        ConditionExpression: 'ssmPendingAmiId = :amiId',
+        ExpressionAttributeValues: { ':amiId': amiId },
+      },
+      abortSignal,
+    );
+  }
+
+  /**
+   * Marks the SSM update as pending for the record's current AMI: another writer's AMI
+   * replaced ours after its own runner config update, so the config must follow again.
+   */
+  markSsmPendingIfAmi(
+    record: AmiRecord,
+    amiId: string,
+    abortSignal?: AbortSignal,
+  ): Promise<ConditionalWriteResult> {
+    return this.update(
+      record,
+      {
+        UpdateExpression: 'SET ssmPendingAmiId = :amiId',
+        ConditionExpression: 'amiId = :amiId',
+        ExpressionAttributeValues: { ':amiId': amiId },
+      },
+      abortSignal,
+    );
+  }
+
+  private transition(
     seen: AmiRecord,
+    guard: TransitionGuard,
     change: Pick<UpdateCommandInput, 'UpdateExpression' | 'ExpressionAttributeValues'>,
     abortSignal?: AbortSignal,
+  ): Promise<ConditionalWriteResult> {
+    const newerImage =
+      'attribute_exists(jobId) AND (attribute_not_exists(imageCreatedAt) OR imageCreatedAt < :imageCreatedAt)';
+    if (guard === 'newer-image') {
+      return this.update(
+        seen,
+        { ...change, ConditionExpression: newerImage },
+        abortSignal,
+        STATUS_AND_UPDATED_AT,
+      );
+    }
+    return this.update(
+      seen,
+      {
+        ...change,
+        // The guard is what reconciliation saw: the same status and the same updatedAt, verbatim.
+        ConditionExpression: `#status = :seenStatus AND #updatedAt = :seenUpdatedAt AND ${newerImage}`,
+        ExpressionAttributeValues: {
+          ...change.ExpressionAttributeValues,
+          ':seenStatus': seen.status,
+          ':seenUpdatedAt': seen.updatedAt,
+        },
+      },
+      abortSignal,
+      STATUS_AND_UPDATED_AT,
+    );
+  }
+
+  private async update(
+    record: AmiRecord,
+    change: Pick<
+      UpdateCommandInput,
+      'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeValues'
+    >,
+    abortSignal?: AbortSignal,
+    attributeNames?: Record<string, string>,
   ): Promise<ConditionalWriteResult> {
     try {
       await this.documentClient.send(
         new UpdateCommand({
           TableName: this.config.stateTableName,
-          Key: { jobId: seen.jobId },
-          UpdateExpression: change.UpdateExpression,
-          ConditionExpression: '#status = :seenStatus AND #updatedAt = :seenUpdatedAt',
-          ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt' },
-          ExpressionAttributeValues: {
-            ...change.ExpressionAttributeValues,
-            ':seenStatus': seen.status,
-            ':seenUpdatedAt': seen.updatedAt,
-          },
+          Key: { jobId: record.jobId },
+          ...change,
+          ...(attributeNames && { ExpressionAttributeNames: attributeNames }),
         }),
         { abortSignal },
       );

@@ -1,5 +1,5 @@
+import { SsmConfigOutcome } from '../ami-state/ami-transition.service';
 import { AmiRecord, ParsedAmiRecord } from '../aws/ami-record';
-import { SetAmiResult } from '../aws/ssm-config.service';
 
 /** Why a stale preset was left as it was. A fixed vocabulary: it reaches the response. */
 export type UnresolvedReason =
@@ -7,13 +7,13 @@ export type UnresolvedReason =
   | 'no-images'
   | 'no-ami-for-region'
   | 'unexpected-image-state'
+  | 'image-undated'
+  | 'no-newer-image'
+  | 'ssm-update-pending'
   | 'image-builder-error'
   | 'state-table-error'
   | 'deadline-exceeded'
   | 'superseded';
-
-/** What happened to the preset's SSM runner config after its record was set ready. */
-export type SsmConfigOutcome = SetAmiResult | 'deadline-exceeded';
 
 /** What reconciling one stale preset found and did. */
 export type PresetReconciliation =
@@ -27,12 +27,16 @@ export type PresetReconciliation =
       ssmConfig?: SsmConfigOutcome;
     }
   | { presetName: string; outcome: 'still-building' }
+  /** A pending SSM update left by an earlier transition, now done. */
+  | { presetName: string; outcome: 'ssm-update-completed'; record: AmiRecord; ssmConfig: SsmConfigOutcome }
   | {
       presetName: string;
       outcome: 'unresolved';
       reason: UnresolvedReason;
       /** For `superseded`: the newer record another writer left, when it could be read. */
       current?: ParsedAmiRecord;
+      /** For `ssm-update-pending`: why the runner config is still behind. */
+      ssmConfig?: SsmConfigOutcome;
     };
 
 /** A reconciliation as one request saw it: `cached` when this request made no AWS call for it. */
@@ -42,6 +46,7 @@ const TRANSIENT_REASONS: readonly UnresolvedReason[] = [
   'image-builder-error',
   'state-table-error',
   'deadline-exceeded',
+  'ssm-update-pending',
 ];
 
 /** Failures are retried by the next request; every other finding holds for the same updatedAt. */
@@ -58,7 +63,9 @@ export function applyReconciliations(
   return records.map((parsed) => {
     if (!parsed.valid) return parsed;
     const reconciliation = byPreset.get(parsed.record.presetName);
-    if (reconciliation?.outcome === 'corrected') return { valid: true, record: reconciliation.record };
+    if (reconciliation?.outcome === 'corrected' || reconciliation?.outcome === 'ssm-update-completed') {
+      return { valid: true, record: reconciliation.record };
+    }
     if (reconciliation?.outcome === 'unresolved' && reconciliation.current) return reconciliation.current;
     return parsed;
   });

@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { AwsModule } from '../aws/aws.module';
-import { Clock, SystemClock } from './clock';
+import { AmiStateModule } from '../ami-state/ami-state.module';
 import { ReconciliationService } from './reconciliation.service';
 
 @Module({
-  imports: [AwsModule],
-  providers: [ReconciliationService, { provide: Clock, useClass: SystemClock }],
+  imports: [AmiStateModule],
+  providers: [ReconciliationService],
   exports: [ReconciliationService],
 })
 export class ReconciliationModule {}

@@ -7,9 +7,15 @@ import {
   ListImagePipelinesCommand,
   ServiceException,
 } from '@aws-sdk/client-imagebuilder';
-import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  GetParameterCommand,
+  InternalServerError,
+  PutParameterCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { AmiTransitionService } from '../ami-state/ami-transition.service';
 import { AmiStateRepository } from '../aws/ami-state.repository';
 import { SsmConfigService } from '../aws/ssm-config.service';
 import { AppConfig } from '../config/app-config';
@@ -36,9 +42,12 @@ function buildingRecord(presetName: string, updatedAt = TWO_HOURS_AGO) {
   };
 }
 
+const IMAGE_CREATED_AT = '2026-11-23T09:00:00.000Z';
+
 function availableImage(amiId = 'ami-0new'): Image {
   return {
     arn: IMAGE_ARN,
+    dateCreated: IMAGE_CREATED_AT,
     state: { status: 'AVAILABLE' },
     outputResources: { amis: [{ region: 'eu-west-1', image: amiId }] },
   };
@@ -54,20 +63,18 @@ describe('ReconciliationService', () => {
   const logger = new AppLogger();
 
   function newService(config: AppConfig = testConfig()): ReconciliationService {
-    return new ReconciliationService(
-      imageBuilder,
-      new AmiStateRepository(documentClient, config),
-      new SsmConfigService(ssm, config, logger),
-      config,
-      logger,
-      { now: () => NOW },
-    );
+    const clock = { now: () => NOW };
+    const repository = new AmiStateRepository(documentClient, config);
+    const ssmConfig = new SsmConfigService(ssm, config, logger);
+    const transitions = new AmiTransitionService(repository, ssmConfig, config, logger, clock);
+    return new ReconciliationService(imageBuilder, repository, transitions, config, logger, clock);
   }
 
   /** The table holds `items`; the pipeline of each preset exists and its newest image is `image`. */
   function givenTable(...items: Record<string, unknown>[]) {
     dynamoDbMock.on(QueryCommand).resolves({ Items: items });
     dynamoDbMock.on(UpdateCommand).resolves({});
+    dynamoDbMock.on(GetCommand).resolves({});
   }
 
   function givenPipelineImage(image: Image) {
@@ -216,15 +223,24 @@ describe('ReconciliationService', () => {
     expect(dynamoDbMock).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: 'spot-runner-state',
       Key: { jobId: 'AMI#linux-x64' },
-      ConditionExpression: '#status = :seenStatus AND #updatedAt = :seenUpdatedAt',
+      ConditionExpression:
+        '#status = :seenStatus AND #updatedAt = :seenUpdatedAt AND attribute_exists(jobId) AND ' +
+        '(attribute_not_exists(imageCreatedAt) OR imageCreatedAt < :imageCreatedAt)',
       ExpressionAttributeValues: {
         ':status': 'ready',
         ':amiId': 'ami-0new',
         ':buildId': IMAGE_ARN,
+        ':imageCreatedAt': IMAGE_CREATED_AT,
         ':updatedAt': NOW.toISOString(),
         ':seenStatus': 'building',
         ':seenUpdatedAt': TWO_HOURS_AGO,
       },
+    });
+    expect(dynamoDbMock).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { jobId: 'AMI#linux-x64' },
+      UpdateExpression: 'REMOVE ssmPendingAmiId',
+      ConditionExpression: 'ssmPendingAmiId = :amiId',
+      ExpressionAttributeValues: { ':amiId': 'ami-0new' },
     });
     const put = ssmMock.commandCalls(PutParameterCommand)[0].args[0].input;
     expect(put).toMatchObject({ Name: '/spot-runner/configs/linux-x64', Type: 'String', Overwrite: true });
@@ -238,12 +254,17 @@ describe('ReconciliationService', () => {
       valid: true,
       record: { status: 'ready', amiId: 'ami-0new', updatedAt: NOW.toISOString() },
     });
+    expect(state.records[0]).not.toHaveProperty('record.ssmPendingAmiId');
   });
 
   it('Build failed: the record is set failed with the reason, its AMI kept, SSM untouched', async () => {
     // Prepare
     givenTable({ ...buildingRecord('linux-x64'), amiId: 'ami-0previous' });
-    givenPipelineImage({ arn: IMAGE_ARN, state: { status: 'FAILED', reason: 'Component test failed' } });
+    givenPipelineImage({
+      arn: IMAGE_ARN,
+      dateCreated: IMAGE_CREATED_AT,
+      state: { status: 'FAILED', reason: 'Component test failed' },
+    });
 
     // Act
     const state = await newService().reconcile(1_000);
@@ -254,6 +275,7 @@ describe('ReconciliationService', () => {
       ':status': 'failed',
       ':buildId': IMAGE_ARN,
       ':errorMessage': 'Component test failed',
+      ':imageCreatedAt': IMAGE_CREATED_AT,
       ':updatedAt': NOW.toISOString(),
       ':seenStatus': 'building',
       ':seenUpdatedAt': TWO_HOURS_AGO,
@@ -265,7 +287,7 @@ describe('ReconciliationService', () => {
 
   it('Build failed: a CANCELLED image also sets the record failed', async () => {
     givenTable(buildingRecord('linux-x64'));
-    givenPipelineImage({ arn: IMAGE_ARN, state: { status: 'CANCELLED' } });
+    givenPipelineImage({ arn: IMAGE_ARN, dateCreated: IMAGE_CREATED_AT, state: { status: 'CANCELLED' } });
 
     const state = await newService().reconcile(1_000);
 
@@ -439,5 +461,81 @@ describe('ReconciliationService', () => {
       expect.any(String),
       expect.objectContaining({ reason: 'invalid-status' }),
     );
+  });
+
+  it('a stale record whose image is not newer than the one it reflects is left alone', async () => {
+    givenTable({ ...buildingRecord('linux-x64'), imageCreatedAt: IMAGE_CREATED_AT });
+    givenPipelineImage(availableImage());
+    const warn = jest.spyOn(logger, 'warn');
+
+    const state = await newService().reconcile(1_000);
+
+    expect(dynamoDbMock).not.toHaveReceivedCommand(UpdateCommand);
+    expect(state.reconciliations[0]).toMatchObject({ outcome: 'unresolved', reason: 'no-newer-image' });
+    expect(warn).toHaveBeenCalledWith(
+      expect.any(String),
+      expect.objectContaining({ outcome: 'no-newer-image' }),
+    );
+  });
+
+  it('completes an SSM update a record is marked pending for, then clears the mark', async () => {
+    // Prepare
+    const ready = {
+      ...buildingRecord('linux-x64'),
+      status: 'ready',
+      amiId: 'ami-0new',
+      ssmPendingAmiId: 'ami-0new',
+    };
+    givenTable(ready);
+    givenRunnerConfig();
+
+    // Act
+    const state = await newService().reconcile(1_000);
+
+    // Assess
+    expect(JSON.parse(ssmMock.commandCalls(PutParameterCommand)[0].args[0].input.Value!)).toMatchObject({
+      ami: 'ami-0new',
+    });
+    expect(dynamoDbMock).toHaveReceivedCommandWith(UpdateCommand, {
+      UpdateExpression: 'REMOVE ssmPendingAmiId',
+    });
+    expect(state.reconciliations).toEqual([
+      expect.objectContaining({
+        presetName: 'linux-x64',
+        outcome: 'ssm-update-completed',
+        ssmConfig: 'updated',
+      }),
+    ]);
+    expect(state.records[0]).not.toHaveProperty('record.ssmPendingAmiId');
+    expect(imageBuilderMock.calls()).toHaveLength(0);
+  });
+
+  it('keeps the mark when the pending SSM update fails again, and retries on the next request', async () => {
+    // Prepare
+    const ready = {
+      ...buildingRecord('linux-x64'),
+      status: 'ready',
+      amiId: 'ami-0new',
+      ssmPendingAmiId: 'ami-0new',
+    };
+    givenTable(ready);
+    givenRunnerConfig();
+    ssmMock.on(PutParameterCommand).rejects(new InternalServerError({ message: 'boom', $metadata: {} }));
+    const service = newService();
+
+    // Act
+    const first = await service.reconcile(1_000);
+    const second = await service.reconcile(1_000);
+
+    // Assess
+    expect(first.reconciliations[0]).toMatchObject({
+      outcome: 'unresolved',
+      reason: 'ssm-update-pending',
+      ssmConfig: 'ssm-update-failed',
+    });
+    expect(first.records[0]).toMatchObject({ record: { ssmPendingAmiId: 'ami-0new' } });
+    expect(second.reconciliations[0]).toMatchObject({ reason: 'ssm-update-pending', cached: false });
+    expect(ssmMock).toHaveReceivedCommandTimes(PutParameterCommand, 2);
+    expect(dynamoDbMock).not.toHaveReceivedCommand(UpdateCommand);
   });
 });

@@ -9,13 +9,13 @@ import {
 import { Inject, Injectable } from '@nestjs/common';
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
+import { AmiTransitionService, TransitionResult } from '../ami-state/ami-transition.service';
+import { Clock } from '../ami-state/clock';
 import { AmiRecord, ParsedAmiRecord } from '../aws/ami-record';
 import { AmiStateRepository } from '../aws/ami-state.repository';
-import { SsmConfigService } from '../aws/ssm-config.service';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
-import { Clock } from './clock';
-import { correctedRecord, decideImageOutcome, ImageOutcome, newestImage } from './image-outcome';
+import { newestImage } from './newest-image';
 import {
   applyReconciliations,
   isCacheable,
@@ -56,7 +56,7 @@ export class ReconciliationService {
   constructor(
     private readonly imageBuilder: ImagebuilderClient,
     private readonly repository: AmiStateRepository,
-    private readonly ssmConfig: SsmConfigService,
+    private readonly transitions: AmiTransitionService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,
     private readonly clock: Clock,
@@ -65,11 +65,17 @@ export class ReconciliationService {
   }
 
   /**
-   * Reads every AMI record and reconciles the stale ones within `budgetMs`. Throws
-   * AmiStateUnavailableError when the table cannot be read.
+   * Reads every AMI record, finishes the SSM updates records are marked pending for, and
+   * reconciles the stale ones, all within `budgetMs`. Throws AmiStateUnavailableError when
+   * the table cannot be read.
    */
   async reconcile(budgetMs: number): Promise<ReconciledState> {
-    const records = await this.repository.listAmiRecords();
+    const read = await this.repository.listAmiRecords();
+    const deadline = budgetMs > 0 ? AbortSignal.timeout(budgetMs) : AbortSignal.abort();
+    // Every in-flight AWS call and every waiting preset listens to this one signal.
+    setMaxListeners(0, deadline);
+    const completed = await this.completePendingSsmUpdates(read, deadline);
+    const records = applyReconciliations(read, completed);
     const now = this.clock.now();
     const stale: AmiRecord[] = [];
     for (const parsed of records) {
@@ -83,14 +89,43 @@ export class ReconciliationService {
         stale.push(parsed.record);
       }
     }
-    const reconciliations = stale.length > 0 ? await this.reconcileStale(stale, budgetMs) : [];
-    return { records: applyReconciliations(records, reconciliations), reconciliations };
+    const reconciled = stale.length > 0 ? await this.reconcileStale(stale, deadline) : [];
+    return {
+      records: applyReconciliations(records, reconciled),
+      reconciliations: [...completed, ...reconciled],
+    };
   }
 
-  private async reconcileStale(stale: AmiRecord[], budgetMs: number): Promise<ReportedReconciliation[]> {
-    const deadline = budgetMs > 0 ? AbortSignal.timeout(budgetMs) : AbortSignal.abort();
-    // Every in-flight AWS call and every waiting preset listens to this one signal.
-    setMaxListeners(0, deadline);
+  /**
+   * A record marked with a pending SSM update (a crash, a throttle or the deadline between
+   * its DynamoDB write and its SSM write) gets it now; never cached, so it is retried on
+   * every request until it succeeds.
+   */
+  private completePendingSsmUpdates(
+    records: ParsedAmiRecord[],
+    deadline: AbortSignal,
+  ): Promise<ReportedReconciliation[]> {
+    const pending = records.flatMap((parsed) =>
+      parsed.valid && parsed.record.ssmPendingAmiId !== undefined ? [parsed.record] : [],
+    );
+    return Promise.all(
+      pending.map((record) =>
+        this.limit(async (): Promise<ReportedReconciliation> => {
+          const presetName = record.presetName;
+          try {
+            const { record: after, ssmConfig } = await this.transitions.completeSsmUpdate(record, deadline);
+            return after.ssmPendingAmiId === undefined
+              ? { presetName, outcome: 'ssm-update-completed', record: after, ssmConfig, cached: false }
+              : { presetName, outcome: 'unresolved', reason: 'ssm-update-pending', ssmConfig, cached: false };
+          } catch (error) {
+            return { ...this.unresolvedBy(record, 'state-table-error', error, deadline), cached: false };
+          }
+        }),
+      ),
+    );
+  }
+
+  private async reconcileStale(stale: AmiRecord[], deadline: AbortSignal): Promise<ReportedReconciliation[]> {
     const entries = new Map<string, CacheEntry>();
     const toStart: AmiRecord[] = [];
     for (const record of stale) {
@@ -188,89 +223,53 @@ export class ReconciliationService {
       return { presetName: preset, outcome: 'unresolved', reason: 'no-images' };
     }
 
-    const outcome = decideImageOutcome(newest.image, newest.arn, this.config.awsRegion);
-    switch (outcome.kind) {
-      case 'in-progress':
-        this.logger.info('Newest image is still being built', {
-          preset,
-          outcome: 'still-building',
-          imageStatus: outcome.imageStatus,
-        });
-        return { presetName: preset, outcome: 'still-building' };
-      case 'unresolved':
-        this.logger.warn('Newest image cannot settle the preset; left as it is', {
-          preset,
-          outcome: outcome.reason,
-          imageStatus: outcome.imageStatus,
-          region: this.config.awsRegion,
-        });
-        return { presetName: preset, outcome: 'unresolved', reason: outcome.reason };
-      case 'ready':
-      case 'failed':
-        return this.correct(record, outcome, deadline);
-    }
-  }
-
-  /** Writes what the image says, only over the record as it was read, then the SSM config. */
-  private async correct(
-    record: AmiRecord,
-    outcome: Extract<ImageOutcome, { kind: 'ready' | 'failed' }>,
-    deadline: AbortSignal,
-  ): Promise<PresetReconciliation> {
-    const preset = record.presetName;
     if (deadline.aborted) return this.unresolvedBy(record, 'deadline-exceeded', deadline.reason, deadline);
-    const now = this.clock.now();
-    let write;
+    let transition: TransitionResult;
     try {
-      write =
-        outcome.kind === 'ready'
-          ? await this.repository.markReadyIfUnchanged(record, outcome, now.toISOString(), deadline)
-          : await this.repository.markFailedIfUnchanged(record, outcome, now.toISOString(), deadline);
+      transition = await this.transitions.applyImage(
+        record,
+        newest.image,
+        newest.arn,
+        'unchanged-since-read',
+        deadline,
+      );
     } catch (error) {
       return this.unresolvedBy(record, 'state-table-error', error, deadline);
     }
-    if (write === 'superseded') {
-      this.logger.info('Another writer updated the record first; its newer state is kept', {
-        preset,
-        outcome: 'superseded',
-      });
-      const current = await this.repository.findAmiRecord(record.jobId, deadline).catch(() => undefined);
-      return { presetName: preset, outcome: 'unresolved', reason: 'superseded', current };
-    }
+    return this.asReconciliation(record, transition);
+  }
 
-    const corrected = correctedRecord(record, outcome, now);
-    if (outcome.kind === 'failed') {
-      // A failed build blocks the preset's jobs: worth an operator's look.
-      this.logger.warn('Stale preset corrected: its newest image build failed', {
-        preset,
-        outcome: 'corrected',
-        to: 'failed',
-      });
-      return { presetName: preset, outcome: 'corrected', from: 'building', to: 'failed', record: corrected };
+  private asReconciliation(record: AmiRecord, transition: TransitionResult): PresetReconciliation {
+    const presetName = record.presetName;
+    switch (transition.kind) {
+      case 'applied':
+        return {
+          presetName,
+          outcome: 'corrected',
+          from: 'building',
+          to: transition.to,
+          record: transition.record,
+          ...(transition.ssmConfig && { ssmConfig: transition.ssmConfig }),
+        };
+      case 'in-progress':
+        this.logger.info('Newest image is still being built', {
+          preset: presetName,
+          outcome: 'still-building',
+          imageStatus: transition.imageStatus,
+        });
+        return { presetName, outcome: 'still-building' };
+      case 'unresolved':
+        return { presetName, outcome: 'unresolved', reason: transition.reason };
+      case 'not-newer':
+        // The record says a build runs, but Image Builder shows nothing newer than what it reflects.
+        this.logger.warn('Stale preset: no image newer than the one its record reflects', {
+          preset: presetName,
+          outcome: 'no-newer-image',
+        });
+        return { presetName, outcome: 'unresolved', reason: 'no-newer-image' };
+      case 'superseded':
+        return { presetName, outcome: 'unresolved', reason: 'superseded', current: transition.current };
     }
-    this.logger.info('Stale preset corrected: its newest image is available', {
-      preset,
-      outcome: 'corrected',
-      to: 'ready',
-    });
-
-    const ssmConfig = deadline.aborted
-      ? 'deadline-exceeded'
-      : await this.ssmConfig.setAmi(preset, outcome.amiId, deadline);
-    if (ssmConfig === 'deadline-exceeded') {
-      this.logger.error('Deadline passed before the SSM runner config could be updated', {
-        preset,
-        outcome: 'ssm-deadline-exceeded',
-      });
-    }
-    return {
-      presetName: preset,
-      outcome: 'corrected',
-      from: 'building',
-      to: 'ready',
-      record: corrected,
-      ssmConfig,
-    };
   }
 
   /** One ListImagePipelines call (per page) for up to 10 pipeline names; exact matches only. */

@@ -101,6 +101,32 @@ describe('statusMessage', () => {
   it('says when one ready preset has no AMI', () => {
     expect(statusMessage([readyWithoutAmi('a')])).toBe('1 preset ready; 1 preset ready without an AMI');
   });
+
+  it('says how many presets wait for their runner config to get the AMI', () => {
+    const presets = [ready('a'), { ...ready('b'), runnerConfigPending: true as const }];
+
+    expect(statusMessage(presets)).toBe(
+      '2 presets ready; 1 preset waiting for the runner config to get the AMI',
+    );
+  });
+});
+
+describe('a runner config behind its record', () => {
+  it('makes the service degraded until the pending SSM update is done', () => {
+    expect(overallStatus([ready('a'), { ...ready('b'), runnerConfigPending: true }])).toBe('degraded');
+  });
+
+  it('is reported on the preset while the record is marked pending', () => {
+    const status = toPresetStatus(record('linux-x64', { ssmPendingAmiId: 'ami-0123456789abcdef0' }));
+
+    expect(status).toEqual({
+      name: 'linux-x64',
+      status: 'ready',
+      amiId: 'ami-0123456789abcdef0',
+      updatedAt,
+      runnerConfigPending: true,
+    });
+  });
 });
 
 describe('toPresetStatus', () => {

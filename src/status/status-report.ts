@@ -1,9 +1,6 @@
+import { SsmConfigOutcome } from '../ami-state/ami-transition.service';
 import { AmiStatus, ParsedAmiRecord } from '../aws/ami-record';
-import {
-  ReportedReconciliation,
-  SsmConfigOutcome,
-  UnresolvedReason,
-} from '../reconciliation/preset-reconciliation';
+import { ReportedReconciliation, UnresolvedReason } from '../reconciliation/preset-reconciliation';
 
 export type OverallStatus = 'ready' | 'building' | 'degraded';
 export type PresetStatusValue = AmiStatus | 'invalid';
@@ -13,11 +10,13 @@ export interface PresetStatus {
   status: PresetStatusValue;
   amiId: string | null;
   updatedAt: string | null;
+  /** Present (true) while the preset's SSM runner config does not hold `amiId` yet. */
+  runnerConfigPending?: true;
 }
 
 export interface ReconciliationReport {
   name: string;
-  outcome: 'corrected' | 'still-building' | 'unresolved';
+  outcome: 'corrected' | 'still-building' | 'ssm-update-completed' | 'unresolved';
   from?: AmiStatus;
   to?: AmiStatus;
   reason?: UnresolvedReason;
@@ -39,13 +38,20 @@ export function toPresetStatus(parsed: ParsedAmiRecord): PresetStatus {
   if (!parsed.valid) {
     return { name: parsed.invalid.name, status: 'invalid', amiId: null, updatedAt: parsed.invalid.updatedAt };
   }
-  const { presetName, status, amiId, updatedAt } = parsed.record;
-  return { name: presetName, status, amiId, updatedAt };
+  const { presetName, status, amiId, updatedAt, ssmPendingAmiId } = parsed.record;
+  return {
+    name: presetName,
+    status,
+    amiId,
+    updatedAt,
+    ...(ssmPendingAmiId !== undefined && { runnerConfigPending: true as const }),
+  };
 }
 
 /**
- * No presets, any failed or invalid preset, or a settled preset without an AMI → degraded;
- * every preset ready with an AMI → ready; otherwise something is still building.
+ * No presets, any failed or invalid preset, a settled preset without an AMI, or a runner
+ * config not yet holding its preset's AMI → degraded; every preset ready with an AMI →
+ * ready; otherwise something is still building.
  */
 export function overallStatus(presets: readonly PresetStatus[]): OverallStatus {
   if (presets.length === 0) return 'degraded';
@@ -53,7 +59,8 @@ export function overallStatus(presets: readonly PresetStatus[]): OverallStatus {
     (preset) =>
       preset.status === 'failed' ||
       preset.status === 'invalid' ||
-      (preset.status !== 'building' && preset.amiId === null),
+      (preset.status !== 'building' && preset.amiId === null) ||
+      preset.runnerConfigPending === true,
   );
   if (degraded) return 'degraded';
   return presets.every((preset) => preset.status === 'ready') ? 'ready' : 'building';
@@ -68,8 +75,14 @@ export function statusMessage(presets: readonly PresetStatus[]): string {
     .filter(([, count]) => count > 0)
     .map(([status, count]) => `${presetCount(count)} ${status}`);
   const readyWithoutAmi = presets.filter((p) => p.status === 'ready' && p.amiId === null).length;
-  const message = counts.join(', ');
-  return readyWithoutAmi > 0 ? `${message}; ${presetCount(readyWithoutAmi)} ready without an AMI` : message;
+  const configPending = presets.filter((p) => p.runnerConfigPending).length;
+  return [
+    counts.join(', '),
+    ...(readyWithoutAmi > 0 ? [`${presetCount(readyWithoutAmi)} ready without an AMI`] : []),
+    ...(configPending > 0
+      ? [`${presetCount(configPending)} waiting for the runner config to get the AMI`]
+      : []),
+  ].join('; ');
 }
 
 function presetCount(count: number): string {
@@ -90,8 +103,16 @@ function toReconciliationReport(reconciliation: ReportedReconciliation): Reconci
       };
     case 'still-building':
       return { name, outcome: 'still-building', cached };
+    case 'ssm-update-completed':
+      return { name, outcome: 'ssm-update-completed', ssmConfig: reconciliation.ssmConfig, cached };
     case 'unresolved':
-      return { name, outcome: 'unresolved', reason: reconciliation.reason, cached };
+      return {
+        name,
+        outcome: 'unresolved',
+        reason: reconciliation.reason,
+        ...(reconciliation.ssmConfig && { ssmConfig: reconciliation.ssmConfig }),
+        cached,
+      };
   }
 }
 

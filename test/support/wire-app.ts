@@ -6,7 +6,7 @@ import { LocalAws } from '../../local/local-aws';
 import { AppModule } from '../../src/app.module';
 import { AppConfig, appConfig } from '../../src/config/app-config';
 import { AppLogger } from '../../src/logging/app-logger';
-import { Clock } from '../../src/reconciliation/clock';
+import { Clock } from '../../src/ami-state/clock';
 import { testConfig } from '../../src/testing/test-config';
 
 /**

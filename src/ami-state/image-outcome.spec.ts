@@ -1,12 +1,19 @@
-import { Image, ImageSummary } from '@aws-sdk/client-imagebuilder';
+import { Image } from '@aws-sdk/client-imagebuilder';
 import { AmiRecord } from '../aws/ami-record';
-import { correctedRecord, decideImageOutcome, newestImage } from './image-outcome';
+import { correctedRecord, decideImageOutcome, isNewerImage } from './image-outcome';
 
 const imageArn = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/3';
 const region = 'eu-west-1';
 
+const dateCreated = '2026-11-23T09:30:00.000Z';
+
 function imageIn(status: string | undefined, fields: Partial<Image> = {}): Image {
-  return { arn: imageArn, state: status === undefined ? undefined : { status }, ...fields } as Image;
+  return {
+    arn: imageArn,
+    dateCreated,
+    state: status === undefined ? undefined : { status },
+    ...fields,
+  } as Image;
 }
 
 describe('decideImageOutcome', () => {
@@ -20,7 +27,12 @@ describe('decideImageOutcome', () => {
     const outcome = decideImageOutcome(image, imageArn, region);
 
     // Assess
-    expect(outcome).toEqual({ kind: 'ready', amiId: 'ami-0123456789abcdef0', buildId: imageArn });
+    expect(outcome).toEqual({
+      kind: 'ready',
+      amiId: 'ami-0123456789abcdef0',
+      buildId: imageArn,
+      imageCreatedAt: dateCreated,
+    });
   });
 
   it('picks the AMI of the configured region when the image has AMIs for two regions', () => {
@@ -38,7 +50,12 @@ describe('decideImageOutcome', () => {
     const outcome = decideImageOutcome(image, imageArn, region);
 
     // Assess
-    expect(outcome).toEqual({ kind: 'ready', amiId: 'ami-0bbbbbbbbbbbbbbbb', buildId: imageArn });
+    expect(outcome).toEqual({
+      kind: 'ready',
+      amiId: 'ami-0bbbbbbbbbbbbbbbb',
+      buildId: imageArn,
+      imageCreatedAt: dateCreated,
+    });
   });
 
   it('is unresolved no-ami-for-region when the AVAILABLE image only has another region’s AMI', () => {
@@ -70,7 +87,12 @@ describe('decideImageOutcome', () => {
     const outcome = decideImageOutcome(image, imageArn, region);
 
     // Assess
-    expect(outcome).toEqual({ kind: 'failed', buildId: imageArn, errorMessage: 'Component step timed out' });
+    expect(outcome).toEqual({
+      kind: 'failed',
+      buildId: imageArn,
+      errorMessage: 'Component step timed out',
+      imageCreatedAt: dateCreated,
+    });
   });
 
   it.each([
@@ -79,7 +101,7 @@ describe('decideImageOutcome', () => {
   ])('is failed with a generic message when the %s image gives no reason', (status, errorMessage) => {
     const outcome = decideImageOutcome(imageIn(status), imageArn, region);
 
-    expect(outcome).toEqual({ kind: 'failed', buildId: imageArn, errorMessage });
+    expect(outcome).toEqual({ kind: 'failed', buildId: imageArn, errorMessage, imageCreatedAt: dateCreated });
   });
 
   it('uses the generic message when the reason is blank', () => {
@@ -129,45 +151,6 @@ describe('decideImageOutcome', () => {
   });
 });
 
-describe('newestImage', () => {
-  const older: ImageSummary = { arn: `${imageArn.slice(0, -1)}1`, dateCreated: '2026-11-20T08:00:00.000Z' };
-  const middle: ImageSummary = { arn: `${imageArn.slice(0, -1)}2`, dateCreated: '2026-11-22T08:00:00.000Z' };
-  const newest: ImageSummary = { arn: imageArn, dateCreated: '2026-11-23T08:00:00.000Z' };
-
-  it.each([
-    ['oldest first', [older, middle, newest]],
-    ['newest first', [newest, middle, older]],
-    ['newest in the middle', [older, newest, middle]],
-  ])('picks the newest image by dateCreated, listed %s', (_order, images) => {
-    expect(newestImage(images)).toEqual(newest);
-  });
-
-  it('skips summaries without an arn', () => {
-    // Prepare
-    const newerWithoutArn: ImageSummary = { dateCreated: '2026-11-24T08:00:00.000Z' };
-
-    // Act
-    const picked = newestImage([older, newerWithoutArn]);
-
-    // Assess
-    expect(picked).toEqual(older);
-  });
-
-  it('ranks a summary without a readable dateCreated below any dated one', () => {
-    const undated: ImageSummary = { arn: `${imageArn.slice(0, -1)}9` };
-
-    expect(newestImage([undated, older])).toEqual(older);
-  });
-
-  it('is undefined for an empty list', () => {
-    expect(newestImage([])).toBeUndefined();
-  });
-
-  it('is undefined when no summary has an arn', () => {
-    expect(newestImage([{ dateCreated: '2026-11-23T08:00:00.000Z' }])).toBeUndefined();
-  });
-});
-
 describe('correctedRecord', () => {
   const now = new Date('2026-11-23T12:00:00.000Z');
   const stale: AmiRecord = {
@@ -181,8 +164,12 @@ describe('correctedRecord', () => {
     errorMessage: 'an earlier failure',
   };
 
-  it('sets a ready record with the new AMI and build, now, and no error message', () => {
-    const record = correctedRecord(stale, { kind: 'ready', amiId: 'ami-0new', buildId: 'arn:new' }, now);
+  it('sets a ready record with the new AMI, build and image date, now, no error, its SSM update pending', () => {
+    const record = correctedRecord(
+      stale,
+      { kind: 'ready', amiId: 'ami-0new', buildId: 'arn:new', imageCreatedAt: '2026-11-23T11:00:00.000Z' },
+      now,
+    );
 
     expect(record).toEqual({
       jobId: 'AMI#linux-x64',
@@ -190,6 +177,8 @@ describe('correctedRecord', () => {
       status: 'ready',
       amiId: 'ami-0new',
       buildId: 'arn:new',
+      imageCreatedAt: '2026-11-23T11:00:00.000Z',
+      ssmPendingAmiId: 'ami-0new',
       updatedAt: '2026-11-23T12:00:00.000Z',
       updatedAtMs: now.getTime(),
     });
@@ -198,7 +187,12 @@ describe('correctedRecord', () => {
   it('sets a failed record with the reason and keeps the AMI it had', () => {
     const record = correctedRecord(
       stale,
-      { kind: 'failed', buildId: 'arn:new', errorMessage: 'Test failed' },
+      {
+        kind: 'failed',
+        buildId: 'arn:new',
+        errorMessage: 'Test failed',
+        imageCreatedAt: '2026-11-23T11:00:00.000Z',
+      },
       now,
     );
 
@@ -207,8 +201,46 @@ describe('correctedRecord', () => {
       status: 'failed',
       buildId: 'arn:new',
       errorMessage: 'Test failed',
+      imageCreatedAt: '2026-11-23T11:00:00.000Z',
       updatedAt: '2026-11-23T12:00:00.000Z',
       updatedAtMs: now.getTime(),
     });
+  });
+});
+
+describe('image order', () => {
+  it('normalises dateCreated to a sortable ISO-8601 instant', () => {
+    const outcome = decideImageOutcome(
+      imageIn('FAILED', { dateCreated: '2026-11-23T10:30:00+01:00' }),
+      imageArn,
+      region,
+    );
+
+    expect(outcome).toMatchObject({ imageCreatedAt: '2026-11-23T09:30:00.000Z' });
+  });
+
+  it('is unresolved image-undated when a settled image has no usable dateCreated', () => {
+    const outcome = decideImageOutcome(imageIn('FAILED', { dateCreated: 'soon' }), imageArn, region);
+
+    expect(outcome).toEqual({ kind: 'unresolved', reason: 'image-undated', imageStatus: 'FAILED' });
+  });
+
+  const reflecting = (imageCreatedAt?: string): AmiRecord => ({
+    jobId: 'AMI#linux-x64',
+    presetName: 'linux-x64',
+    status: 'ready',
+    amiId: 'ami-0current',
+    updatedAt: '2026-11-23T10:00:00.000Z',
+    updatedAtMs: Date.parse('2026-11-23T10:00:00.000Z'),
+    ...(imageCreatedAt && { imageCreatedAt }),
+  });
+
+  it.each([
+    ['a record that reflects no image yet', undefined, true],
+    ['an image created after the one the record reflects', '2026-11-23T09:29:59.999Z', true],
+    ['the same image again (a duplicate event)', dateCreated, false],
+    ['an image older than the one the record reflects (a late event)', '2026-11-23T09:30:00.001Z', false],
+  ])('isNewerImage: %s → %s', (_, recorded, expected) => {
+    expect(isNewerImage(reflecting(recorded), dateCreated)).toBe(expected);
   });
 });

@@ -1,0 +1,136 @@
+import { Image } from '@aws-sdk/client-imagebuilder';
+import { Inject, Injectable } from '@nestjs/common';
+import { AmiRecord, ParsedAmiRecord } from '../aws/ami-record';
+import { AmiStateRepository, TransitionGuard } from '../aws/ami-state.repository';
+import { SetAmiResult, SsmConfigService } from '../aws/ssm-config.service';
+import { AppConfig, appConfig } from '../config/app-config';
+import { AppLogger } from '../logging/app-logger';
+import { Clock } from './clock';
+import { correctedRecord, decideImageOutcome, isNewerImage, UnresolvedImageReason } from './image-outcome';
+
+/** What happened to the preset's SSM runner config after its record was set ready. */
+export type SsmConfigOutcome = SetAmiResult | 'deadline-exceeded';
+
+/** What applying an image to a preset's AMI record did. */
+export type TransitionResult =
+  | { kind: 'applied'; record: AmiRecord; to: 'ready' | 'failed'; ssmConfig?: SsmConfigOutcome }
+  | { kind: 'in-progress'; imageStatus: string }
+  | { kind: 'unresolved'; reason: UnresolvedImageReason; imageStatus: string }
+  /** The image is not newer than the one the record reflects: a duplicate or a late event. */
+  | { kind: 'not-newer' }
+  /** Another writer changed the record since it was read; `current` is its newer state. */
+  | { kind: 'superseded'; current?: ParsedAmiRecord };
+
+/**
+ * The one set of rules for moving a preset's AMI record when an image settles, shared by
+ * reconciliation and the AMI update events: the ordering rule, the conditional write, then
+ * the SSM runner config, with a pending mark on the record until the config holds the AMI.
+ * AWS errors propagate; callers decide whether they retry.
+ */
+@Injectable()
+export class AmiTransitionService {
+  constructor(
+    private readonly repository: AmiStateRepository,
+    private readonly ssmConfig: SsmConfigService,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly logger: AppLogger,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Applies what `image` says to `record` under `guard`, then, for a ready image, its SSM config. */
+  async applyImage(
+    record: AmiRecord,
+    image: Image,
+    imageArn: string,
+    guard: TransitionGuard,
+    abortSignal?: AbortSignal,
+  ): Promise<TransitionResult> {
+    const preset = record.presetName;
+    const outcome = decideImageOutcome(image, imageArn, this.config.awsRegion);
+    if (outcome.kind === 'in-progress') return outcome;
+    if (outcome.kind === 'unresolved') {
+      this.logger.warn('Image cannot settle the preset; nothing written', {
+        preset,
+        outcome: outcome.reason,
+        imageStatus: outcome.imageStatus,
+        region: this.config.awsRegion,
+      });
+      return outcome;
+    }
+    if (!isNewerImage(record, outcome.imageCreatedAt)) {
+      this.logger.info('Image is not newer than the one the record reflects; nothing written', {
+        preset,
+        outcome: 'not-newer',
+        imageCreatedAt: outcome.imageCreatedAt,
+        recordImageCreatedAt: record.imageCreatedAt,
+      });
+      return { kind: 'not-newer' };
+    }
+
+    abortSignal?.throwIfAborted();
+    const now = this.clock.now();
+    const write =
+      outcome.kind === 'ready'
+        ? await this.repository.markReady(record, outcome, now.toISOString(), guard, abortSignal)
+        : await this.repository.markFailed(record, outcome, now.toISOString(), guard, abortSignal);
+    if (write === 'superseded') {
+      this.logger.info('Another writer changed the record first; its state is kept', {
+        preset,
+        outcome: 'superseded',
+      });
+      const current = await this.repository.findAmiRecord(record.jobId, abortSignal).catch(() => undefined);
+      return { kind: 'superseded', current };
+    }
+
+    const written = correctedRecord(record, outcome, now);
+    if (outcome.kind === 'failed') {
+      // A failed build blocks the preset's jobs: worth an operator's look.
+      this.logger.warn('Preset set failed: its newest image build failed', { preset, outcome: 'failed' });
+      return { kind: 'applied', record: written, to: 'failed' };
+    }
+    this.logger.info('Preset set ready with the new AMI', { preset, outcome: 'ready', amiId: outcome.amiId });
+    const { record: synced, ssmConfig } = await this.completeSsmUpdate(written, abortSignal);
+    return { kind: 'applied', record: synced, to: 'ready', ssmConfig };
+  }
+
+  /**
+   * Gives the preset's SSM runner config the AMI its record is marked pending for, then
+   * clears the mark. Returns the record as it now is (without the mark once done). When
+   * another writer's AMI replaced ours in the meantime, the record is marked again for
+   * that AMI, so the config never stays behind the record.
+   */
+  async completeSsmUpdate(
+    record: AmiRecord,
+    abortSignal?: AbortSignal,
+  ): Promise<{ record: AmiRecord; ssmConfig: SsmConfigOutcome }> {
+    const amiId = record.ssmPendingAmiId;
+    if (amiId === undefined) return { record, ssmConfig: 'already-set' };
+    if (abortSignal?.aborted) return this.leftPending(record, 'deadline-exceeded');
+    const result = await this.ssmConfig.setAmi(record.presetName, amiId, abortSignal);
+    if (result !== 'updated' && result !== 'already-set') {
+      return this.leftPending(record, abortSignal?.aborted ? 'deadline-exceeded' : result);
+    }
+
+    const current = await this.repository.findAmiRecord(record.jobId, abortSignal);
+    if (current?.valid && current.record.amiId !== null && current.record.amiId !== amiId) {
+      await this.repository.markSsmPendingIfAmi(current.record, current.record.amiId, abortSignal);
+      this.logger.warn('A newer AMI replaced ours during the SSM update; the config will follow it', {
+        preset: record.presetName,
+        outcome: 'ssm-pending-again',
+      });
+      return { record: { ...current.record, ssmPendingAmiId: current.record.amiId }, ssmConfig: result };
+    }
+    await this.repository.clearSsmPendingIfCurrent(record, amiId, abortSignal);
+    const { ssmPendingAmiId: _done, ...done } = current?.valid ? current.record : record;
+    return { record: done, ssmConfig: result };
+  }
+
+  private leftPending(record: AmiRecord, ssmConfig: SsmConfigOutcome) {
+    this.logger.error('SSM runner config not updated yet; the record keeps it pending', {
+      preset: record.presetName,
+      outcome: 'ssm-pending',
+      ssmConfig,
+    });
+    return { record, ssmConfig };
+  }
+}

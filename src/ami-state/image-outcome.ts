@@ -1,0 +1,97 @@
+import { Image, ImageStatus } from '@aws-sdk/client-imagebuilder';
+import { AmiRecord } from '../aws/ami-record';
+
+/** What an image means for its preset's AMI record. */
+export type ImageOutcome =
+  | { kind: 'ready'; amiId: string; buildId: string; imageCreatedAt: string }
+  | { kind: 'failed'; buildId: string; errorMessage: string; imageCreatedAt: string }
+  | { kind: 'in-progress'; imageStatus: string }
+  | { kind: 'unresolved'; reason: UnresolvedImageReason; imageStatus: string };
+
+export type SettledImageOutcome = Extract<ImageOutcome, { kind: 'ready' | 'failed' }>;
+
+/**
+ * `no-ami-for-region`: AVAILABLE, but no AMI in this service's region. `unexpected-image-state`:
+ * DEPRECATED, DISABLED, DELETED or unknown. `image-undated`: no `dateCreated` to order it by.
+ */
+export type UnresolvedImageReason = 'no-ami-for-region' | 'unexpected-image-state' | 'image-undated';
+
+const IN_PROGRESS: readonly string[] = [
+  ImageStatus.PENDING,
+  ImageStatus.CREATING,
+  ImageStatus.BUILDING,
+  ImageStatus.TESTING,
+  ImageStatus.DISTRIBUTING,
+  ImageStatus.INTEGRATING,
+];
+const MAX_ERROR_MESSAGE_LENGTH = 1_000;
+
+/**
+ * AVAILABLE with an AMI in `region` → ready; FAILED or CANCELLED → failed; a build step →
+ * in progress; anything else (DEPRECATED, DISABLED, DELETED, unknown), an AVAILABLE image
+ * without an AMI in this region or an image without a creation date → unresolved, so
+ * nothing is written.
+ */
+export function decideImageOutcome(image: Image, imageArn: string, region: string): ImageOutcome {
+  const imageStatus = image.state?.status ?? 'UNKNOWN';
+  if (IN_PROGRESS.includes(imageStatus)) return { kind: 'in-progress', imageStatus };
+  const settled =
+    imageStatus === ImageStatus.AVAILABLE ||
+    imageStatus === ImageStatus.FAILED ||
+    imageStatus === ImageStatus.CANCELLED;
+  if (!settled) return { kind: 'unresolved', reason: 'unexpected-image-state', imageStatus };
+  const imageCreatedAt = normalisedInstant(image.dateCreated);
+  if (imageCreatedAt === undefined) return { kind: 'unresolved', reason: 'image-undated', imageStatus };
+
+  if (imageStatus === ImageStatus.AVAILABLE) {
+    const ami = image.outputResources?.amis?.find((candidate) => candidate.region === region);
+    if (!ami?.image) return { kind: 'unresolved', reason: 'no-ami-for-region', imageStatus };
+    return { kind: 'ready', amiId: ami.image, buildId: imageArn, imageCreatedAt };
+  }
+  const reason = image.state?.reason?.trim() || `Image build ${imageStatus.toLowerCase()}`;
+  return {
+    kind: 'failed',
+    buildId: imageArn,
+    errorMessage: reason.slice(0, MAX_ERROR_MESSAGE_LENGTH),
+    imageCreatedAt,
+  };
+}
+
+/**
+ * The ordering rule: a record only moves to an image created after the one it reflects.
+ * The same image again (a duplicate event) or an older one (a late event) changes nothing.
+ */
+export function isNewerImage(record: AmiRecord, imageCreatedAt: string): boolean {
+  return record.imageCreatedAt === undefined || record.imageCreatedAt < imageCreatedAt;
+}
+
+/**
+ * The record as a transition writes it: ready with the image's AMI (no error, its runner
+ * config update pending), or failed with the image's reason, keeping the AMI it had.
+ */
+export function correctedRecord(record: AmiRecord, outcome: SettledImageOutcome, now: Date): AmiRecord {
+  const written = {
+    buildId: outcome.buildId,
+    imageCreatedAt: outcome.imageCreatedAt,
+    updatedAt: now.toISOString(),
+    updatedAtMs: now.getTime(),
+  };
+  if (outcome.kind === 'failed') {
+    return { ...record, ...written, status: 'failed', errorMessage: outcome.errorMessage };
+  }
+  const { jobId, presetName } = record;
+  return {
+    jobId,
+    presetName,
+    ...written,
+    status: 'ready',
+    amiId: outcome.amiId,
+    ssmPendingAmiId: outcome.amiId,
+  };
+}
+
+/** Image Builder's dates, as one sortable ISO-8601 form (string order = time order). */
+function normalisedInstant(value: string | undefined): string | undefined {
+  const ms = Date.parse(value ?? '');
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
