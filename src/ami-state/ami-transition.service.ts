@@ -49,7 +49,9 @@ export class AmiTransitionService {
     const outcome = decideImageOutcome(image, imageArn, this.config.awsRegion);
     if (outcome.kind === 'in-progress') return outcome;
     if (outcome.kind === 'unresolved') {
-      this.logger.warn('Image cannot settle the preset; nothing written', {
+      // No AMI for this region means the pipeline's distribution is wrong: an operator must act.
+      const level = outcome.reason === 'no-ami-for-region' ? 'error' : 'warn';
+      this.logger[level]('Image cannot settle the preset; nothing written', {
         preset,
         outcome: outcome.reason,
         imageStatus: outcome.imageStatus,

@@ -1,4 +1,4 @@
-import { registerAs } from '@nestjs/config';
+import { ConfigModule, registerAs } from '@nestjs/config';
 
 /** The service's configuration, read from the environment once at startup. */
 export interface AppConfig {
@@ -92,3 +92,10 @@ export function parseAppConfig(env: Environment): AppConfig {
 
 /** The one place that reads process.env; Nest runs it once, at startup. */
 export const appConfig = registerAs('app', (): AppConfig => parseAppConfig(process.env));
+
+/** The configuration, global to every module of either entry point. */
+export const appConfigModule = ConfigModule.forRoot({
+  isGlobal: true,
+  ignoreEnvFile: true,
+  load: [appConfig],
+});

@@ -1,0 +1,124 @@
+import {
+  GetImageCommand,
+  Image,
+  ImagebuilderClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-imagebuilder';
+import { Inject, Injectable } from '@nestjs/common';
+import { AmiTransitionService } from '../ami-state/ami-transition.service';
+import { amiJobId, AmiRecord } from '../aws/ami-record';
+import { AmiStateRepository } from '../aws/ami-state.repository';
+import { AppConfig, appConfig } from '../config/app-config';
+import { AppLogger, LogFields } from '../logging/app-logger';
+import { parseImageStateEvent, presetOfPipeline } from './image-state-event';
+
+/** What handling one event did; for logs and tests. */
+export type AmiEventOutcome =
+  | { outcome: 'applied'; preset: string; to: 'ready' | 'failed' }
+  | { outcome: 'ignored'; reason: string; preset?: string };
+
+/** Thrown for what may succeed on a retry, so Lambda and EventBridge retry the event. */
+export class RetryableAmiEventError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RetryableAmiEventError';
+  }
+}
+
+/**
+ * The AMI update path: an "EC2 Image Builder Image State Change" event moves the preset's
+ * AMI record (and SSM runner config) by the same rules as reconciliation. An event that can
+ * never succeed is logged and dropped; AWS errors propagate so the event is retried.
+ */
+@Injectable()
+export class AmiEventService {
+  constructor(
+    private readonly imageBuilder: ImagebuilderClient,
+    private readonly repository: AmiStateRepository,
+    private readonly transitions: AmiTransitionService,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly logger: AppLogger,
+  ) {}
+
+  async handle(raw: unknown): Promise<AmiEventOutcome> {
+    const parsed = parseImageStateEvent(raw);
+    if (!parsed.valid) return this.ignored('warn', 'Event not understood; dropped', parsed.reason);
+    const { imageArn, status } = parsed.event;
+
+    const image = await this.findImage(imageArn);
+    if (image === undefined)
+      return this.ignored('warn', 'Image of the event does not exist; dropped', 'image-not-found');
+    const preset = presetOfPipeline(image.sourcePipelineName, this.config.pipelineNamePrefix);
+    if (preset === undefined) {
+      return this.ignored('info', 'Image is not from a preset pipeline; ignored', 'foreign-pipeline', {
+        pipeline: image.sourcePipelineName,
+      });
+    }
+    const found = await this.repository.findAmiRecord(amiJobId(preset));
+    if (found === undefined)
+      return this.ignored('info', 'Preset has no AMI record; ignored', 'no-ami-record', { preset });
+    if (!found.valid) {
+      return this.ignored('warn', 'AMI record not understood; left alone', found.invalid.reason, { preset });
+    }
+
+    const record = await this.completePendingSsmUpdate(found.record);
+    const result = await this.transitions.applyImage(record, image, imageArn, 'newer-image');
+    switch (result.kind) {
+      case 'applied':
+        if (result.ssmConfig === 'ssm-update-failed') {
+          // The record keeps the update pending; the retry completes it before anything else.
+          throw new RetryableAmiEventError(`SSM runner config of ${preset} not updated yet`);
+        }
+        return { outcome: 'applied', preset, to: result.to };
+      case 'in-progress':
+        return this.ignored('info', 'Image not settled yet; nothing to record', 'not-settled', {
+          preset,
+          eventStatus: status,
+        });
+      default:
+        // not-newer, superseded, unresolved: logged by the transition; retrying cannot change them.
+        return {
+          outcome: 'ignored',
+          reason: result.kind === 'unresolved' ? result.reason : result.kind,
+          preset,
+        };
+    }
+  }
+
+  /** Undefined when the image does not exist (a permanent answer); other errors propagate. */
+  private async findImage(imageArn: string): Promise<Image | undefined> {
+    try {
+      const { image } = await this.imageBuilder.send(new GetImageCommand({ imageBuildVersionArn: imageArn }));
+      return image;
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) return undefined;
+      throw error;
+    }
+  }
+
+  /** Finishes what an earlier transition left pending, so the config never stays behind. */
+  private async completePendingSsmUpdate(record: AmiRecord): Promise<AmiRecord> {
+    if (record.ssmPendingAmiId === undefined) return record;
+    const { record: after, ssmConfig } = await this.transitions.completeSsmUpdate(record);
+    if (ssmConfig === 'ssm-update-failed') {
+      throw new RetryableAmiEventError(
+        `Pending SSM runner config update of ${record.presetName} failed again`,
+      );
+    }
+    return after;
+  }
+
+  private ignored(
+    level: 'info' | 'warn',
+    message: string,
+    reason: string,
+    fields: LogFields = {},
+  ): AmiEventOutcome {
+    this.logger[level](message, { ...fields, outcome: 'ignored', reason });
+    return {
+      outcome: 'ignored',
+      reason,
+      ...(typeof fields.preset === 'string' && { preset: fields.preset }),
+    };
+  }
+}

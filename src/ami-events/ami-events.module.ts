@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { AmiStateModule } from '../ami-state/ami-state.module';
+import { AmiEventService } from './ami-event.service';
+
+/** The AMI update path: Image Builder's state change events. */
+@Module({
+  imports: [AmiStateModule],
+  providers: [AmiEventService],
+  exports: [AmiEventService],
+})
+export class AmiEventsModule {}

@@ -1,0 +1,298 @@
+import {
+  GetImageCommand,
+  Image,
+  ResourceNotFoundException,
+  ServiceException,
+} from '@aws-sdk/client-imagebuilder';
+import { GetParameterCommand, InternalServerError, PutParameterCommand } from '@aws-sdk/client-ssm';
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { imageStateChangeEvent } from '../local/lambda/image-builder-events';
+import type { StatusReport } from '../src/status/status-report';
+import { PENDING_RUNNER_CONFIG } from '../src/testing/runner-config.fixture';
+import { EventsApp, startEventsApp } from './support/events-app';
+import { imageArn } from './support/image-builder-fixtures';
+import { amiRecord, LocalDynamoDb, startLocalDynamoDb } from './support/local-dynamodb';
+import { startStatusApp } from './support/status-app';
+
+const NOW = new Date('2026-11-23T12:00:00.000Z');
+const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();
+const PARAMETER = '/spot-runner/configs/linux-x64';
+
+/** An image of the linux-x64 pipeline, as GetImage describes it. */
+function image(build: number, status: string, createdMinutesAgo: number, fields: Partial<Image> = {}): Image {
+  return {
+    arn: imageArn('linux-x64', build),
+    sourcePipelineName: 'spot-runner-linux-x64',
+    sourcePipelineArn: 'arn:aws:imagebuilder:eu-west-1:123456789012:image-pipeline/spot-runner-linux-x64',
+    dateCreated: minutesAgo(createdMinutesAgo),
+    state: { status: status as Image['state'] extends { status?: infer S } ? S : never },
+    ...(status === 'AVAILABLE' && {
+      outputResources: { amis: [{ region: 'eu-west-1', image: `ami-0build${build}` }] },
+    }),
+    ...fields,
+  };
+}
+
+describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
+  let dynamoDb: LocalDynamoDb;
+  let tableName: string;
+  let app: EventsApp;
+  let ssmValue: string;
+
+  beforeAll(async () => {
+    dynamoDb = await startLocalDynamoDb();
+  });
+
+  afterAll(async () => {
+    await dynamoDb.stop();
+  });
+
+  beforeEach(async () => {
+    tableName = await dynamoDb.createStateTable();
+    app = await startEventsApp({ stateTableName: tableName }, NOW);
+    await dynamoDb.put(tableName, amiRecord('linux-x64', { status: 'building', updatedAt: minutesAgo(20) }));
+    // The runner config as SSM holds it; PutParameter writes it back.
+    ssmValue = JSON.stringify(PENDING_RUNNER_CONFIG);
+    app.ssm
+      .on(GetParameterCommand)
+      .callsFake(() => ({ Parameter: { Name: PARAMETER, Type: 'String', Value: ssmValue } }));
+    app.ssm.on(PutParameterCommand).callsFake(writeRunnerConfig);
+  });
+
+  function writeRunnerConfig(input: { Value: string }) {
+    ssmValue = input.Value;
+    return { Version: 2 };
+  }
+
+  /** PutParameter fails once with a 500, then writes. */
+  function failingOnceThenWriting() {
+    let failed = false;
+    return (input: { Value: string }) => {
+      if (failed) return writeRunnerConfig(input);
+      failed = true;
+      throw new InternalServerError({ message: 'boom', $metadata: {} });
+    };
+  }
+
+  afterEach(async () => {
+    await app.moduleRef.close();
+  });
+
+  const stored = () => dynamoDb.get(tableName, 'AMI#linux-x64');
+  const ssmAmi = () => (JSON.parse(ssmValue) as { ami: string }).ami;
+  const givenImages = (...images: Image[]) => {
+    for (const described of images) {
+      app.imageBuilder
+        .on(GetImageCommand, { imageBuildVersionArn: described.arn })
+        .resolves({ image: described });
+    }
+  };
+
+  it('an AVAILABLE event sets the record ready with the AMI, then the SSM config, and clears the mark', async () => {
+    // Prepare
+    givenImages(image(3, 'AVAILABLE', 30));
+
+    // Act
+    const outcome = await app.events.handle(
+      imageStateChangeEvent(imageArn('linux-x64', 3), 'AVAILABLE', 'DISTRIBUTING'),
+    );
+
+    // Assess
+    expect(outcome).toEqual({ outcome: 'applied', preset: 'linux-x64', to: 'ready' });
+    expect(await stored()).toEqual({
+      jobId: 'AMI#linux-x64',
+      recordType: 'AMI',
+      presetName: 'linux-x64',
+      status: 'ready',
+      amiId: 'ami-0build3',
+      buildId: imageArn('linux-x64', 3),
+      imageCreatedAt: minutesAgo(30),
+      updatedAt: NOW.toISOString(),
+    });
+    expect(JSON.parse(ssmValue)).toEqual({ ...PENDING_RUNNER_CONFIG, ami: 'ami-0build3' });
+  });
+
+  it('a FAILED event sets the record failed with the reason, keeps its AMI and leaves SSM alone', async () => {
+    await dynamoDb.put(
+      tableName,
+      amiRecord('linux-x64', { status: 'building', amiId: 'ami-0previous', updatedAt: minutesAgo(20) }),
+    );
+    givenImages(image(4, 'FAILED', 30, { state: { status: 'FAILED', reason: 'Test step failed' } }));
+
+    const outcome = await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 4), 'FAILED'));
+
+    expect(outcome).toEqual({ outcome: 'applied', preset: 'linux-x64', to: 'failed' });
+    expect(await stored()).toMatchObject({
+      status: 'failed',
+      amiId: 'ami-0previous',
+      errorMessage: 'Test step failed',
+    });
+    expect(app.ssm.calls()).toHaveLength(0);
+  });
+
+  it('the same event twice changes nothing the second time: no new write, no new SSM version', async () => {
+    // Prepare
+    givenImages(image(3, 'AVAILABLE', 30));
+    const event = imageStateChangeEvent(imageArn('linux-x64', 3), 'AVAILABLE');
+    await app.events.handle(event);
+    const afterFirst = await stored();
+
+    // Act
+    const outcome = await app.events.handle(event);
+
+    // Assess
+    expect(outcome).toEqual({ outcome: 'ignored', reason: 'not-newer', preset: 'linux-x64' });
+    expect(await stored()).toEqual(afterFirst);
+    expect(app.ssm).toHaveReceivedCommandTimes(PutParameterCommand, 1);
+  });
+
+  it('a FAILED event of an older build after the AVAILABLE event of a newer one is not applied', async () => {
+    // Prepare
+    givenImages(image(5, 'AVAILABLE', 30), image(4, 'FAILED', 90));
+    await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 5), 'AVAILABLE'));
+
+    // Act
+    const outcome = await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 4), 'FAILED'));
+
+    // Assess
+    expect(outcome).toMatchObject({ outcome: 'ignored', reason: 'not-newer' });
+    expect(await stored()).toMatchObject({
+      status: 'ready',
+      amiId: 'ami-0build5',
+      imageCreatedAt: minutesAgo(30),
+    });
+  });
+
+  it('ignores an image from a pipeline that is not a preset pipeline', async () => {
+    const before = await stored();
+    givenImages(image(6, 'AVAILABLE', 30, { sourcePipelineName: 'team-x-golden-image' }));
+
+    const outcome = await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 6), 'AVAILABLE'));
+
+    expect(outcome).toEqual({ outcome: 'ignored', reason: 'foreign-pipeline' });
+    expect(await stored()).toEqual(before);
+    expect(app.ssm.calls()).toHaveLength(0);
+  });
+
+  it('ignores an image of a preset that has no AMI record', async () => {
+    givenImages(image(7, 'AVAILABLE', 30, { sourcePipelineName: 'spot-runner-macos-arm64' }));
+
+    const outcome = await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 7), 'AVAILABLE'));
+
+    expect(outcome).toEqual({ outcome: 'ignored', reason: 'no-ami-record', preset: 'macos-arm64' });
+    expect(await dynamoDb.get(tableName, 'AMI#macos-arm64')).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'from another source',
+      { ...imageStateChangeEvent(imageArn('linux-x64', 3), 'AVAILABLE'), source: 'aws.ec2' },
+    ],
+    [
+      'without an image ARN',
+      { ...imageStateChangeEvent(imageArn('linux-x64', 3), 'AVAILABLE'), resources: [] },
+    ],
+    ['with an unknown state', imageStateChangeEvent(imageArn('linux-x64', 3), 'SUPERSEDED')],
+    ['that is not an object', 'AVAILABLE'],
+  ])('drops a malformed event (%s): logged, nothing written, no retry', async (_, event) => {
+    const before = await stored();
+
+    const outcome = await app.events.handle(event);
+
+    expect(outcome).toMatchObject({ outcome: 'ignored' });
+    expect(await stored()).toEqual(before);
+    expect(app.imageBuilder.calls()).toHaveLength(0);
+  });
+
+  it('drops an event whose image does not exist', async () => {
+    app.imageBuilder
+      .on(GetImageCommand)
+      .rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+
+    const outcome = await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 9), 'AVAILABLE'));
+
+    expect(outcome).toEqual({ outcome: 'ignored', reason: 'image-not-found' });
+  });
+
+  it('throws on a transient Image Builder error, so EventBridge retries the event', async () => {
+    app.imageBuilder
+      .on(GetImageCommand)
+      .rejects(new ServiceException({ message: 'Internal failure', $metadata: { httpStatusCode: 500 } }));
+
+    await expect(
+      app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 3), 'AVAILABLE')),
+    ).rejects.toBeInstanceOf(ServiceException);
+    expect(await stored()).toMatchObject({ status: 'building' });
+  });
+
+  describe('an SSM failure after the DynamoDB write', () => {
+    beforeEach(async () => {
+      givenImages(image(3, 'AVAILABLE', 30));
+      app.ssm.on(PutParameterCommand).callsFake(failingOnceThenWriting());
+      await expect(
+        app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 3), 'AVAILABLE')),
+      ).rejects.toThrow('not updated yet');
+    });
+
+    it('leaves the record ready with the SSM update marked pending', async () => {
+      expect(await stored()).toMatchObject({
+        status: 'ready',
+        amiId: 'ami-0build3',
+        ssmPendingAmiId: 'ami-0build3',
+      });
+      expect(ssmAmi()).toBe('pending');
+    });
+
+    it('is healed by the next event for the preset (here EventBridge retrying the same one)', async () => {
+      const outcome = await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 3), 'AVAILABLE'));
+
+      expect(outcome).toMatchObject({ outcome: 'ignored', reason: 'not-newer' });
+      expect(ssmAmi()).toBe('ami-0build3');
+      expect(await stored()).not.toHaveProperty('ssmPendingAmiId');
+    });
+
+    it('is healed by the next GET /status, which reports the preset pending until then', async () => {
+      // Prepare: the status service's own clients; SSM fails once more, then works.
+      const status = await startStatusApp({ stateTableName: tableName }, NOW);
+      status.ssm
+        .on(GetParameterCommand)
+        .callsFake(() => ({ Parameter: { Name: PARAMETER, Type: 'String', Value: ssmValue } }));
+      status.ssm.on(PutParameterCommand).callsFake(failingOnceThenWriting());
+      const getStatus = async () =>
+        (
+          await request(status.app.getHttpServer() as App)
+            .get('/status')
+            .expect(200)
+        ).body as StatusReport;
+
+      try {
+        // Act
+        const stillPending = await getStatus();
+        const healed = await getStatus();
+
+        // Assess
+        expect(stillPending.status).toBe('degraded');
+        expect(stillPending.presets[0]).toMatchObject({ name: 'linux-x64', runnerConfigPending: true });
+        expect(stillPending.reconciliation.presets).toEqual([
+          {
+            name: 'linux-x64',
+            outcome: 'unresolved',
+            reason: 'ssm-update-pending',
+            ssmConfig: 'ssm-update-failed',
+            cached: false,
+          },
+        ]);
+        expect(healed.status).toBe('ready');
+        expect(healed.presets[0]).not.toHaveProperty('runnerConfigPending');
+        expect(healed.reconciliation.presets).toEqual([
+          { name: 'linux-x64', outcome: 'ssm-update-completed', ssmConfig: 'updated', cached: false },
+        ]);
+        expect(ssmAmi()).toBe('ami-0build3');
+        expect(await stored()).not.toHaveProperty('ssmPendingAmiId');
+      } finally {
+        await status.app.close();
+      }
+    });
+  });
+});
