@@ -107,13 +107,7 @@ async function childEnvironment(localAws: LocalAws): Promise<NodeJS.ProcessEnv> 
       ),
     ),
   );
-  // Only what a Lambda would have: nothing from the shell that runs the benchmark.
-  return {
-    ...localAws.environment(),
-    STATE_TABLE_NAME: tableName,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
+  return localAws.lambdaEnvironment(tableName);
 }
 
 /** Invokes `handler` `invocations` times in a fresh process; a broken response shows in the output. */

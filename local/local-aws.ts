@@ -41,6 +41,16 @@ export class LocalAws {
     };
   }
 
+  /** What a Lambda function on this local AWS has in its environment: nothing from the shell. */
+  lambdaEnvironment(tableName = this.tableName): Record<string, string> {
+    return {
+      ...this.environment(),
+      STATE_TABLE_NAME: tableName,
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    };
+  }
+
   putItem(item: Record<string, unknown>): Promise<void> {
     return this.dynamoDb.put(this.tableName, item);
   }

@@ -43,13 +43,7 @@ describe('the built AMI update handler (dist/main.events.js) in a cold Node proc
   });
 
   const invoke = (event: unknown) =>
-    invokeInColdProcess(BUILT_HANDLER, event, 1, {
-      PATH: process.env.PATH,
-      ...localAws.environment(),
-      STATE_TABLE_NAME: tableName,
-      POWERTOOLS_LOG_LEVEL: 'SILENT',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    });
+    invokeInColdProcess(BUILT_HANDLER, event, 1, localAws.lambdaEnvironment(tableName));
 
   it('an AVAILABLE event sets the preset ready and its SSM runner config', async () => {
     await invoke(imageStateChangeEvent(imageArn, 'AVAILABLE', 'DISTRIBUTING'));

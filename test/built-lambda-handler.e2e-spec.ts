@@ -11,13 +11,12 @@ const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toI
 
 /** Invokes the built handler twice with `event` in a fresh Node process, as a cold container. */
 async function invokeTwiceInColdProcess(localAws: LocalAws, tableName: string, event: unknown) {
-  const { results } = await invokeInColdProcess(BUILT_HANDLER, event, 2, {
-    PATH: process.env.PATH,
-    ...localAws.environment(),
-    STATE_TABLE_NAME: tableName,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  });
+  const { results } = await invokeInColdProcess(
+    BUILT_HANDLER,
+    event,
+    2,
+    localAws.lambdaEnvironment(tableName),
+  );
   return results.map((result) => ({ ...result, report: JSON.parse(result.body) as StatusReport }));
 }
 

@@ -1,12 +1,11 @@
 import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { Test, TestingModule } from '@nestjs/testing';
+import { TestingModule } from '@nestjs/testing';
 import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { AmiEventService } from '../../src/ami-events/ami-event.service';
-import { Clock } from '../../src/ami-state/clock';
-import { AppConfig, appConfig } from '../../src/config/app-config';
+import { AppConfig } from '../../src/config/app-config';
 import { EventsAppModule } from '../../src/events-app.module';
-import { testConfig } from '../../src/testing/test-config';
+import { compileWithTestConfig } from './testing-module';
 
 export interface EventsApp {
   moduleRef: TestingModule;
@@ -17,12 +16,7 @@ export interface EventsApp {
 
 /** The real event application context, Image Builder and SSM mocked at its own clients. */
 export async function startEventsApp(config: Partial<AppConfig>, now: Date): Promise<EventsApp> {
-  const moduleRef = await Test.createTestingModule({ imports: [EventsAppModule] })
-    .overrideProvider(appConfig.KEY)
-    .useValue(testConfig(config))
-    .overrideProvider(Clock)
-    .useValue({ now: () => now })
-    .compile();
+  const moduleRef = await compileWithTestConfig(EventsAppModule, config, now);
   moduleRef.useLogger(false);
   await moduleRef.init();
   return {

@@ -2,13 +2,11 @@ import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { AppModule } from '../../src/app.module';
-import { AppConfig, appConfig } from '../../src/config/app-config';
+import { AppConfig } from '../../src/config/app-config';
 import { AppLogger } from '../../src/logging/app-logger';
-import { Clock } from '../../src/ami-state/clock';
-import { testConfig } from '../../src/testing/test-config';
+import { compileWithTestConfig } from './testing-module';
 
 export interface StatusApp {
   app: INestApplication;
@@ -24,12 +22,7 @@ export interface StatusApp {
  * configuration and clock stated by the test and Image Builder and SSM mocked at the client.
  */
 export async function startStatusApp(config: Partial<AppConfig>, now: Date): Promise<StatusApp> {
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-    .overrideProvider(appConfig.KEY)
-    .useValue(testConfig(config))
-    .overrideProvider(Clock)
-    .useValue({ now: () => now })
-    .compile();
+  const moduleRef = await compileWithTestConfig(AppModule, config, now);
   const app = moduleRef.createNestApplication({ logger: false });
   await app.init();
   return {

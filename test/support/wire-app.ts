@@ -1,13 +1,11 @@
 import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { LocalAws } from '../../local/local-aws';
 import { AppModule } from '../../src/app.module';
-import { AppConfig, appConfig } from '../../src/config/app-config';
+import { AppConfig } from '../../src/config/app-config';
 import { AppLogger } from '../../src/logging/app-logger';
-import { Clock } from '../../src/ami-state/clock';
-import { testConfig } from '../../src/testing/test-config';
+import { compileWithTestConfig } from './testing-module';
 
 /**
  * The real application over the SDK's HTTP transport: every AWS call is serialized, sent
@@ -36,12 +34,11 @@ export class WireTestBed {
   /** A new application (a cold container) on the same table and fake state. */
   async restartApp(now: Date, config: Partial<AppConfig> = {}): Promise<void> {
     await this.app?.close();
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
-      .overrideProvider(appConfig.KEY)
-      .useValue(testConfig({ stateTableName: this.tableName, awsRegion: this.localAws.region, ...config }))
-      .overrideProvider(Clock)
-      .useValue({ now: () => now })
-      .compile();
+    const moduleRef = await compileWithTestConfig(
+      AppModule,
+      { stateTableName: this.tableName, awsRegion: this.localAws.region, ...config },
+      now,
+    );
     this.app = moduleRef.createNestApplication({ logger: false });
     await this.app.init();
   }

@@ -1,0 +1,19 @@
+import type { Type } from '@nestjs/common';
+import { Test, TestingModule } from '@nestjs/testing';
+import { Clock } from '../../src/ami-state/clock';
+import { AppConfig, appConfig } from '../../src/config/app-config';
+import { testConfig } from '../../src/testing/test-config';
+
+/** An entry point's root module with the configuration and the clock the test states. */
+export function compileWithTestConfig(
+  rootModule: Type,
+  config: Partial<AppConfig>,
+  now: Date,
+): Promise<TestingModule> {
+  return Test.createTestingModule({ imports: [rootModule] })
+    .overrideProvider(appConfig.KEY)
+    .useValue(testConfig(config))
+    .overrideProvider(Clock)
+    .useValue({ now: () => now })
+    .compile();
+}
