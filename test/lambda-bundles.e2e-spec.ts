@@ -1,0 +1,104 @@
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { httpApiEvent } from '../local/lambda/api-gateway-events';
+import { invokeInColdProcess } from '../local/lambda/cold-process';
+import { imageStateChangeEvent } from '../local/lambda/image-builder-events';
+import { LocalAws } from '../local/local-aws';
+import { amiRecord } from '../local/local-dynamodb';
+import type { StatusReport } from '../src/status/status-report';
+
+const BUNDLES = resolve(__dirname, '../dist/lambda');
+const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
+
+/**
+ * The production bundles, each copied alone into an empty folder (no node_modules anywhere
+ * above it) and run in a cold Node process against the local AWS: what the Lambda gets.
+ */
+describe('the production bundles (dist/lambda/*/index.js), with no node_modules beside them', () => {
+  let localAws: LocalAws;
+  let tableName: string;
+  let isolated: string;
+
+  beforeAll(async () => {
+    for (const entry of ['status', 'events']) {
+      if (!existsSync(join(BUNDLES, entry, 'index.js'))) throw new Error('Run npm run build (npm test does)');
+    }
+    isolated = mkdtempSync(join(tmpdir(), 'lambda-bundles-'));
+    for (const entry of ['status', 'events'])
+      copyFileSync(join(BUNDLES, entry, 'index.js'), join(isolated, `${entry}.js`));
+    localAws = await LocalAws.start();
+  });
+
+  afterAll(async () => {
+    await localAws.stop();
+    rmSync(isolated, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    localAws.fake.reset();
+    tableName = await localAws.dynamoDb.createStateTable();
+    await localAws.dynamoDb.put(
+      tableName,
+      amiRecord('linux-x64', { status: 'ready', amiId: 'ami-0x64', updatedAt: hoursAgo(5) }),
+    );
+    await localAws.dynamoDb.put(
+      tableName,
+      amiRecord('linux-arm64', { status: 'building', updatedAt: hoursAgo(2) }),
+    );
+    localAws.fake.imageBuilder.createPipeline('spot-runner-linux-arm64');
+    localAws.fake.ssm.setParameter('/spot-runner/configs/linux-arm64', '{"ami":"pending"}');
+  });
+
+  it('the status bundle answers GET /status and heals a stale preset', async () => {
+    localAws.fake.imageBuilder.addImage('spot-runner-linux-arm64', {
+      status: 'AVAILABLE',
+      dateCreated: hoursAgo(1),
+      amis: [{ region: localAws.region, image: 'ami-0arm64' }],
+    });
+
+    const { results } = await invokeInColdProcess(
+      join(isolated, 'status.js'),
+      httpApiEvent(),
+      1,
+      localAws.lambdaEnvironment(tableName),
+    );
+
+    expect(results[0].statusCode).toBe(200);
+    const report = JSON.parse(results[0].body) as StatusReport;
+    expect(report.status).toBe('ready');
+    expect(report.reconciliation.presets).toEqual([
+      {
+        name: 'linux-arm64',
+        outcome: 'corrected',
+        from: 'building',
+        to: 'ready',
+        ssmConfig: 'updated',
+        cached: false,
+      },
+    ]);
+  });
+
+  it('the events bundle applies an AVAILABLE event', async () => {
+    const imageArn = localAws.fake.imageBuilder.addImage('spot-runner-linux-arm64', {
+      status: 'AVAILABLE',
+      dateCreated: hoursAgo(0.5),
+      amis: [{ region: localAws.region, image: 'ami-0event' }],
+    });
+
+    await invokeInColdProcess(
+      join(isolated, 'events.js'),
+      imageStateChangeEvent(imageArn, 'AVAILABLE'),
+      1,
+      localAws.lambdaEnvironment(tableName),
+    );
+
+    expect(await localAws.dynamoDb.get(tableName, 'AMI#linux-arm64')).toMatchObject({
+      status: 'ready',
+      amiId: 'ami-0event',
+    });
+    expect(localAws.fake.ssm.parameter('/spot-runner/configs/linux-arm64')?.value).toBe(
+      '{"ami":"ami-0event"}',
+    );
+  });
+});
