@@ -1,8 +1,8 @@
-/** Unit tests, beside the code they test (the service in src/, the local AWS in local/). */
+/** Unit tests, beside the code they test: the service (src/), the local AWS (local/), the stack (infra/). */
 /** @type {import('jest').Config} */
 module.exports = {
   ...require('./jest.shared'),
   rootDir: '.',
-  roots: ['<rootDir>/src', '<rootDir>/local'],
+  roots: ['<rootDir>/src', '<rootDir>/local', '<rootDir>/infra'],
   testRegex: '.*\\.spec\\.ts$',
 };

@@ -1,0 +1,201 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Code } from 'aws-cdk-lib/aws-lambda';
+import { StatusServiceStack, StatusServiceStackProps } from './status-service-stack';
+
+const ACCOUNT_AND_REGION = { account: '123456789012', region: 'eu-west-1' };
+
+function synthesize(overrides: Partial<StatusServiceStackProps> = {}): Template {
+  const app = new App();
+  const stack = new StatusServiceStack(app, 'StatusService', {
+    env: ACCOUNT_AND_REGION,
+    stateTableName: 'spot-runner-state',
+    configPrefix: '/spot-runner/configs',
+    pipelineNamePrefix: 'spot-runner-',
+    staleBuildingThresholdMinutes: 30,
+    throttle: { rateLimit: 5, burstLimit: 10 },
+    statusReservedConcurrency: 5,
+    code: { status: Code.fromInline('exports.handler = 1'), events: Code.fromInline('exports.handler = 2') },
+    ...overrides,
+  });
+  return Template.fromStack(stack);
+}
+
+type Statement = { Action: string | string[]; Resource: unknown; Sid?: string };
+
+/** Every statement of every inline policy of the role of the function with this description prefix. */
+function statementsOf(template: Template, functionDescription: string): Statement[] {
+  const [functionId] = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, resource]) =>
+    String((resource as { Properties: { Description: string } }).Properties.Description).startsWith(
+      functionDescription,
+    ),
+  )!;
+  const roleId = (
+    template.toJSON() as { Resources: Record<string, { Properties: { Role: { 'Fn::GetAtt': string[] } } }> }
+  ).Resources[functionId].Properties.Role['Fn::GetAtt'][0];
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy).includes(`"${roleId}"`))
+    .flatMap(
+      (policy) =>
+        (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument
+          .Statement,
+    );
+}
+
+const actions = (statements: Statement[]) =>
+  statements.flatMap((statement) => [statement.Action].flat()).sort();
+
+/** A resource as IAM will see it, with `${AWS::Partition}` for the one token left. */
+function resourceText(resource: unknown): string {
+  if (typeof resource === 'string') return resource;
+  const [separator, parts] = (resource as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  return parts
+    .map((part) => (typeof part === 'string' ? part : '${' + (part as { Ref: string }).Ref + '}'))
+    .join(separator);
+}
+
+const arn = (service: string, resource: string) =>
+  'arn:${AWS::Partition}:' + `${service}:eu-west-1:123456789012:${resource}`;
+
+describe('StatusServiceStack', () => {
+  const template = synthesize();
+
+  it('runs the status function on Node.js 22, arm64, with a 30 s timeout, its configuration and reserved concurrency', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^GET /status'),
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Timeout: 30,
+      MemorySize: 1024,
+      ReservedConcurrentExecutions: 5,
+      Environment: {
+        Variables: {
+          STATE_TABLE_NAME: 'spot-runner-state',
+          CONFIG_PREFIX: '/spot-runner/configs',
+          PIPELINE_NAME_PREFIX: 'spot-runner-',
+          STALE_BUILDING_THRESHOLD_MINUTES: '30',
+          RECONCILIATION_BUDGET_SECONDS: '20',
+        },
+      },
+    });
+  });
+
+  it('keeps each function’s logs for a month', () => {
+    template.resourceCountIs('AWS::Logs::LogGroup', 2);
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('sends Image Builder image state changes to the AMI update function, with retries and a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.imagebuilder'], 'detail-type': ['EC2 Image Builder Image State Change'] },
+      Targets: [
+        Match.objectLike({
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21600 },
+          DeadLetterConfig: { Arn: Match.anyValue() },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^EC2 Image Builder'),
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      DeadLetterConfig: { TargetArn: Match.anyValue() },
+    });
+    template.resourceCountIs('AWS::SQS::Queue', 1);
+  });
+
+  it('serves GET /status on an HTTP API stage with throttling', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /status' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+    });
+  });
+
+  it('imports the platform’s state table by default', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+  });
+
+  it('creates the state table with its key and both GSIs for a standalone deploy', () => {
+    synthesize({ createStateTable: true }).hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: 'spot-runner-state',
+      KeySchema: [{ AttributeName: 'jobId', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({
+          IndexName: 'recordType-index',
+          KeySchema: [
+            { AttributeName: 'recordType', KeyType: 'HASH' },
+            { AttributeName: 'updatedAt', KeyType: 'RANGE' },
+          ],
+        }),
+        Match.objectLike({
+          IndexName: 'status-index',
+          KeySchema: [
+            { AttributeName: 'status', KeyType: 'HASH' },
+            { AttributeName: 'updatedAt', KeyType: 'RANGE' },
+          ],
+        }),
+      ],
+    });
+  });
+
+  describe('least privilege', () => {
+    const status = statementsOf(template, 'GET /status');
+    const events = statementsOf(template, 'EC2 Image Builder');
+
+    it('grants the status function exactly what reconciliation calls', () => {
+      expect(actions(status)).toEqual([
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'imagebuilder:GetImage',
+        'imagebuilder:ListImagePipelineImages',
+        'imagebuilder:ListImagePipelines',
+        'ssm:GetParameter',
+        'ssm:PutParameter',
+      ]);
+    });
+
+    it('grants the AMI update function what a transition calls, and sending to its dead-letter queue', () => {
+      expect(actions(events)).toEqual([
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+        'imagebuilder:GetImage',
+        'sqs:SendMessage',
+        'ssm:GetParameter',
+        'ssm:PutParameter',
+      ]);
+    });
+
+    it('scopes each action to its resources; ListImagePipelines alone has "*"', () => {
+      const resourceOf = (action: string) =>
+        resourceText(status.find((statement) => [statement.Action].flat().includes(action))?.Resource);
+      expect(resourceOf('imagebuilder:ListImagePipelines')).toBe('*');
+      expect(resourceOf('dynamodb:Query')).toBe(
+        arn('dynamodb', 'table/spot-runner-state/index/recordType-index'),
+      );
+      expect(resourceOf('dynamodb:GetItem')).toBe(arn('dynamodb', 'table/spot-runner-state'));
+      expect(resourceOf('dynamodb:UpdateItem')).toBe(arn('dynamodb', 'table/spot-runner-state'));
+      expect(resourceOf('imagebuilder:ListImagePipelineImages')).toBe(
+        arn('imagebuilder', 'image-pipeline/spot-runner-*'),
+      );
+      expect(resourceOf('imagebuilder:GetImage')).toBe(arn('imagebuilder', 'image/*'));
+      expect(resourceOf('ssm:GetParameter')).toBe(arn('ssm', 'parameter/spot-runner/configs/*'));
+      expect(resourceOf('ssm:PutParameter')).toBe(arn('ssm', 'parameter/spot-runner/configs/*'));
+      const wildcardResources = [...status, ...events].filter(
+        (statement) => JSON.stringify(statement.Resource) === '"*"',
+      );
+      expect(actions(wildcardResources)).toEqual(['imagebuilder:ListImagePipelines']);
+    });
+
+    it('has no wildcard action, no Scan and no Delete anywhere', () => {
+      const everyAction = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+      expect(actions([...status, ...events]).filter((action) => action.includes('*'))).toEqual([]);
+      expect(everyAction).not.toMatch(/"[a-z0-9-]+:\*"|dynamodb:Scan|dynamodb:Delete|"\*"\s*,?\s*"Effect"/);
+    });
+  });
+});
