@@ -1,4 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { build } from 'esbuild';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { httpApiEvent } from '../local/lambda/api-gateway-events';
 import { ColdProcessRun, invokeInColdProcess } from '../local/lambda/cold-process';
@@ -16,18 +18,39 @@ const READY_PRESETS = ['linux-arm64', 'linux-x64', 'windows-x64'];
 interface Handler {
   name: string;
   module: string;
+  /** The handler this one is compared with. */
+  baseline?: Handler;
 }
 
-const NEST: Handler = { name: 'Nest', module: path.join(PROJECT_ROOT, 'dist/main.lambda.js') };
 const PLAIN: Handler = { name: 'plain', module: path.join(PROJECT_ROOT, 'bench/plain-handler.js') };
+const PLAIN_BUNDLE: Handler = {
+  name: 'plain, bundled',
+  module: path.join(PROJECT_ROOT, 'build/local/bench/plain-handler.bundle.js'),
+};
+const NEST: Handler = {
+  name: 'Nest',
+  module: path.join(PROJECT_ROOT, 'dist/main.lambda.js'),
+  baseline: PLAIN,
+};
+const NEST_BUNDLE: Handler = {
+  name: 'Nest, production bundle',
+  module: path.join(PROJECT_ROOT, 'dist/lambda/status/index.js'),
+  baseline: PLAIN_BUNDLE,
+};
+const HANDLERS = [NEST, PLAIN, NEST_BUNDLE, PLAIN_BUNDLE];
 
 interface ChildRun extends ColdProcessRun {
   /** One description per invocation, such as "200 with 3 presets". */
   responses: string[];
 }
 
-/** (b) and (c): the Nest Lambda handler against a plain handler doing the same DynamoDB query. */
+/**
+ * (b) and (c): the Nest Lambda handler against a plain handler doing the same DynamoDB
+ * query, unbundled (dist/) and bundled (the production bundle against the plain handler
+ * bundled the same way).
+ */
 export async function benchLambdaHandlers(localAws: LocalAws): Promise<void> {
+  await bundlePlainHandler();
   const environment = await childEnvironment(localAws);
   await benchColdStart(environment);
   await benchWarm(environment);
@@ -38,30 +61,28 @@ async function benchColdStart(environment: NodeJS.ProcessEnv): Promise<void> {
     `\nCold start: fresh process, load the handler, first GET /status ` +
       `(${READY_PRESETS.length} ready presets); median of ${COLD_RUNS} runs`,
   );
-  const runs = new Map<Handler, ChildRun[]>([
-    [NEST, []],
-    [PLAIN, []],
-  ]);
-  // Alternate the handlers so a drift in the machine's load touches both alike.
+  const runs = new Map<Handler, ChildRun[]>(HANDLERS.map((handler) => [handler, []]));
+  // Alternate the handlers so a drift in the machine's load touches all alike.
   for (let run = 0; run < COLD_RUNS; run++) {
     for (const [handler, results] of runs) results.push(await runChild(handler, 1, environment));
   }
   const inChild = (handler: Handler) => median(runs.get(handler)!.map((run) => run.coldMs));
   const spawnToExit = (handler: Handler) => median(runs.get(handler)!.map((run) => run.spawnToExitMs));
   printTable(
-    ['handler', 'in child ms', 'spawn to exit ms'],
-    [
-      ...[NEST, PLAIN].map((handler) => [
-        handler.name,
-        formatMs(inChild(handler)),
-        formatMs(spawnToExit(handler)),
-      ]),
-      [
-        'Nest/plain',
-        formatRatio(inChild(NEST), inChild(PLAIN)),
-        formatRatio(spawnToExit(NEST), spawnToExit(PLAIN)),
-      ],
-    ],
+    ['handler', 'in child ms', 'spawn to exit ms', 'file KiB', 'peak RSS MiB', 'in child vs baseline'],
+    HANDLERS.map((handler) => [
+      handler.name,
+      formatMs(inChild(handler)),
+      formatMs(spawnToExit(handler)),
+      (statSync(handler.module).size / 1024).toFixed(0),
+      (median(runs.get(handler)!.map((run) => run.maxRssKiB)) / 1024).toFixed(0),
+      handler.baseline
+        ? `${formatRatio(inChild(handler), inChild(handler.baseline))} (${handler.baseline.name})`
+        : '',
+    ]),
+  );
+  console.log(
+    `production bundle against the unbundled plain handler: ${formatRatio(inChild(NEST_BUNDLE), inChild(PLAIN))}`,
   );
   printResponses(runs);
 }
@@ -70,25 +91,37 @@ async function benchWarm(environment: NodeJS.ProcessEnv): Promise<void> {
   console.log(`\nWarm: ${WARM_INVOCATIONS} sequential invocations in one process per handler`);
   const runs = new Map<Handler, ChildRun[]>();
   // The first invocation of each child is its cold start, left out of the warm figures.
-  for (const handler of [NEST, PLAIN])
+  for (const handler of HANDLERS)
     runs.set(handler, [await runChild(handler, 1 + WARM_INVOCATIONS, environment)]);
   const warm = (handler: Handler) => runs.get(handler)![0].warmMs;
   printTable(
-    ['handler', 'median ms', 'p95 ms'],
-    [
-      ...[NEST, PLAIN].map((handler) => [
-        handler.name,
-        formatMs(median(warm(handler))),
-        formatMs(percentile(warm(handler), 95)),
-      ]),
-      [
-        'Nest/plain',
-        formatRatio(median(warm(NEST)), median(warm(PLAIN))),
-        formatRatio(percentile(warm(NEST), 95), percentile(warm(PLAIN), 95)),
-      ],
-    ],
+    ['handler', 'median ms', 'p95 ms', 'median vs baseline', 'p95 vs baseline'],
+    HANDLERS.map((handler) => [
+      handler.name,
+      formatMs(median(warm(handler))),
+      formatMs(percentile(warm(handler), 95)),
+      handler.baseline ? formatRatio(median(warm(handler)), median(warm(handler.baseline))) : '',
+      handler.baseline
+        ? formatRatio(percentile(warm(handler), 95), percentile(warm(handler.baseline), 95))
+        : '',
+    ]),
   );
   printResponses(runs);
+}
+
+/** The plain handler bundled as the production bundles are, for a like-for-like baseline. */
+async function bundlePlainHandler(): Promise<void> {
+  await build({
+    entryPoints: [PLAIN.module],
+    outfile: PLAIN_BUNDLE.module,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
 }
 
 /** A state table with only ready presets: GET /status answers without reconciling. */

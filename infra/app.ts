@@ -7,7 +7,10 @@ import { StatusServiceStack } from './status-service-stack';
  * `npm run synth` (offline, no credentials) and `npm run deploy`. Parameters are CDK
  * context values: `-c stateTableName=…` and the others below, with these defaults.
  */
-const app = new App({ outdir: 'cdk.out' });
+const app = new App({
+  outdir: process.env.CDK_OUTDIR ?? 'cdk.out',
+  context: contextFromArguments(process.argv),
+});
 const context = (key: string, fallback: string): string => String(app.node.tryGetContext(key) ?? fallback);
 const bundles = path.resolve(__dirname, '../../../dist/lambda');
 
@@ -29,3 +32,14 @@ new StatusServiceStack(app, context('stackName', 'SpotRunnerStatusService'), {
 });
 
 app.synth();
+
+/** `-c name=value` pairs given to `npm run synth --`; `cdk deploy` passes its own through the environment. */
+function contextFromArguments(argv: string[]): Record<string, string> {
+  const context: Record<string, string> = {};
+  argv.forEach((argument, index) => {
+    if (argument !== '-c' && argument !== '--context') return;
+    const [name, ...value] = (argv[index + 1] ?? '').split('=');
+    if (name && value.length > 0) context[name] = value.join('=');
+  });
+  return context;
+}

@@ -1,11 +1,15 @@
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { AppLogger } from './logging/app-logger';
 
-/** The Nest application both entry points serve, logging JSON from its first line on. */
+/** The HTTP application (Lambda and the local server), logging JSON from its first line on. */
 export async function createApp(): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, { logger: new AppLogger() });
+  // GET /status reads no request body: no body parsers.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, new ExpressAdapter(), {
+    logger: new AppLogger(),
+    bodyParser: false,
+  });
   app.disable('x-powered-by');
   return app;
 }

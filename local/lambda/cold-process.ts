@@ -10,6 +10,8 @@ export interface ColdProcessRun {
   /** Each invocation after the first. */
   warmMs: number[];
   results: APIGatewayProxyResult[];
+  /** The child's peak resident memory. */
+  maxRssKiB: number;
   /** From spawning the child to its exit, Node's own start-up included. */
   spawnToExitMs: number;
 }

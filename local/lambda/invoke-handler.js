@@ -7,9 +7,9 @@ const startedAt = performance.now();
  *
  *   node invoke-handler.js <handler module> <event JSON> <count> <remaining ms>
  *
- * Prints one line, `INVOCATIONS {"coldMs", "warmMs": [...], "results": [...]}`, among
- * whatever the handler logs: coldMs runs from the first line to the first response,
- * warmMs times each invocation after it.
+ * Prints one line, `INVOCATIONS {"coldMs", "warmMs": [...], "results": [...], "maxRssKiB"}`,
+ * among whatever the handler logs: coldMs runs from the first line to the first response,
+ * warmMs times each invocation after it, maxRssKiB is the process's peak memory.
  */
 const path = require('node:path');
 
@@ -30,7 +30,8 @@ async function invokeAll() {
     if (invocation === 1) coldMs = performance.now() - startedAt;
     else warmMs.push(performance.now() - invokedAt);
   }
-  return `${MARKER}${JSON.stringify({ coldMs, warmMs, results })}\n`;
+  const maxRssKiB = process.resourceUsage().maxRSS;
+  return `${MARKER}${JSON.stringify({ coldMs, warmMs, results, maxRssKiB })}\n`;
 }
 
 // Exit as soon as the line is flushed (a pipe is written asynchronously): an idle socket or
