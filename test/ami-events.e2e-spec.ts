@@ -226,6 +226,26 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
     expect(await stored()).toMatchObject({ status: 'building' });
   });
 
+  it('marks the record pending again when a newer AMI replaced ours while our SSM write was on its way', async () => {
+    // Prepare: a writer for a newer image finishes (record and config) during our PutParameter.
+    givenImages(image(3, 'AVAILABLE', 30));
+    const newer = {
+      ...amiRecord('linux-x64', { status: 'ready', amiId: 'ami-0newer', updatedAt: minutesAgo(0) }),
+      imageCreatedAt: minutesAgo(10),
+    };
+    app.ssm.on(PutParameterCommand).callsFake(async (input: { Value: string }) => {
+      await dynamoDb.put(tableName, newer);
+      return writeRunnerConfig(input);
+    });
+
+    // Act
+    await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 3), 'AVAILABLE'));
+
+    // Assess: our older AMI reached SSM last, so the record asks for the newer one again.
+    expect(ssmAmi()).toBe('ami-0build3');
+    expect(await stored()).toEqual({ ...newer, ssmPendingAmiId: 'ami-0newer' });
+  });
+
   describe('an SSM failure after the DynamoDB write', () => {
     beforeEach(async () => {
       givenImages(image(3, 'AVAILABLE', 30));
