@@ -1,13 +1,8 @@
-import {
-  GetImageCommand,
-  Image,
-  ImagebuilderClient,
-  ResourceNotFoundException,
-} from '@aws-sdk/client-imagebuilder';
 import { Inject, Injectable } from '@nestjs/common';
 import { AmiTransitionService } from '../ami-state/ami-transition.service';
 import { amiJobId, AmiRecord } from '../aws/ami-record';
 import { AmiStateRepository } from '../aws/ami-state.repository';
+import { ImageBuilderGateway } from '../aws/image-builder.gateway';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, LogFields } from '../logging/app-logger';
 import { parseImageStateEvent, presetOfPipeline } from './image-state-event';
@@ -33,7 +28,7 @@ export class RetryableAmiEventError extends Error {
 @Injectable()
 export class AmiEventService {
   constructor(
-    private readonly imageBuilder: ImagebuilderClient,
+    private readonly imageBuilder: ImageBuilderGateway,
     private readonly repository: AmiStateRepository,
     private readonly transitions: AmiTransitionService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
@@ -45,7 +40,7 @@ export class AmiEventService {
     if (!parsed.valid) return this.ignored('warn', 'Event not understood; dropped', parsed.reason);
     const { imageArn, status } = parsed.event;
 
-    const image = await this.findImage(imageArn);
+    const image = await this.imageBuilder.getImage(imageArn);
     if (image === undefined)
       return this.ignored('warn', 'Image of the event does not exist; dropped', 'image-not-found');
     const preset = presetOfPipeline(image.sourcePipelineName, this.config.pipelineNamePrefix);
@@ -82,17 +77,6 @@ export class AmiEventService {
           reason: result.kind === 'unresolved' ? result.reason : result.kind,
           preset,
         };
-    }
-  }
-
-  /** Undefined when the image does not exist (a permanent answer); other errors propagate. */
-  private async findImage(imageArn: string): Promise<Image | undefined> {
-    try {
-      const { image } = await this.imageBuilder.send(new GetImageCommand({ imageBuildVersionArn: imageArn }));
-      return image;
-    } catch (error) {
-      if (error instanceof ResourceNotFoundException) return undefined;
-      throw error;
     }
   }
 

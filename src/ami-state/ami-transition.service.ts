@@ -1,4 +1,4 @@
-import { Image } from '@aws-sdk/client-imagebuilder';
+import type { Image } from '@aws-sdk/client-imagebuilder';
 import { Inject, Injectable } from '@nestjs/common';
 import { AmiRecord, ParsedAmiRecord } from '../aws/ami-record';
 import { AmiStateRepository, TransitionGuard } from '../aws/ami-state.repository';

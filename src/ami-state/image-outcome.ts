@@ -1,4 +1,4 @@
-import { Image, ImageStatus } from '@aws-sdk/client-imagebuilder';
+import type { Image, ImageStatus } from '@aws-sdk/client-imagebuilder';
 import { AmiRecord } from '../aws/ami-record';
 
 /** What an image means for its preset's AMI record. */
@@ -16,13 +16,13 @@ export type SettledImageOutcome = Extract<ImageOutcome, { kind: 'ready' | 'faile
  */
 export type UnresolvedImageReason = 'no-ami-for-region' | 'unexpected-image-state' | 'image-undated';
 
-const IN_PROGRESS: readonly string[] = [
-  ImageStatus.PENDING,
-  ImageStatus.CREATING,
-  ImageStatus.BUILDING,
-  ImageStatus.TESTING,
-  ImageStatus.DISTRIBUTING,
-  ImageStatus.INTEGRATING,
+const IN_PROGRESS: readonly ImageStatus[] = [
+  'PENDING',
+  'CREATING',
+  'BUILDING',
+  'TESTING',
+  'DISTRIBUTING',
+  'INTEGRATING',
 ];
 const MAX_ERROR_MESSAGE_LENGTH = 1_000;
 
@@ -33,17 +33,14 @@ const MAX_ERROR_MESSAGE_LENGTH = 1_000;
  * nothing is written.
  */
 export function decideImageOutcome(image: Image, imageArn: string, region: string): ImageOutcome {
-  const imageStatus = image.state?.status ?? 'UNKNOWN';
-  if (IN_PROGRESS.includes(imageStatus)) return { kind: 'in-progress', imageStatus };
-  const settled =
-    imageStatus === ImageStatus.AVAILABLE ||
-    imageStatus === ImageStatus.FAILED ||
-    imageStatus === ImageStatus.CANCELLED;
+  const imageStatus: string = image.state?.status ?? 'UNKNOWN';
+  if ((IN_PROGRESS as readonly string[]).includes(imageStatus)) return { kind: 'in-progress', imageStatus };
+  const settled = imageStatus === 'AVAILABLE' || imageStatus === 'FAILED' || imageStatus === 'CANCELLED';
   if (!settled) return { kind: 'unresolved', reason: 'unexpected-image-state', imageStatus };
   const imageCreatedAt = normalisedInstant(image.dateCreated);
   if (imageCreatedAt === undefined) return { kind: 'unresolved', reason: 'image-undated', imageStatus };
 
-  if (imageStatus === ImageStatus.AVAILABLE) {
+  if (imageStatus === 'AVAILABLE') {
     const ami = image.outputResources?.amis?.find((candidate) => candidate.region === region);
     if (!ami?.image) return { kind: 'unresolved', reason: 'no-ami-for-region', imageStatus };
     return { kind: 'ready', amiId: ami.image, buildId: imageArn, imageCreatedAt };

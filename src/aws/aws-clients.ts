@@ -1,15 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { Injectable, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { AppConfig, appConfig } from '../config/app-config';
 
 /**
- * Shared by the three clients. Endpoints are left to the SDK's own settings
+ * Shared by every client. Endpoints are left to the SDK's own settings
  * (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SSM, AWS_ENDPOINT_URL_IMAGEBUILDER).
  */
-function clientSettings(config: AppConfig) {
+export function clientSettings(config: AppConfig) {
   return {
     region: config.awsRegion,
     retryMode: 'standard' as const,
@@ -18,40 +16,42 @@ function clientSettings(config: AppConfig) {
   };
 }
 
-/** One instance of each client per container, built from the validated configuration. */
-export const awsClientProviders: Provider[] = [
-  {
-    provide: DynamoDBDocumentClient,
-    inject: [appConfig.KEY],
-    useFactory: (config: AppConfig) =>
-      DynamoDBDocumentClient.from(new DynamoDBClient(clientSettings(config)), {
-        marshallOptions: { removeUndefinedValues: true },
-      }),
-  },
-  {
-    provide: SSMClient,
-    inject: [appConfig.KEY],
-    useFactory: (config: AppConfig) => new SSMClient(clientSettings(config)),
-  },
-  {
-    provide: ImagebuilderClient,
-    inject: [appConfig.KEY],
-    useFactory: (config: AppConfig) => new ImagebuilderClient(clientSettings(config)),
-  },
-];
+/** One DynamoDB client per container, built from the validated configuration. */
+export const dynamoDbClientProvider: Provider = {
+  provide: DynamoDBDocumentClient,
+  inject: [appConfig.KEY],
+  useFactory: (config: AppConfig) =>
+    DynamoDBDocumentClient.from(new DynamoDBClient(clientSettings(config)), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+};
 
-/** Closes the clients' sockets when the application closes (tests, the local server). */
+/** Closes the DynamoDB client's sockets when the application closes (tests, the local server). */
 @Injectable()
-export class AwsClientsShutdown implements OnApplicationShutdown {
-  constructor(
-    private readonly dynamoDb: DynamoDBDocumentClient,
-    private readonly ssm: SSMClient,
-    private readonly imageBuilder: ImagebuilderClient,
-  ) {}
+export class DynamoDbClientShutdown implements OnApplicationShutdown {
+  constructor(@Inject(DynamoDBDocumentClient) private readonly dynamoDb: DynamoDBDocumentClient) {}
 
   onApplicationShutdown(): void {
     this.dynamoDb.destroy();
-    this.ssm.destroy();
-    this.imageBuilder.destroy();
+  }
+}
+
+/**
+ * A client built on first use, from an SDK package required only then: a cold GET /status
+ * with nothing stale or pending never needs SSM or Image Builder, and loading their SDKs
+ * is a good part of a Lambda cold start.
+ */
+export class LazyClient<Client extends { destroy(): void }> {
+  private instance: Client | undefined;
+
+  constructor(private readonly create: () => Client) {}
+
+  get client(): Client {
+    this.instance ??= this.create();
+    return this.instance;
+  }
+
+  destroy(): void {
+    this.instance?.destroy();
   }
 }

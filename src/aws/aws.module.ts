@@ -1,12 +1,18 @@
-import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { Module } from '@nestjs/common';
 import { AmiStateRepository } from './ami-state.repository';
-import { awsClientProviders, AwsClientsShutdown } from './aws-clients';
+import { DynamoDbClientShutdown, dynamoDbClientProvider } from './aws-clients';
+import { ImageBuilderGateway } from './image-builder.gateway';
 import { SsmConfigService } from './ssm-config.service';
 
-/** Everything that talks to AWS: the SDK clients and the repositories built on them. */
+/** Everything that talks to AWS: the SDK clients and the providers built on them. */
 @Module({
-  providers: [...awsClientProviders, AwsClientsShutdown, AmiStateRepository, SsmConfigService],
-  exports: [ImagebuilderClient, AmiStateRepository, SsmConfigService],
+  providers: [
+    dynamoDbClientProvider,
+    DynamoDbClientShutdown,
+    AmiStateRepository,
+    ImageBuilderGateway,
+    SsmConfigService,
+  ],
+  exports: [AmiStateRepository, ImageBuilderGateway, SsmConfigService],
 })
 export class AwsModule {}

@@ -4,7 +4,6 @@ import {
   ParameterNotFound,
   ParameterType,
   PutParameterCommand,
-  SSMClient,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AppLogger } from '../logging/app-logger';
@@ -16,10 +15,9 @@ const PARAMETER = '/spot-runner/configs/linux-x64';
 const STORED_CONFIG = PENDING_RUNNER_CONFIG;
 
 describe('SsmConfigService.setAmi', () => {
-  const ssm = new SSMClient({ region: 'eu-west-1' });
-  const ssmMock = mockClient(ssm);
   const logger = new AppLogger();
-  const service = new SsmConfigService(ssm, testConfig(), logger);
+  const service = new SsmConfigService(testConfig(), logger);
+  const ssmMock = mockClient(service.client);
 
   beforeEach(() => {
     ssmMock.reset();

@@ -1,20 +1,40 @@
-import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { Inject, Injectable } from '@nestjs/common';
+import type * as SsmSdk from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
+import { clientSettings, LazyClient } from './aws-clients';
 import { withAmi } from './runner-config';
+
+/** Required on first use (see LazyClient); the type-only imports above load nothing. */
+function ssmSdk(): typeof SsmSdk {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose
+  return require('@aws-sdk/client-ssm') as typeof SsmSdk;
+}
 
 export type SetAmiResult =
   'updated' | 'already-set' | 'ssm-parameter-missing' | 'ssm-config-invalid' | 'ssm-update-failed';
 
 /** The one place that changes a preset's runner configuration in SSM. */
 @Injectable()
-export class SsmConfigService {
+export class SsmConfigService implements OnApplicationShutdown {
+  private readonly lazy: LazyClient<SSMClient>;
+
   constructor(
-    private readonly ssm: SSMClient,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,
-  ) {}
+  ) {
+    this.lazy = new LazyClient(() => new (ssmSdk().SSMClient)(clientSettings(config)));
+  }
+
+  /** The SDK client, one per container. */
+  get client(): SSMClient {
+    return this.lazy.client;
+  }
+
+  onApplicationShutdown(): void {
+    this.lazy.destroy();
+  }
 
   parameterName(presetName: string): string {
     return `${this.config.configPrefix}/${presetName}`;
@@ -28,9 +48,10 @@ export class SsmConfigService {
   async setAmi(presetName: string, amiId: string, abortSignal?: AbortSignal): Promise<SetAmiResult> {
     const name = this.parameterName(presetName);
     const fields = { preset: presetName, parameter: name };
+    const sdk = ssmSdk();
     try {
-      const { Parameter } = await this.ssm.send(
-        new GetParameterCommand({ Name: name, WithDecryption: true }),
+      const { Parameter } = await this.client.send(
+        new sdk.GetParameterCommand({ Name: name, WithDecryption: true }),
         { abortSignal },
       );
       const update = withAmi(Parameter?.Value ?? '', amiId);
@@ -42,8 +63,8 @@ export class SsmConfigService {
         return 'ssm-config-invalid';
       }
       if (!update.changed) return 'already-set';
-      await this.ssm.send(
-        new PutParameterCommand({
+      await this.client.send(
+        new sdk.PutParameterCommand({
           Name: name,
           Value: update.value,
           Type: Parameter?.Type,
@@ -54,7 +75,7 @@ export class SsmConfigService {
       this.logger.info('SSM runner config now uses the new AMI', { ...fields, amiId, outcome: 'updated' });
       return 'updated';
     } catch (error) {
-      if (error instanceof ParameterNotFound) {
+      if (error instanceof sdk.ParameterNotFound) {
         this.logger.error('SSM runner config parameter does not exist; nothing written', {
           ...fields,
           outcome: 'ssm-parameter-missing',

@@ -1,4 +1,4 @@
-import { ImageSummary } from '@aws-sdk/client-imagebuilder';
+import type { ImageSummary } from '@aws-sdk/client-imagebuilder';
 
 /** The newest image by `dateCreated`: Image Builder lists images in no guaranteed order. */
 export function newestImage(images: readonly ImageSummary[]): (ImageSummary & { arn: string }) | undefined {

@@ -2,21 +2,16 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import {
   GetImageCommand,
   Image,
-  ImagebuilderClient,
   ListImagePipelineImagesCommand,
   ListImagePipelinesCommand,
   ServiceException,
 } from '@aws-sdk/client-imagebuilder';
-import {
-  GetParameterCommand,
-  InternalServerError,
-  PutParameterCommand,
-  SSMClient,
-} from '@aws-sdk/client-ssm';
+import { GetParameterCommand, InternalServerError, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AmiTransitionService } from '../ami-state/ami-transition.service';
 import { AmiStateRepository } from '../aws/ami-state.repository';
+import { ImageBuilderGateway } from '../aws/image-builder.gateway';
 import { SsmConfigService } from '../aws/ssm-config.service';
 import { AppConfig } from '../config/app-config';
 import { AppLogger } from '../logging/app-logger';
@@ -54,18 +49,17 @@ function availableImage(amiId = 'ami-0new'): Image {
 }
 
 describe('ReconciliationService', () => {
-  const imageBuilder = new ImagebuilderClient({ region: 'eu-west-1' });
-  const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
-  const ssm = new SSMClient({ region: 'eu-west-1' });
-  const imageBuilderMock = mockClient(imageBuilder);
-  const dynamoDbMock = mockClient(documentClient);
-  const ssmMock = mockClient(ssm);
   const logger = new AppLogger();
+  const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' }));
+  const imageBuilder = new ImageBuilderGateway(testConfig());
+  const ssmConfig = new SsmConfigService(testConfig(), logger);
+  const imageBuilderMock = mockClient(imageBuilder.client);
+  const dynamoDbMock = mockClient(documentClient);
+  const ssmMock = mockClient(ssmConfig.client);
 
   function newService(config: AppConfig = testConfig()): ReconciliationService {
     const clock = { now: () => NOW };
     const repository = new AmiStateRepository(documentClient, config);
-    const ssmConfig = new SsmConfigService(ssm, config, logger);
     const transitions = new AmiTransitionService(repository, ssmConfig, config, logger, clock);
     return new ReconciliationService(imageBuilder, repository, transitions, config, logger, clock);
   }

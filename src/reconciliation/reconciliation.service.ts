@@ -1,11 +1,4 @@
-import {
-  GetImageCommand,
-  Image,
-  ImagebuilderClient,
-  ImageSummary,
-  paginateListImagePipelineImages,
-  paginateListImagePipelines,
-} from '@aws-sdk/client-imagebuilder';
+import type { Image } from '@aws-sdk/client-imagebuilder';
 import { Inject, Injectable } from '@nestjs/common';
 import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
@@ -13,6 +6,7 @@ import { AmiTransitionService, TransitionResult } from '../ami-state/ami-transit
 import { Clock } from '../ami-state/clock';
 import { AmiRecord, ParsedAmiRecord } from '../aws/ami-record';
 import { AmiStateRepository } from '../aws/ami-state.repository';
+import { ImageBuilderGateway } from '../aws/image-builder.gateway';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { newestImage } from './newest-image';
@@ -40,8 +34,6 @@ interface CacheEntry {
 
 /** ListImagePipelines accepts at most 10 values in one filter. */
 const PIPELINE_NAMES_PER_LOOKUP = 10;
-/** The largest page ListImagePipelineImages serves. */
-const IMAGES_PAGE_SIZE = 25;
 
 /**
  * Finds AMI records stuck in `building`, asks Image Builder what became of their pipeline's
@@ -54,7 +46,7 @@ export class ReconciliationService {
   private readonly limit: pLimit.Limit;
 
   constructor(
-    private readonly imageBuilder: ImagebuilderClient,
+    private readonly imageBuilder: ImageBuilderGateway,
     private readonly repository: AmiStateRepository,
     private readonly transitions: AmiTransitionService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
@@ -165,7 +157,7 @@ export class ReconciliationService {
     for (let i = 0; i < records.length; i += PIPELINE_NAMES_PER_LOOKUP) {
       const batch = records.slice(i, i + PIPELINE_NAMES_PER_LOOKUP);
       const pipelineArns = this.limit(() =>
-        this.findPipelineArns(
+        this.imageBuilder.findPipelineArns(
           batch.map((record) => this.pipelineName(record)),
           deadline,
         ),
@@ -272,43 +264,14 @@ export class ReconciliationService {
     }
   }
 
-  /** One ListImagePipelines call (per page) for up to 10 pipeline names; exact matches only. */
-  private async findPipelineArns(names: string[], deadline: AbortSignal): Promise<Map<string, string>> {
-    deadline.throwIfAborted();
-    const arns = new Map<string, string>();
-    const pages = paginateListImagePipelines(
-      { client: this.imageBuilder },
-      { filters: [{ name: 'name', values: names }] },
-      { abortSignal: deadline },
-    );
-    for await (const page of pages) {
-      for (const pipeline of page.imagePipelineList ?? []) {
-        if (pipeline.name && pipeline.arn && names.includes(pipeline.name))
-          arns.set(pipeline.name, pipeline.arn);
-      }
-    }
-    return arns;
-  }
-
   private async findNewestImage(
     pipelineArn: string,
     deadline: AbortSignal,
   ): Promise<{ arn: string; image: Image } | undefined> {
-    deadline.throwIfAborted();
-    const summaries: ImageSummary[] = [];
-    const pages = paginateListImagePipelineImages(
-      { client: this.imageBuilder, pageSize: IMAGES_PAGE_SIZE },
-      { imagePipelineArn: pipelineArn },
-      { abortSignal: deadline },
-    );
-    for await (const page of pages) summaries.push(...(page.imageSummaryList ?? []));
-    const newest = newestImage(summaries);
+    const newest = newestImage(await this.imageBuilder.listPipelineImages(pipelineArn, deadline));
     if (newest === undefined) return undefined;
-    const { image } = await this.imageBuilder.send(
-      new GetImageCommand({ imageBuildVersionArn: newest.arn }),
-      { abortSignal: deadline },
-    );
-    if (image === undefined) throw new Error('GetImage answered without an image');
+    const image = await this.imageBuilder.getImage(newest.arn, deadline);
+    if (image === undefined) throw new Error('The newest image of the pipeline no longer exists');
     return { arn: newest.arn, image };
   }
 

@@ -1,11 +1,13 @@
-import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { TestingModule } from '@nestjs/testing';
 import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { AmiEventService } from '../../src/ami-events/ami-event.service';
 import { AppConfig } from '../../src/config/app-config';
 import { EventsAppModule } from '../../src/events-app.module';
 import { compileWithTestConfig } from './testing-module';
+import { ImageBuilderGateway } from '../../src/aws/image-builder.gateway';
+import { SsmConfigService } from '../../src/aws/ssm-config.service';
 
 export interface EventsApp {
   moduleRef: TestingModule;
@@ -22,7 +24,7 @@ export async function startEventsApp(config: Partial<AppConfig>, now: Date): Pro
   return {
     moduleRef,
     events: moduleRef.get(AmiEventService),
-    imageBuilder: mockClient(moduleRef.get(ImagebuilderClient, { strict: false })),
-    ssm: mockClient(moduleRef.get(SSMClient, { strict: false })),
+    imageBuilder: mockClient(moduleRef.get(ImageBuilderGateway, { strict: false }).client),
+    ssm: mockClient(moduleRef.get(SsmConfigService, { strict: false }).client),
   };
 }

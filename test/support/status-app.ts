@@ -1,5 +1,5 @@
-import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { INestApplication } from '@nestjs/common';
 import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
@@ -7,6 +7,8 @@ import { AppModule } from '../../src/app.module';
 import { AppConfig } from '../../src/config/app-config';
 import { AppLogger } from '../../src/logging/app-logger';
 import { compileWithTestConfig } from './testing-module';
+import { ImageBuilderGateway } from '../../src/aws/image-builder.gateway';
+import { SsmConfigService } from '../../src/aws/ssm-config.service';
 
 export interface StatusApp {
   app: INestApplication;
@@ -27,8 +29,8 @@ export async function startStatusApp(config: Partial<AppConfig>, now: Date): Pro
   await app.init();
   return {
     app,
-    imageBuilder: mockClient(app.get(ImagebuilderClient, { strict: false })),
-    ssm: mockClient(app.get(SSMClient, { strict: false })),
+    imageBuilder: mockClient(app.get(ImageBuilderGateway, { strict: false }).client),
+    ssm: mockClient(app.get(SsmConfigService, { strict: false }).client),
     dynamoDb: app.get(DynamoDBDocumentClient, { strict: false }),
     logger: app.get(AppLogger, { strict: false }),
   };

@@ -1,0 +1,79 @@
+import type * as ImageBuilderSdk from '@aws-sdk/client-imagebuilder';
+import type { Image, ImagebuilderClient, ImageSummary } from '@aws-sdk/client-imagebuilder';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig, appConfig } from '../config/app-config';
+import { clientSettings, LazyClient } from './aws-clients';
+
+/** The largest page ListImagePipelineImages serves. */
+const IMAGES_PAGE_SIZE = 25;
+
+/** Required on first use (see LazyClient); the type-only imports above load nothing. */
+function imageBuilderSdk(): typeof ImageBuilderSdk {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose
+  return require('@aws-sdk/client-imagebuilder') as typeof ImageBuilderSdk;
+}
+
+/** EC2 Image Builder: the pipelines, images and image states the service reads. */
+@Injectable()
+export class ImageBuilderGateway implements OnApplicationShutdown {
+  private readonly lazy: LazyClient<ImagebuilderClient>;
+
+  constructor(@Inject(appConfig.KEY) config: AppConfig) {
+    this.lazy = new LazyClient(() => new (imageBuilderSdk().ImagebuilderClient)(clientSettings(config)));
+  }
+
+  /** The SDK client, one per container. */
+  get client(): ImagebuilderClient {
+    return this.lazy.client;
+  }
+
+  /** Pipeline ARNs by name, for up to 10 names (one call per page); exact matches only. */
+  async findPipelineArns(names: string[], abortSignal?: AbortSignal): Promise<Map<string, string>> {
+    abortSignal?.throwIfAborted();
+    const arns = new Map<string, string>();
+    const pages = imageBuilderSdk().paginateListImagePipelines(
+      { client: this.client },
+      { filters: [{ name: 'name', values: names }] },
+      { abortSignal },
+    );
+    for await (const page of pages) {
+      for (const pipeline of page.imagePipelineList ?? []) {
+        if (pipeline.name && pipeline.arn && names.includes(pipeline.name)) {
+          arns.set(pipeline.name, pipeline.arn);
+        }
+      }
+    }
+    return arns;
+  }
+
+  /** Every image of a pipeline, over every page, in no particular order. */
+  async listPipelineImages(pipelineArn: string, abortSignal?: AbortSignal): Promise<ImageSummary[]> {
+    abortSignal?.throwIfAborted();
+    const summaries: ImageSummary[] = [];
+    const pages = imageBuilderSdk().paginateListImagePipelineImages(
+      { client: this.client, pageSize: IMAGES_PAGE_SIZE },
+      { imagePipelineArn: pipelineArn },
+      { abortSignal },
+    );
+    for await (const page of pages) summaries.push(...(page.imageSummaryList ?? []));
+    return summaries;
+  }
+
+  /** The image, or undefined when it does not exist (a permanent answer); other errors propagate. */
+  async getImage(imageArn: string, abortSignal?: AbortSignal): Promise<Image | undefined> {
+    const sdk = imageBuilderSdk();
+    try {
+      const { image } = await this.client.send(new sdk.GetImageCommand({ imageBuildVersionArn: imageArn }), {
+        abortSignal,
+      });
+      return image;
+    } catch (error) {
+      if (error instanceof sdk.ResourceNotFoundException) return undefined;
+      throw error;
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.lazy.destroy();
+  }
+}
