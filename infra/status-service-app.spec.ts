@@ -1,0 +1,53 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { contextFromArguments, createStatusServiceApp } from './status-service-app';
+
+describe('the CDK app', () => {
+  let bundles: string;
+
+  beforeAll(() => {
+    // Stand-ins for dist/lambda/{status,events}/index.js, told apart by their content.
+    bundles = mkdtempSync(path.join(tmpdir(), 'bundles-'));
+    for (const entry of ['status', 'events']) {
+      mkdirSync(path.join(bundles, entry));
+      writeFileSync(path.join(bundles, entry, 'index.js'), `exports.handler = async () => '${entry}';`);
+    }
+  });
+
+  afterAll(() => rmSync(bundles, { recursive: true, force: true }));
+
+  it('deploys the production bundles as the functions’ code, one asset each', () => {
+    const { stack } = createStatusServiceApp({
+      bundlesDirectory: bundles,
+      outdir: path.join(bundles, 'out'),
+    });
+    const functions = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as {
+      Properties: { Handler: string; Code: { S3Key: unknown } };
+    }[];
+
+    expect(functions.map((fn) => fn.Properties.Handler)).toEqual(['index.handler', 'index.handler']);
+    expect(new Set(functions.map((fn) => JSON.stringify(fn.Properties.Code.S3Key))).size).toBe(2);
+  });
+
+  it('takes its parameters from -c name=value', () => {
+    const context = contextFromArguments([
+      'node',
+      'app.js',
+      '-c',
+      'stateTableName=platform-state',
+      '-c',
+      'createStateTable=true',
+    ]);
+
+    const { stack } = createStatusServiceApp({
+      bundlesDirectory: bundles,
+      context,
+      outdir: path.join(bundles, 'out2'),
+    });
+
+    expect(context).toEqual({ stateTableName: 'platform-state', createStateTable: 'true' });
+    Template.fromStack(stack).hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'platform-state' });
+  });
+});
