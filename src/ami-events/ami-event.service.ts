@@ -41,8 +41,9 @@ export class AmiEventService {
     const { imageArn, status } = parsed.event;
 
     const image = await this.imageBuilder.getImage(imageArn);
-    if (image === undefined)
+    if (image === undefined) {
       return this.ignored('warn', 'Image of the event does not exist; dropped', 'image-not-found');
+    }
     const preset = presetOfPipeline(image.sourcePipelineName, this.config.pipelineNamePrefix);
     if (preset === undefined) {
       return this.ignored('info', 'Image is not from a preset pipeline; ignored', 'foreign-pipeline', {
@@ -50,8 +51,9 @@ export class AmiEventService {
       });
     }
     const found = await this.repository.findAmiRecord(amiJobId(preset));
-    if (found === undefined)
+    if (found === undefined) {
       return this.ignored('info', 'Preset has no AMI record; ignored', 'no-ami-record', { preset });
+    }
     if (!found.valid) {
       return this.ignored('warn', 'AMI record not understood; left alone', found.invalid.reason, { preset });
     }
