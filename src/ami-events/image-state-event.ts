@@ -1,4 +1,4 @@
-import type { ImageStatus } from '@aws-sdk/client-imagebuilder';
+import { IMAGE_STATUSES } from '../ami-state/image-outcome';
 import { isPresetName } from '../aws/ami-record';
 
 /** An "EC2 Image Builder Image State Change" event, as this service needs it. */
@@ -16,20 +16,6 @@ export const IMAGE_STATE_CHANGE = {
   detailType: 'EC2 Image Builder Image State Change',
 };
 const IMAGE_ARN = /^arn:aws[a-z-]*:imagebuilder:[a-z0-9-]+:\d{12}:image\/[^/]+\/[^/]+\/\d+$/;
-const KNOWN_STATUSES: readonly ImageStatus[] = [
-  'PENDING',
-  'CREATING',
-  'BUILDING',
-  'TESTING',
-  'DISTRIBUTING',
-  'INTEGRATING',
-  'AVAILABLE',
-  'FAILED',
-  'DEPRECATED',
-  'DELETED',
-  'DISABLED',
-  'CANCELLED',
-];
 
 /**
  * Checks an EventBridge event: source, detail-type, the image build version ARN in
@@ -48,7 +34,7 @@ export function parseImageStateEvent(raw: unknown): ParsedImageStateEvent {
     'previous-state'?: { status?: unknown };
   };
   const status = detail.state?.status;
-  if (typeof status !== 'string' || !(KNOWN_STATUSES as readonly string[]).includes(status)) {
+  if (typeof status !== 'string' || !IMAGE_STATUSES.includes(status)) {
     return invalid('unknown-state');
   }
   const previousStatus = detail['previous-state']?.status;

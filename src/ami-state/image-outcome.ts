@@ -16,6 +16,7 @@ export type SettledImageOutcome = Extract<ImageOutcome, { kind: 'ready' | 'faile
  */
 export type UnresolvedImageReason = 'no-ami-for-region' | 'unexpected-image-state' | 'image-undated';
 
+/** The steps of a build, in order: the image is not settled yet. */
 const IN_PROGRESS: readonly ImageStatus[] = [
   'PENDING',
   'CREATING',
@@ -24,6 +25,17 @@ const IN_PROGRESS: readonly ImageStatus[] = [
   'DISTRIBUTING',
   'INTEGRATING',
 ];
+
+/** Every image state Image Builder reports (kept as strings: its SDK loads on first use). */
+export const IMAGE_STATUSES: readonly string[] = [
+  ...IN_PROGRESS,
+  'AVAILABLE',
+  'FAILED',
+  'CANCELLED',
+  'DEPRECATED',
+  'DISABLED',
+  'DELETED',
+] satisfies readonly ImageStatus[];
 const MAX_ERROR_MESSAGE_LENGTH = 1_000;
 
 /**
