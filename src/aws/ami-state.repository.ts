@@ -188,28 +188,22 @@ export class AmiStateRepository {
   ): Promise<ConditionalWriteResult> {
     const newerImage =
       'attribute_exists(jobId) AND (attribute_not_exists(imageCreatedAt) OR imageCreatedAt < :imageCreatedAt)';
-    if (guard === 'newer-image') {
-      return this.update(
-        seen,
-        { ...change, ConditionExpression: newerImage },
-        abortSignal,
-        STATUS_AND_UPDATED_AT,
-      );
-    }
+    // Reconciliation also requires what it saw: the same status and the same updatedAt, verbatim.
+    const unchangedSinceRead = guard === 'unchanged-since-read';
     return this.update(
       seen,
       {
-        ...change,
-        // The guard is what reconciliation saw: the same status and the same updatedAt, verbatim.
-        ConditionExpression: `#status = :seenStatus AND #updatedAt = :seenUpdatedAt AND ${newerImage}`,
+        UpdateExpression: change.UpdateExpression,
+        ConditionExpression: unchangedSinceRead
+          ? `#status = :seenStatus AND #updatedAt = :seenUpdatedAt AND ${newerImage}`
+          : newerImage,
+        ExpressionAttributeNames: STATUS_AND_UPDATED_AT,
         ExpressionAttributeValues: {
           ...change.ExpressionAttributeValues,
-          ':seenStatus': seen.status,
-          ':seenUpdatedAt': seen.updatedAt,
+          ...(unchangedSinceRead && { ':seenStatus': seen.status, ':seenUpdatedAt': seen.updatedAt }),
         },
       },
       abortSignal,
-      STATUS_AND_UPDATED_AT,
     );
   }
 
@@ -217,10 +211,9 @@ export class AmiStateRepository {
     record: AmiRecord,
     change: Pick<
       UpdateCommandInput,
-      'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeValues'
+      'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
     >,
     abortSignal?: AbortSignal,
-    attributeNames?: Record<string, string>,
   ): Promise<ConditionalWriteResult> {
     try {
       await this.documentClient.send(
@@ -228,7 +221,6 @@ export class AmiStateRepository {
           TableName: this.config.stateTableName,
           Key: { jobId: record.jobId },
           ...change,
-          ...(attributeNames && { ExpressionAttributeNames: attributeNames }),
         }),
         { abortSignal },
       );
