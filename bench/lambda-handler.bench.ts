@@ -1,7 +1,8 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { httpApiEvent } from '../local/lambda/api-gateway-events';
 import { ColdProcessRun, invokeInColdProcess } from '../local/lambda/cold-process';
 import type { LocalAws } from '../local/local-aws';
@@ -22,7 +23,12 @@ interface Handler {
   baseline?: Handler;
 }
 
-const PLAIN: Handler = { name: 'plain', module: path.join(PROJECT_ROOT, 'bench/plain-handler.js') };
+const PLAIN_SOURCE = path.join(PROJECT_ROOT, 'bench/plain-handler.mjs');
+/** The plain handler as CommonJS, not bundled: loaded as dist/ is. */
+const PLAIN: Handler = {
+  name: 'plain',
+  module: path.join(PROJECT_ROOT, 'build/local/bench/plain-handler.cjs'),
+};
 const PLAIN_BUNDLE: Handler = {
   name: 'plain, bundled',
   module: path.join(PROJECT_ROOT, 'build/local/bench/plain-handler.bundle.js'),
@@ -50,7 +56,7 @@ interface ChildRun extends ColdProcessRun {
  * bundled the same way).
  */
 export async function benchLambdaHandlers(localAws: LocalAws): Promise<void> {
-  await bundlePlainHandler();
+  await buildPlainHandlers();
   const environment = await childEnvironment(localAws);
   await benchColdStart(environment);
   await benchWarm(environment);
@@ -109,19 +115,15 @@ async function benchWarm(environment: NodeJS.ProcessEnv): Promise<void> {
   printResponses(runs);
 }
 
-/** The plain handler bundled as the production bundles are, for a like-for-like baseline. */
-async function bundlePlainHandler(): Promise<void> {
-  await build({
-    entryPoints: [PLAIN.module],
-    outfile: PLAIN_BUNDLE.module,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
+/**
+ * The plain handler as CommonJS, like dist/, and bundled with the production bundles' esbuild
+ * options (scripts/lambda-bundling.mjs), for like-for-like baselines.
+ */
+async function buildPlainHandlers(): Promise<void> {
+  const bundling = pathToFileURL(path.join(PROJECT_ROOT, 'scripts/lambda-bundling.mjs')).href;
+  const { LAMBDA_BUILD_OPTIONS } = (await import(bundling)) as { LAMBDA_BUILD_OPTIONS: BuildOptions };
+  await build({ entryPoints: [PLAIN_SOURCE], outfile: PLAIN.module, format: 'cjs', logLevel: 'warning' });
+  await build({ ...LAMBDA_BUILD_OPTIONS, entryPoints: [PLAIN_SOURCE], outfile: PLAIN_BUNDLE.module });
 }
 
 /** A state table with only ready presets: GET /status answers without reconciling. */

@@ -37,9 +37,8 @@ export class DynamoDbClientShutdown implements OnApplicationShutdown {
 }
 
 /**
- * A client built on first use, from an SDK package required only then: a cold GET /status
- * with nothing stale or pending never needs SSM or Image Builder, and loading their SDKs
- * is a good part of a Lambda cold start.
+ * A client built on first use: a cold GET /status with nothing stale or pending never needs
+ * SSM or Image Builder, so it does not pay for building their clients.
  */
 export class LazyClient<Client extends { destroy(): void }> {
   private instance: Client | undefined;

@@ -1,5 +1,12 @@
-import type * as ImageBuilderSdk from '@aws-sdk/client-imagebuilder';
-import type { Image, ImagebuilderClient, ImageSummary } from '@aws-sdk/client-imagebuilder';
+import {
+  GetImageCommand,
+  type Image,
+  ImagebuilderClient,
+  type ImageSummary,
+  paginateListImagePipelineImages,
+  paginateListImagePipelines,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-imagebuilder';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, appConfig } from '../config/app-config';
 import { clientSettings, LazyClient } from './aws-clients';
@@ -7,19 +14,13 @@ import { clientSettings, LazyClient } from './aws-clients';
 /** The largest page ListImagePipelineImages serves. */
 const IMAGES_PAGE_SIZE = 25;
 
-/** Required on first use (see LazyClient); the type-only imports above load nothing. */
-function imageBuilderSdk(): typeof ImageBuilderSdk {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose
-  return require('@aws-sdk/client-imagebuilder') as typeof ImageBuilderSdk;
-}
-
 /** EC2 Image Builder: the pipelines, images and image states the service reads. */
 @Injectable()
 export class ImageBuilderGateway implements OnApplicationShutdown {
   private readonly lazy: LazyClient<ImagebuilderClient>;
 
   constructor(@Inject(appConfig.KEY) config: AppConfig) {
-    this.lazy = new LazyClient(() => new (imageBuilderSdk().ImagebuilderClient)(clientSettings(config)));
+    this.lazy = new LazyClient(() => new ImagebuilderClient(clientSettings(config)));
   }
 
   /** The SDK client, one per container. */
@@ -31,7 +32,7 @@ export class ImageBuilderGateway implements OnApplicationShutdown {
   async findPipelineArns(names: string[], abortSignal?: AbortSignal): Promise<Map<string, string>> {
     abortSignal?.throwIfAborted();
     const arns = new Map<string, string>();
-    const pages = imageBuilderSdk().paginateListImagePipelines(
+    const pages = paginateListImagePipelines(
       { client: this.client },
       { filters: [{ name: 'name', values: names }] },
       { abortSignal },
@@ -50,7 +51,7 @@ export class ImageBuilderGateway implements OnApplicationShutdown {
   async listPipelineImages(pipelineArn: string, abortSignal?: AbortSignal): Promise<ImageSummary[]> {
     abortSignal?.throwIfAborted();
     const summaries: ImageSummary[] = [];
-    const pages = imageBuilderSdk().paginateListImagePipelineImages(
+    const pages = paginateListImagePipelineImages(
       { client: this.client, pageSize: IMAGES_PAGE_SIZE },
       { imagePipelineArn: pipelineArn },
       { abortSignal },
@@ -61,14 +62,13 @@ export class ImageBuilderGateway implements OnApplicationShutdown {
 
   /** The image, or undefined when it does not exist (a permanent answer); other errors propagate. */
   async getImage(imageArn: string, abortSignal?: AbortSignal): Promise<Image | undefined> {
-    const sdk = imageBuilderSdk();
     try {
-      const { image } = await this.client.send(new sdk.GetImageCommand({ imageBuildVersionArn: imageArn }), {
+      const { image } = await this.client.send(new GetImageCommand({ imageBuildVersionArn: imageArn }), {
         abortSignal,
       });
       return image;
     } catch (error) {
-      if (error instanceof sdk.ResourceNotFoundException) return undefined;
+      if (error instanceof ResourceNotFoundException) return undefined;
       throw error;
     }
   }

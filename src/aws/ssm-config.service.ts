@@ -1,16 +1,9 @@
-import type * as SsmSdk from '@aws-sdk/client-ssm';
-import type { SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { clientSettings, LazyClient } from './aws-clients';
 import { withAmi } from './runner-config';
-
-/** Required on first use (see LazyClient); the type-only imports above load nothing. */
-function ssmSdk(): typeof SsmSdk {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose
-  return require('@aws-sdk/client-ssm') as typeof SsmSdk;
-}
 
 export type SetAmiResult =
   'updated' | 'already-set' | 'ssm-parameter-missing' | 'ssm-config-invalid' | 'ssm-update-failed';
@@ -24,7 +17,7 @@ export class SsmConfigService implements OnApplicationShutdown {
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,
   ) {
-    this.lazy = new LazyClient(() => new (ssmSdk().SSMClient)(clientSettings(config)));
+    this.lazy = new LazyClient(() => new SSMClient(clientSettings(config)));
   }
 
   /** The SDK client, one per container. */
@@ -48,10 +41,9 @@ export class SsmConfigService implements OnApplicationShutdown {
   async setAmi(presetName: string, amiId: string, abortSignal?: AbortSignal): Promise<SetAmiResult> {
     const name = this.parameterName(presetName);
     const fields = { preset: presetName, parameter: name };
-    const sdk = ssmSdk();
     try {
       const { Parameter } = await this.client.send(
-        new sdk.GetParameterCommand({ Name: name, WithDecryption: true }),
+        new GetParameterCommand({ Name: name, WithDecryption: true }),
         { abortSignal },
       );
       const update = withAmi(Parameter?.Value ?? '', amiId);
@@ -64,7 +56,7 @@ export class SsmConfigService implements OnApplicationShutdown {
       }
       if (!update.changed) return 'already-set';
       await this.client.send(
-        new sdk.PutParameterCommand({
+        new PutParameterCommand({
           Name: name,
           Value: update.value,
           Type: Parameter?.Type,
@@ -75,7 +67,7 @@ export class SsmConfigService implements OnApplicationShutdown {
       this.logger.info('SSM runner config now uses the new AMI', { ...fields, amiId, outcome: 'updated' });
       return 'updated';
     } catch (error) {
-      if (error instanceof sdk.ParameterNotFound) {
+      if (error instanceof ParameterNotFound) {
         this.logger.error('SSM runner config parameter does not exist; nothing written', {
           ...fields,
           outcome: 'ssm-parameter-missing',
