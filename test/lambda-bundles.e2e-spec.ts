@@ -65,6 +65,8 @@ describe('the production bundles (dist/lambda/*/index.js), with no node_modules 
     );
 
     expect(results[0].statusCode).toBe(200);
+    // Express takes the charset from the media types the bundle keeps.
+    expect(results[0].headers?.['content-type']).toBe('application/json; charset=utf-8');
     const report = JSON.parse(results[0].body) as StatusReport;
     expect(report.status).toBe('ready');
     expect(report.reconciliation.presets).toEqual([
@@ -77,6 +79,19 @@ describe('the production bundles (dist/lambda/*/index.js), with no node_modules 
         cached: false,
       },
     ]);
+  });
+
+  it('the status bundle answers an unknown route with a JSON 404', async () => {
+    const { results } = await invokeInColdProcess(
+      join(isolated, 'status.js'),
+      httpApiEvent('/nowhere'),
+      1,
+      localAws.lambdaEnvironment(tableName),
+    );
+
+    expect(results[0].statusCode).toBe(404);
+    expect(results[0].headers?.['content-type']).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(results[0].body)).toEqual({ status: 'error', message: 'Not found' });
   });
 
   it('the events bundle applies an AVAILABLE event', async () => {
