@@ -12,7 +12,8 @@ import { printTable } from './table';
 
 /** This file runs from build/local/bench/; the handlers are loaded from dist/ and the source tree. */
 const PROJECT_ROOT = path.resolve(__dirname, '../../..');
-const COLD_RUNS = 7;
+/** Enough runs for the paired ratio to hold still to a few percent on a shared machine. */
+const COLD_RUNS = 21;
 const WARM_INVOCATIONS = 500;
 const READY_PRESETS = ['linux-arm64', 'linux-x64', 'windows-x64'];
 
@@ -72,10 +73,22 @@ async function benchColdStart(environment: NodeJS.ProcessEnv): Promise<void> {
   for (let run = 0; run < COLD_RUNS; run++) {
     for (const [handler, results] of runs) results.push(await runChild(handler, 1, environment));
   }
-  const inChild = (handler: Handler) => median(runs.get(handler)!.map((run) => run.coldMs));
+  const coldMs = (handler: Handler) => runs.get(handler)!.map((run) => run.coldMs);
+  const inChild = (handler: Handler) => median(coldMs(handler));
   const spawnToExit = (handler: Handler) => median(runs.get(handler)!.map((run) => run.spawnToExitMs));
+  // Each run's ratio to the baseline's run of the same round, so slow moments cancel out.
+  const pairedRatio = (handler: Handler, baseline: Handler) =>
+    median(coldMs(handler).map((ms, run) => ms / coldMs(baseline)[run]));
   printTable(
-    ['handler', 'in child ms', 'spawn to exit ms', 'file KiB', 'peak RSS MiB', 'in child vs baseline'],
+    [
+      'handler',
+      'in child ms',
+      'spawn to exit ms',
+      'file KiB',
+      'peak RSS MiB',
+      'in child vs baseline',
+      'paired',
+    ],
     HANDLERS.map((handler) => [
       handler.name,
       formatMs(inChild(handler)),
@@ -85,11 +98,13 @@ async function benchColdStart(environment: NodeJS.ProcessEnv): Promise<void> {
       handler.baseline
         ? `${formatRatio(inChild(handler), inChild(handler.baseline))} (${handler.baseline.name})`
         : '',
+      handler.baseline ? `${pairedRatio(handler, handler.baseline).toFixed(2)}x` : '',
     ]),
   );
   console.log(
     `production bundle against the unbundled plain handler: ${formatRatio(inChild(NEST_BUNDLE), inChild(PLAIN))}`,
   );
+  console.log("paired: the median of each run's ratio to the baseline run of the same round");
   printResponses(runs);
 }
 
