@@ -44,7 +44,13 @@ const NEST_BUNDLE: Handler = {
   module: path.join(PROJECT_ROOT, 'dist/lambda/status/index.js'),
   baseline: PLAIN_BUNDLE,
 };
-const HANDLERS = [NEST, PLAIN, NEST_BUNDLE, PLAIN_BUNDLE];
+/** Nest, Express and serverless-express alone, bundled as the service is: the framework's share. */
+const MINIMAL_NEST_BUNDLE: Handler = {
+  name: 'minimal Nest app, bundled',
+  module: path.join(PROJECT_ROOT, 'build/local/bench/minimal-nest-handler.bundle.js'),
+  baseline: PLAIN_BUNDLE,
+};
+const HANDLERS = [NEST, PLAIN, NEST_BUNDLE, MINIMAL_NEST_BUNDLE, PLAIN_BUNDLE];
 
 interface ChildRun extends ColdProcessRun {
   /** One description per invocation, such as "200 with 3 presets". */
@@ -57,7 +63,7 @@ interface ChildRun extends ColdProcessRun {
  * bundled the same way).
  */
 export async function benchLambdaHandlers(localAws: LocalAws): Promise<void> {
-  await buildPlainHandlers();
+  await buildBaselines();
   const environment = await childEnvironment(localAws);
   await benchColdStart(environment);
   await benchWarm(environment);
@@ -131,14 +137,22 @@ async function benchWarm(environment: NodeJS.ProcessEnv): Promise<void> {
 }
 
 /**
- * The plain handler as CommonJS, like dist/, and bundled with the production bundles' esbuild
- * options (scripts/lambda-bundling.mjs), for like-for-like baselines.
+ * The plain handler as CommonJS, like dist/, and bundled as the production bundles are
+ * (scripts/lambda-bundling.mjs: its esbuild options for the plain handler, all of its
+ * steps for the minimal Nest application), for like-for-like baselines.
  */
-async function buildPlainHandlers(): Promise<void> {
+async function buildBaselines(): Promise<void> {
   const bundling = pathToFileURL(path.join(PROJECT_ROOT, 'scripts/lambda-bundling.mjs')).href;
-  const { LAMBDA_BUILD_OPTIONS } = (await import(bundling)) as { LAMBDA_BUILD_OPTIONS: BuildOptions };
+  const { LAMBDA_BUILD_OPTIONS, bundleLambda } = (await import(bundling)) as {
+    LAMBDA_BUILD_OPTIONS: BuildOptions;
+    bundleLambda: (lambda: { entry: string; outfile: string }) => Promise<unknown>;
+  };
   await build({ entryPoints: [PLAIN_SOURCE], outfile: PLAIN.module, format: 'cjs', logLevel: 'warning' });
   await build({ ...LAMBDA_BUILD_OPTIONS, entryPoints: [PLAIN_SOURCE], outfile: PLAIN_BUNDLE.module });
+  await bundleLambda({
+    entry: path.join(PROJECT_ROOT, 'bench/minimal-nest-handler.mjs'),
+    outfile: MINIMAL_NEST_BUNDLE.module,
+  });
 }
 
 /** A state table with only ready presets: GET /status answers without reconciling. */

@@ -10,7 +10,8 @@ import { DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 // Built once per container, as a Lambda handler would; region and endpoint come from the environment.
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
-export const handler = async () => {
+/** Every AMI record's preset, status and AMI. */
+export async function readPresets() {
   const presets = [];
   const pages = paginateQuery(
     { client: documentClient },
@@ -27,9 +28,11 @@ export const handler = async () => {
       presets.push({ name: item.presetName, status: item.status, amiId: item.amiId ?? null });
     }
   }
-  return {
-    statusCode: 200,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ presets }),
-  };
-};
+  return presets;
+}
+
+export const handler = async () => ({
+  statusCode: 200,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ presets: await readPresets() }),
+});
