@@ -24,7 +24,9 @@ const leaveOutUnused = {
     const unused = new RegExp(`^(${UNUSED_AT_RUNTIME.join('|')})(/.*)?$`);
     bundle.onResolve({ filter: unused }, ({ path }) => ({ path, namespace: 'left-out' }));
     bundle.onLoad({ filter: /.*/, namespace: 'left-out' }, ({ path }) => ({
-      contents: `const fail = () => { throw new Error(${JSON.stringify(path)} + ' is left out of this bundle'); };
+      // A default import, or any property of it, is this function; `new` on it throws too.
+      // (A named import of a stub is undefined: esbuild copies only a module's own keys.)
+      contents: `function fail() { throw new Error(${JSON.stringify(path)} + ' is left out of this bundle'); }
 module.exports = new Proxy(fail, { get: (target, key) => (key === '__esModule' ? false : fail) });`,
       loader: 'js',
     }));
@@ -41,8 +43,14 @@ const noFallbackHttpAdapter = {
   name: 'no-fallback-http-adapter',
   setup(bundle) {
     bundle.onResolve({ filter: /^@nestjs\/platform-express$/ }, ({ path, kind }) =>
-      kind === 'dynamic-import' ? { path, namespace: 'left-out' } : undefined,
+      kind === 'dynamic-import' ? { path, namespace: 'no-fallback-http-adapter' } : undefined,
     );
+    bundle.onLoad({ filter: /.*/, namespace: 'no-fallback-http-adapter' }, () => ({
+      contents: `export class ExpressAdapter {
+  constructor() { throw new Error('@nestjs/platform-express is left out of this bundle: pass an ExpressAdapter to NestFactory.create'); }
+}`,
+      loader: 'js',
+    }));
   },
 };
 

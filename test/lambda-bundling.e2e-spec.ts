@@ -13,6 +13,7 @@ interface ProbeRun {
   formattersAfterUse: number;
   timestamps: string[];
   leftOutError: string;
+  noAdapterError: string;
 }
 
 /**
@@ -37,7 +38,10 @@ const formattersAtLoad = built;
 const timestamps = [probe.consoleLoggerTimestamp(), probe.loggerTimestamp(), probe.consoleLoggerTimestamp()];
 let leftOutError;
 try { probe.parseExtendedQuery('a[b]=1'); } catch (error) { leftOutError = error.message; }
-console.log(JSON.stringify({ formattersAtLoad, formattersAfterUse: built, timestamps, leftOutError }));`;
+probe.createWithoutAdapter().then(
+  () => console.log('created without an adapter'),
+  (error) => console.log(JSON.stringify({ formattersAtLoad, formattersAfterUse: built, timestamps, leftOutError, noAdapterError: error.message })),
+);`;
     run = JSON.parse(execFileSync(process.execPath, ['-e', runProbe], { encoding: 'utf8' })) as ProbeRun;
   });
 
@@ -55,5 +59,11 @@ console.log(JSON.stringify({ formattersAtLoad, formattersAfterUse: built, timest
 
   it('replaces a package the service does not use by a stub that fails loudly when called', () => {
     expect(run.leftOutError).toBe('qs is left out of this bundle');
+  });
+
+  it("leaves out Nest's fallback HTTP adapter: an application created without one fails clearly", () => {
+    expect(run.noAdapterError).toBe(
+      '@nestjs/platform-express is left out of this bundle: pass an ExpressAdapter to NestFactory.create',
+    );
   });
 });
