@@ -6,12 +6,8 @@ const INPUT = 'build/lambda-input';
 
 const lambdas = [
   { entry: `${INPUT}/main.lambda.js`, outfile: 'dist/lambda/status/index.js' },
-  // An application context serves no HTTP: Nest never loads its HTTP adapter there.
-  {
-    entry: `${INPUT}/main.events.js`,
-    outfile: 'dist/lambda/events/index.js',
-    external: ['@nestjs/platform-express'],
-  },
+  // An application context: Express is never imported, so it is not in this bundle.
+  { entry: `${INPUT}/main.events.js`, outfile: 'dist/lambda/events/index.js' },
 ];
 
 for (const lambda of lambdas) {

@@ -133,7 +133,7 @@ const nestFormattersOnFirstUse = {
 };
 
 // Nest loads these lazily and runs without them; the service uses none of them.
-export const NEST_OPTIONAL = [
+const NEST_OPTIONAL = [
   '@nestjs/microservices',
   '@nestjs/microservices/*',
   '@nestjs/websockets',
@@ -156,7 +156,7 @@ export const LAMBDA_BUILD_OPTIONS = {
 };
 
 /** Bundles `entry` (an ES module of the tsconfig.bundle.json build) into `outfile`. */
-export async function bundleLambda({ entry, outfile, external = [] }) {
+export async function bundleLambda({ entry, outfile }) {
   return build({
     ...LAMBDA_BUILD_OPTIONS,
     entryPoints: [entry],
@@ -164,7 +164,7 @@ export async function bundleLambda({ entry, outfile, external = [] }) {
     // Nest names providers and modules in its messages and logs.
     keepNames: true,
     metafile: true,
-    external: [...NEST_OPTIONAL, ...external],
+    external: NEST_OPTIONAL,
     plugins: [
       leaveOutUnused,
       noFallbackHttpAdapter,
