@@ -163,7 +163,6 @@ export async function bundleLambda({ entry, outfile }) {
     outfile,
     // Nest names providers and modules in its messages and logs.
     keepNames: true,
-    metafile: true,
     external: NEST_OPTIONAL,
     plugins: [
       leaveOutUnused,
