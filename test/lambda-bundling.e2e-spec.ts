@@ -38,10 +38,12 @@ const formattersAtLoad = built;
 const timestamps = [probe.consoleLoggerTimestamp(), probe.loggerTimestamp(), probe.consoleLoggerTimestamp()];
 let leftOutError;
 try { probe.parseExtendedQuery('a[b]=1'); } catch (error) { leftOutError = error.message; }
-probe.createWithoutAdapter().then(
-  () => console.log('created without an adapter'),
-  (error) => console.log(JSON.stringify({ formattersAtLoad, formattersAfterUse: built, timestamps, leftOutError, noAdapterError: error.message })),
-);`;
+probe
+  .createWithoutAdapter()
+  .then(() => undefined, (error) => error.message)
+  .then((noAdapterError) =>
+    console.log(JSON.stringify({ formattersAtLoad, formattersAfterUse: built, timestamps, leftOutError, noAdapterError })),
+  );`;
     run = JSON.parse(execFileSync(process.execPath, ['-e', runProbe], { encoding: 'utf8' })) as ProbeRun;
   });
 
