@@ -7,6 +7,7 @@ const esmOnlyPackages = [
   '@tokenizer',
   'uint8array-extras',
   '@borewit',
+  'universal-github-app-jwt',
 ];
 
 /** What the unit and the e2e configurations share. */

@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import os from 'node:os';
 import { LocalAws } from '../local/local-aws';
+import { benchGitHubCheck } from './github-check.bench';
 import { benchLambdaHandlers } from './lambda-handler.bench';
 import { benchReconciliation } from './reconciliation.bench';
 
 /**
  * `npm run bench`: prints figures, each against a baseline taken in the same run; asserts
- * nothing. Everything runs against the local AWS (dynalite, fake SSM and Image Builder).
+ * nothing. Everything runs against the local AWS (dynalite, the fake SSM, Image Builder and
+ * Secrets Manager) and the fake GitHub.
  */
 async function main(): Promise<void> {
   printMachine();
@@ -20,6 +22,7 @@ async function main(): Promise<void> {
     Object.assign(process.env, localAws.environment());
     await benchReconciliation(localAws);
     await benchLambdaHandlers(localAws);
+    await benchGitHubCheck(localAws);
   } finally {
     await localAws.stop();
   }

@@ -23,16 +23,27 @@ function synthesize(overrides: Partial<StatusServiceStackProps> = {}): Template 
 
 type Statement = { Action: string | string[]; Resource: unknown; Sid?: string };
 
+type FunctionProperties = {
+  Description: string;
+  Role: { 'Fn::GetAtt': string[] };
+  Environment: { Variables: Record<string, unknown> };
+};
+
+/** The properties of the function with this description prefix. */
+function functionOf(template: Template, functionDescription: string): FunctionProperties {
+  const functions = Object.values(template.findResources('AWS::Lambda::Function')) as {
+    Properties: FunctionProperties;
+  }[];
+  return functions.find((resource) => resource.Properties.Description.startsWith(functionDescription))!
+    .Properties;
+}
+
+const variablesOf = (template: Template, functionDescription: string) =>
+  functionOf(template, functionDescription).Environment.Variables;
+
 /** Every statement of every inline policy of the role of the function with this description prefix. */
 function statementsOf(template: Template, functionDescription: string): Statement[] {
-  const [functionId] = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, resource]) =>
-    String((resource as { Properties: { Description: string } }).Properties.Description).startsWith(
-      functionDescription,
-    ),
-  )!;
-  const roleId = (
-    template.toJSON() as { Resources: Record<string, { Properties: { Role: { 'Fn::GetAtt': string[] } } }> }
-  ).Resources[functionId].Properties.Role['Fn::GetAtt'][0];
+  const roleId = functionOf(template, functionDescription).Role['Fn::GetAtt'][0];
   return Object.values(template.findResources('AWS::IAM::Policy'))
     .filter((policy) => JSON.stringify(policy).includes(`"${roleId}"`))
     .flatMap(
@@ -196,6 +207,67 @@ describe('StatusServiceStack', () => {
       const everyAction = JSON.stringify(template.findResources('AWS::IAM::Policy'));
       expect(actions([...status, ...events]).filter((action) => action.includes('*'))).toEqual([]);
       expect(everyAction).not.toMatch(/"[a-z0-9-]+:\*"|dynamodb:Scan|dynamodb:Delete|"\*"\s*,?\s*"Effect"/);
+    });
+  });
+
+  describe('the GitHub App', () => {
+    const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:spot-runner/github-app-AbCdEf';
+    const withApp = synthesize({
+      githubApp: {
+        appId: '123456',
+        privateKeySecretArn: SECRET_ARN,
+        serverUrl: 'https://github.example.com',
+      },
+    });
+    const sharedVariables = {
+      STATE_TABLE_NAME: 'spot-runner-state',
+      CONFIG_PREFIX: '/spot-runner/configs',
+      PIPELINE_NAME_PREFIX: 'spot-runner-',
+      STALE_BUILDING_THRESHOLD_MINUTES: '30',
+      RECONCILIATION_BUDGET_SECONDS: '20',
+    };
+    const secretsManager = (policies: unknown) => JSON.stringify(policies).includes('secretsmanager');
+
+    it('gives the status function the App’s variables, and the AMI update function none of them', () => {
+      expect(variablesOf(withApp, 'GET /status')).toEqual({
+        ...sharedVariables,
+        GITHUB_APP_ID: '123456',
+        PRIVATE_KEY_SECRET_ARN: SECRET_ARN,
+        GITHUB_SERVER_URL: 'https://github.example.com',
+      });
+      expect(variablesOf(withApp, 'EC2 Image Builder')).toEqual(sharedVariables);
+    });
+
+    it('sets only the App’s variables it is given, none by default', () => {
+      expect(variablesOf(synthesize({ githubApp: { appId: '123456' } }), 'GET /status')).toEqual({
+        ...sharedVariables,
+        GITHUB_APP_ID: '123456',
+      });
+      expect(variablesOf(template, 'GET /status')).toEqual(sharedVariables);
+    });
+
+    it('lets the status function read that one secret’s value, in exactly one more statement', () => {
+      expect(statementsOf(withApp, 'GET /status')).toEqual([
+        ...statementsOf(template, 'GET /status'),
+        {
+          Sid: 'ReadGitHubAppPrivateKey',
+          Effect: 'Allow',
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: SECRET_ARN,
+        },
+      ]);
+    });
+
+    it('never lets the AMI update function near Secrets Manager', () => {
+      expect(secretsManager(statementsOf(withApp, 'EC2 Image Builder'))).toBe(false);
+    });
+
+    it('grants no Secrets Manager permission without a secret ARN', () => {
+      const withoutSecret = synthesize({
+        githubApp: { appId: '123456', serverUrl: 'https://github.example.com' },
+      });
+      expect(secretsManager(withoutSecret.findResources('AWS::IAM::Policy'))).toBe(false);
+      expect(secretsManager(template.findResources('AWS::IAM::Policy'))).toBe(false);
     });
   });
 });

@@ -26,6 +26,18 @@ export interface StatusServiceStackProps extends StackProps {
   statusReservedConcurrency: number;
   /** The production bundles (dist/lambda/status and dist/lambda/events). */
   code: { status: Code; events: Code };
+  /** The platform's GitHub App, checked by GET /status; without an App id and secret, `not-configured`. */
+  githubApp?: GitHubAppProps;
+}
+
+/** The status function's GitHub App variables; each one left out keeps the service's default. */
+export interface GitHubAppProps {
+  /** `GITHUB_APP_ID` */
+  appId?: string;
+  /** `PRIVATE_KEY_SECRET_ARN`, the secret's complete ARN: the one resource the function may read. */
+  privateKeySecretArn?: string;
+  /** `GITHUB_SERVER_URL` */
+  serverUrl?: string;
 }
 
 /**
@@ -57,7 +69,8 @@ export class StatusServiceStack extends Stack {
     });
     this.statusFunction = this.nodeFunction('StatusFunction', {
       code: props.code.status,
-      environment,
+      // Only GET /status checks the GitHub App: the events function gets none of its variables.
+      environment: { ...environment, ...githubAppEnvironment(props.githubApp) },
       description: 'GET /status: AMI state of each runner preset, healing stale builds',
       timeout: Duration.seconds(30),
       reservedConcurrentExecutions: props.statusReservedConcurrency,
@@ -130,7 +143,10 @@ export class StatusServiceStack extends Stack {
     return table;
   }
 
-  /** Reads every AMI record, repairs stale ones: Image Builder reads, SSM config writes. */
+  /**
+   * Reads every AMI record, repairs stale ones: Image Builder reads, SSM config writes;
+   * and reads the GitHub App's private key, when there is one.
+   */
   private grantStatusFunction(table: ITable, props: StatusServiceStackProps): void {
     const fn = this.statusFunction;
     fn.addToRolePolicy(
@@ -157,6 +173,17 @@ export class StatusServiceStack extends Stack {
         resources: [this.arn('imagebuilder', `image-pipeline/${props.pipelineNamePrefix.toLowerCase()}*`)],
       }),
     );
+    const secretArn = props.githubApp?.privateKeySecretArn;
+    if (secretArn) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          sid: 'ReadGitHubAppPrivateKey',
+          // The GitHub check reads the key's SecretString and nothing else, from this one secret.
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [secretArn],
+        }),
+      );
+    }
   }
 
   /** What moving a record needs, on either path: read and conditionally update it, read the image, write SSM. */
@@ -229,4 +256,16 @@ export class StatusServiceStack extends Stack {
   private arn(service: string, resource: string): string {
     return `arn:${this.partition}:${service}:${this.region}:${this.account}:${resource}`;
   }
+}
+
+/** The GitHub App's variables that were given; the service defaults the others. */
+function githubAppEnvironment(githubApp: GitHubAppProps = {}): Record<string, string> {
+  const variables = {
+    GITHUB_APP_ID: githubApp.appId,
+    PRIVATE_KEY_SECRET_ARN: githubApp.privateKeySecretArn,
+    GITHUB_SERVER_URL: githubApp.serverUrl,
+  };
+  return Object.fromEntries(
+    Object.entries(variables).filter((variable): variable is [string, string] => Boolean(variable[1])),
+  );
 }

@@ -1,5 +1,10 @@
+import { githubApiUrl, GitHubAppConfig } from '../src/config/app-config';
 import { FakeAwsServer } from './fake-aws/fake-aws-server';
+import { FakeGitHub } from './fake-github';
 import { LocalDynamoDb } from './local-dynamodb';
+
+/** The name of the secret holding the fake GitHub App's private key. */
+export const PRIVATE_KEY_SECRET_NAME = 'spot-runner/github-app-private-key';
 
 export interface LocalAwsOptions {
   region?: string;
@@ -7,25 +12,60 @@ export interface LocalAwsOptions {
 }
 
 /**
- * AWS on loopback for development and tests: dynalite with the state table, and the fake
- * SSM and Image Builder. The service reaches it only through the SDK's own endpoint
- * settings (`environment()`), exactly as it would reach real AWS.
+ * AWS on loopback for development and tests: dynalite with the state table, the fake SSM,
+ * Image Builder and Secrets Manager, and beside them a fake GitHub Enterprise Server whose
+ * App's private key is stored in the fake secret. The service reaches it only through the
+ * SDK's own endpoint settings and `GITHUB_SERVER_URL` (`environment()`), exactly as it would
+ * reach real AWS and GitHub.
  */
 export class LocalAws {
+  /** The ARN of the secret holding the GitHub App's key (seeded again by `reset()`). */
+  privateKeySecretArn = '';
+
   private constructor(
     readonly dynamoDb: LocalDynamoDb,
     readonly fake: FakeAwsServer,
     readonly fakeEndpoint: string,
+    readonly github: FakeGitHub,
     readonly region: string,
     readonly tableName: string,
-  ) {}
+  ) {
+    this.seedPrivateKeySecret();
+  }
 
   static async start({ region = 'eu-west-1', tableName = 'spot-runner-state' }: LocalAwsOptions = {}) {
     const dynamoDb = await LocalDynamoDb.start(region);
     await dynamoDb.createStateTable(tableName);
     const fake = new FakeAwsServer(region);
-    const fakeEndpoint = await fake.listen();
-    return new LocalAws(dynamoDb, fake, fakeEndpoint, region, tableName);
+    const [fakeEndpoint, github] = await Promise.all([fake.listen(), FakeGitHub.start()]);
+    return new LocalAws(dynamoDb, fake, fakeEndpoint, github, region, tableName);
+  }
+
+  /** Forgets the fakes' state, calls and controls; the GitHub App's key is stored again. */
+  reset(): void {
+    this.fake.reset();
+    this.github.reset();
+    this.seedPrivateKeySecret();
+  }
+
+  /** The service's GitHub App configuration for this local AWS, as the environment gives it. */
+  githubConfig(overrides: Partial<GitHubAppConfig> = {}): GitHubAppConfig {
+    return {
+      appId: String(this.github.app.id),
+      privateKeySecretArn: this.privateKeySecretArn,
+      apiUrl: githubApiUrl(this.github.serverUrl)!,
+      checkTtlMs: 300_000,
+      requestTimeoutMs: 5_000,
+      ...overrides,
+    };
+  }
+
+  private seedPrivateKeySecret(): void {
+    // GitHub hands out App keys as PKCS#1 ("BEGIN RSA PRIVATE KEY"): stored as operators do.
+    this.privateKeySecretArn = this.fake.secretsManager.putSecret(
+      PRIVATE_KEY_SECRET_NAME,
+      this.github.app.pkcs1PrivateKeyPem,
+    );
   }
 
   /** What the service needs in its environment to use this local AWS. */
@@ -37,7 +77,11 @@ export class LocalAws {
       AWS_ENDPOINT_URL_DYNAMODB: this.dynamoDb.endpoint,
       AWS_ENDPOINT_URL_SSM: this.fakeEndpoint,
       AWS_ENDPOINT_URL_IMAGEBUILDER: this.fakeEndpoint,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: this.fakeEndpoint,
       STATE_TABLE_NAME: this.tableName,
+      GITHUB_APP_ID: String(this.github.app.id),
+      PRIVATE_KEY_SECRET_ARN: this.privateKeySecretArn,
+      GITHUB_SERVER_URL: this.github.serverUrl,
     };
   }
 
@@ -60,6 +104,6 @@ export class LocalAws {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.fake.close(), this.dynamoDb.stop()]);
+    await Promise.all([this.fake.close(), this.github.close(), this.dynamoDb.stop()]);
   }
 }

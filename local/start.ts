@@ -7,7 +7,9 @@ import { LocalAws } from './local-aws';
 
 /**
  * `npm start`: the status service against an embedded local AWS seeded with a demo, so it
- * runs with no AWS account. The service reaches it only through AWS_ENDPOINT_URL_*.
+ * runs with no AWS account, and a fake GitHub Enterprise Server whose App key (generated at
+ * start) is in the local secret. The service reaches them only through AWS_ENDPOINT_URL_*
+ * and GITHUB_SERVER_URL.
  */
 async function startWithLocalAws(): Promise<void> {
   const localAws = await LocalAws.start();
@@ -20,7 +22,9 @@ async function startWithLocalAws(): Promise<void> {
   const logger = app.get(AppLogger);
   logger.info('Local AWS started and seeded with a demo (linux-x64, linux-arm64, windows-x64)', {
     dynamodb: localAws.dynamoDb.endpoint,
-    ssmAndImageBuilder: localAws.fakeEndpoint,
+    ssmImageBuilderAndSecretsManager: localAws.fakeEndpoint,
+    githubServer: localAws.github.serverUrl,
+    githubApp: localAws.github.app.slug,
   });
   process.stdout.write(`\nStatus service on local AWS: curl http://localhost:${port}/status\n\n`);
 

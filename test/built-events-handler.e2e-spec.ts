@@ -24,7 +24,7 @@ describe('the built AMI update handler (dist/main.events.js) in a cold Node proc
   });
 
   beforeEach(async () => {
-    localAws.fake.reset();
+    localAws.reset();
     tableName = await localAws.dynamoDb.createStateTable();
     await localAws.dynamoDb.put(
       tableName,

@@ -37,7 +37,7 @@ describe('the built Lambda handler (dist/main.lambda.js) in a cold Node process'
   });
 
   beforeEach(async () => {
-    localAws.fake.reset();
+    localAws.reset();
     tableName = await localAws.dynamoDb.createStateTable();
     const { fake } = localAws;
     await localAws.dynamoDb.put(

@@ -36,7 +36,7 @@ describe('the production bundles (dist/lambda/*/index.js), with no node_modules 
   });
 
   beforeEach(async () => {
-    localAws.fake.reset();
+    localAws.reset();
     tableName = await localAws.dynamoDb.createStateTable();
     await localAws.dynamoDb.put(
       tableName,

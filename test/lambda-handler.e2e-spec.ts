@@ -4,18 +4,23 @@ import {
   ListImagePipelineImagesCommand,
   ListImagePipelinesCommand,
 } from '@aws-sdk/client-imagebuilder';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../src/main.lambda';
 import type { StatusReport } from '../src/status/status-report';
 import { httpApiEvent, lambdaContext, restApiEvent } from '../local/lambda/api-gateway-events';
+import { FakeGitHub } from '../local/fake-github';
 import { amiRecord, LocalDynamoDb, startLocalDynamoDb } from './support/local-dynamodb';
 
 // The handler builds its own application, as Lambda does: Image Builder and SSM are mocked
-// for every client of this test file, DynamoDB is dynalite, configuration is the environment.
+// for every client of this test file, DynamoDB is dynalite, configuration is the environment,
+// and the GitHub App's key (mocked Secrets Manager) is accepted by a fake GitHub.
 const imageBuilder = mockClient(ImagebuilderClient);
 const ssm = mockClient(SSMClient);
+const secretsManager = mockClient(SecretsManagerClient);
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:github-app-key-AbC123';
 
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 
@@ -27,8 +32,18 @@ async function invoke(event: unknown, remainingMs = 25_000) {
 describe('Lambda handler (API Gateway events)', () => {
   let dynamoDb: LocalDynamoDb;
   let tableName: string;
+  let github: FakeGitHub;
 
   beforeAll(async () => {
+    github = await FakeGitHub.start();
+    Object.assign(process.env, {
+      GITHUB_APP_ID: String(github.app.id),
+      PRIVATE_KEY_SECRET_ARN: SECRET_ARN,
+      GITHUB_SERVER_URL: github.serverUrl,
+    });
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: SECRET_ARN })
+      .resolves({ SecretString: github.app.pkcs1PrivateKeyPem });
     dynamoDb = await startLocalDynamoDb();
     tableName = await dynamoDb.createStateTable();
     process.env.STATE_TABLE_NAME = tableName;
@@ -59,7 +74,7 @@ describe('Lambda handler (API Gateway events)', () => {
   });
 
   afterAll(async () => {
-    await dynamoDb.stop();
+    await Promise.all([dynamoDb.stop(), github.close()]);
   });
 
   it('answers a REST API (v1) GET /status event, reconciling on the first invocation', async () => {
@@ -68,6 +83,11 @@ describe('Lambda handler (API Gateway events)', () => {
     expect(response.statusCode).toBe(200);
     expect(response.multiValueHeaders).toMatchObject({ 'cache-control': ['no-store'] });
     expect(response.json.status).toBe('building');
+    expect(response.json.github).toEqual({
+      status: 'connected',
+      message: 'GitHub App authenticated',
+      appSlug: github.app.slug,
+    });
     expect(response.json.reconciliation.presets).toEqual([
       { name: 'linux-arm64', outcome: 'still-building', cached: false },
     ]);
@@ -86,6 +106,8 @@ describe('Lambda handler (API Gateway events)', () => {
       { name: 'linux-arm64', outcome: 'still-building', cached: true },
     ]);
     expect(imageBuilder.calls()).toHaveLength(0);
+    expect(secretsManager.calls()).toHaveLength(1);
+    expect(github.calls).toHaveLength(1);
   });
 
   it('passes the remaining Lambda time to reconciliation: no time left, no Image Builder call', async () => {

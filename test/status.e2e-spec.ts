@@ -24,6 +24,10 @@ import {
 import type { StatusReport } from '../src/status/status-report';
 import { amiRecord, LocalDynamoDb, startLocalDynamoDb } from './support/local-dynamodb';
 import { StatusApp, startStatusApp } from './support/status-app';
+import { CONNECTED_GITHUB } from '../src/testing/github-readiness.fixture';
+
+/** What the response says of the GitHub App, connected in these tests (see startStatusApp). */
+const GITHUB_CONNECTED = { configuration: { privateKeyConfigured: true }, github: CONNECTED_GITHUB.github };
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();
@@ -79,6 +83,7 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
 
       expect(statusApp.imageBuilder.calls()).toHaveLength(0);
       expect(response.body).toEqual({
+        ...GITHUB_CONNECTED,
         status: 'building',
         message: '1 preset building',
         presets: [{ name: 'linux-x64', status: 'building', amiId: null, updatedAt: minutesAgo(29) }],
@@ -198,6 +203,7 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
       expect(put).toMatchObject({ Name: '/spot-runner/configs/linux-x64', Type: 'String', Overwrite: true });
       expect(JSON.parse(put.Value!)).toEqual({ ...RUNNER_CONFIG, ami: 'ami-0built' });
       expect(response.body).toEqual({
+        ...GITHUB_CONNECTED,
         status: 'ready',
         message: '1 preset ready',
         presets: [{ name: 'linux-x64', status: 'ready', amiId: 'ami-0built', updatedAt: NOW.toISOString() }],
@@ -643,6 +649,7 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
       const response = await getStatus().expect(200);
 
       expect(response.body).toEqual({
+        ...GITHUB_CONNECTED,
         status: 'degraded',
         message: 'No presets found',
         presets: [],

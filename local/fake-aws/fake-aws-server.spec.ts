@@ -10,6 +10,12 @@ import {
   ServiceException,
 } from '@aws-sdk/client-imagebuilder';
 import {
+  GetSecretValueCommand,
+  InternalServiceError,
+  ResourceNotFoundException as SecretsManagerResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import {
   GetParameterCommand,
   GetParametersCommand,
   InternalServerError,
@@ -27,19 +33,23 @@ describe('FakeAwsServer through the real SDK clients', () => {
   const fake = new FakeAwsServer(REGION);
   let ssm: SSMClient;
   let imageBuilder: ImagebuilderClient;
+  let secretsManager: SecretsManagerClient;
 
   beforeAll(async () => {
     const endpoint = await fake.listen();
     // The clients find the fake the way the service does: through the SDK's own settings.
     process.env.AWS_ENDPOINT_URL_SSM = endpoint;
     process.env.AWS_ENDPOINT_URL_IMAGEBUILDER = endpoint;
+    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = endpoint;
     ssm = new SSMClient({ region: REGION, retryMode: 'standard' });
     imageBuilder = new ImagebuilderClient({ region: REGION, retryMode: 'standard' });
+    secretsManager = new SecretsManagerClient({ region: REGION, retryMode: 'standard' });
   });
 
   afterAll(async () => {
     ssm.destroy();
     imageBuilder.destroy();
+    secretsManager.destroy();
     await fake.close();
   });
 
@@ -265,6 +275,169 @@ describe('FakeAwsServer through the real SDK clients', () => {
 
       await expect(call).rejects.toBeInstanceOf(ServiceException);
       await expect(call).rejects.toMatchObject({ $metadata: { httpStatusCode: 500, attempts: 3 } });
+    });
+  });
+
+  describe('Secrets Manager (JSON 1.1)', () => {
+    const ARN_PATTERN = new RegExp(
+      `^arn:aws:secretsmanager:${REGION}:000000000000:secret:spot-runner/github-app-key-[A-Za-z0-9]{6}$`,
+    );
+
+    beforeEach(() => fake.secretsManager.clear());
+
+    it('GetSecretValue by name answers the current value with its ARN and version', async () => {
+      const arn = fake.secretsManager.putSecret('spot-runner/github-app-key', 'pem-1');
+
+      const answer = await secretsManager.send(
+        new GetSecretValueCommand({ SecretId: 'spot-runner/github-app-key' }),
+      );
+
+      expect(arn).toMatch(ARN_PATTERN);
+      expect(answer).toMatchObject({
+        ARN: arn,
+        Name: 'spot-runner/github-app-key',
+        SecretString: 'pem-1',
+        VersionStages: ['AWSCURRENT'],
+      });
+      expect(answer.VersionId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(answer.CreatedDate).toBeInstanceOf(Date);
+    });
+
+    it('GetSecretValue by full ARN and by partial ARN (without the random suffix) finds the secret', async () => {
+      const arn = fake.secretsManager.putSecret('spot-runner/github-app-key', 'pem-1');
+
+      const byArn = await secretsManager.send(new GetSecretValueCommand({ SecretId: arn }));
+      const byPartialArn = await secretsManager.send(
+        new GetSecretValueCommand({ SecretId: arn.replace(/-[A-Za-z0-9]{6}$/, '') }),
+      );
+
+      expect([byArn.SecretString, byPartialArn.SecretString]).toEqual(['pem-1', 'pem-1']);
+      expect(byPartialArn.ARN).toBe(arn);
+    });
+
+    it('a new value keeps the ARN and makes a new version; the old one stays readable as AWSPREVIOUS', async () => {
+      // Prepare
+      const arn = fake.secretsManager.putSecret('spot-runner/github-app-key', 'placeholder');
+      const first = await secretsManager.send(new GetSecretValueCommand({ SecretId: arn }));
+
+      // Act
+      const sameArn = fake.secretsManager.putSecret('spot-runner/github-app-key', 'pem-2');
+      const second = await secretsManager.send(new GetSecretValueCommand({ SecretId: arn }));
+
+      // Assess
+      expect(sameArn).toBe(arn);
+      expect(second.SecretString).toBe('pem-2');
+      expect(second.VersionId).not.toBe(first.VersionId);
+      expect(fake.secretsManager.secretValue(arn)).toBe('pem-2');
+      await expect(
+        secretsManager.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: 'AWSPREVIOUS' })),
+      ).resolves.toMatchObject({ SecretString: 'placeholder', VersionId: first.VersionId });
+    });
+
+    it('a missing secret, or an ARN with another suffix, throws the SDK ResourceNotFoundException', async () => {
+      const arn = fake.secretsManager.putSecret('spot-runner/github-app-key', 'pem-1');
+
+      const byName = secretsManager.send(new GetSecretValueCommand({ SecretId: 'spot-runner/nope' }));
+      const otherSuffix = secretsManager.send(
+        new GetSecretValueCommand({ SecretId: arn.replace(/-[A-Za-z0-9]{6}$/, '-Zz9Zz9') }),
+      );
+
+      await expect(byName).rejects.toBeInstanceOf(SecretsManagerResourceNotFoundException);
+      await expect(byName).rejects.toMatchObject({
+        message: "Secrets Manager can't find the specified secret.",
+        $metadata: { httpStatusCode: 400 },
+      });
+      await expect(otherSuffix).rejects.toBeInstanceOf(SecretsManagerResourceNotFoundException);
+    });
+
+    it('a denied read throws AccessDeniedException naming the SecretId', async () => {
+      const arn = fake.secretsManager.putSecret('spot-runner/github-app-key', 'pem-1');
+      fake.secretsManager.denyAccess('spot-runner/github-app-key');
+
+      const call = secretsManager.send(new GetSecretValueCommand({ SecretId: arn }));
+
+      await expect(call).rejects.toMatchObject({
+        name: 'AccessDeniedException',
+        message: expect.stringContaining(`secretsmanager:GetSecretValue on resource: ${arn} because`),
+        $metadata: { httpStatusCode: 400 },
+      });
+    });
+
+    it('an empty SecretId is a ValidationException', async () => {
+      await expect(secretsManager.send(new GetSecretValueCommand({ SecretId: '' }))).rejects.toMatchObject({
+        name: 'ValidationException',
+        $metadata: { httpStatusCode: 400 },
+      });
+    });
+
+    it('throttling is retried by the SDK; a 500 surfaces as InternalServiceError after the retries', async () => {
+      // Prepare
+      fake.secretsManager.putSecret('spot-runner/github-app-key', 'pem-1');
+      fake.failNext('GetSecretValue', 2, 'throttling');
+
+      // Act
+      const afterThrottling = await secretsManager.send(
+        new GetSecretValueCommand({ SecretId: 'spot-runner/github-app-key' }),
+      );
+      fake.failAlways('secretsmanager');
+      const failing = secretsManager.send(
+        new GetSecretValueCommand({ SecretId: 'spot-runner/github-app-key' }),
+      );
+
+      // Assess
+      expect(afterThrottling.$metadata.attempts).toBe(3);
+      await expect(failing).rejects.toBeInstanceOf(InternalServiceError);
+      await expect(failing).rejects.toMatchObject({ $metadata: { httpStatusCode: 500, attempts: 3 } });
+    });
+
+    it('a slow call the client aborts is never answered and the fake becomes idle', async () => {
+      // Prepare
+      fake.secretsManager.putSecret('spot-runner/github-app-key', 'pem-1');
+      fake.setLatency('GetSecretValue', 10_000);
+      const controller = new AbortController();
+
+      // Act
+      const call = secretsManager.send(
+        new GetSecretValueCommand({ SecretId: 'spot-runner/github-app-key' }),
+        {
+          abortSignal: controller.signal,
+        },
+      );
+      while (fake.callsTo('GetSecretValue').length === 0)
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      controller.abort();
+
+      // Assess: idle well within the test's timeout, so the fake stopped waiting to answer.
+      await expect(call).rejects.toMatchObject({ name: 'AbortError' });
+      await fake.idle();
+      expect(fake.callsTo('GetSecretValue')).toHaveLength(1);
+    });
+
+    it('refuses a request signed for another service', async () => {
+      const response = await fetch(process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER!, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-amz-json-1.1',
+          'X-Amz-Target': 'secretsmanager.GetSecretValue',
+          Authorization: `AWS4-HMAC-SHA256 Credential=test-access-key/20261201/${REGION}/ssm/aws4_request, SignedHeaders=host, Signature=0`,
+        },
+        body: JSON.stringify({ SecretId: 'spot-runner/github-app-key' }),
+      });
+
+      expect(response.status).toBe(403);
+      expect(response.headers.get('content-type')).toBe('application/x-amz-json-1.1');
+      expect(await response.json()).toMatchObject({ __type: 'UnrecognizedClientException' });
+    });
+
+    it('answers other Secrets Manager operations with UnknownOperationException', async () => {
+      const response = await fetch(process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER!, {
+        method: 'POST',
+        headers: { 'X-Amz-Target': 'secretsmanager.PutSecretValue' },
+        body: '{}',
+      });
+
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ __type: 'UnknownOperationException' });
     });
   });
 

@@ -4,16 +4,18 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo } from 'node:net';
 import { AwsError, FailureKind } from './aws-error';
 import { FakeImageBuilder } from './fake-image-builder';
+import { FakeSecretsManager } from './fake-secrets-manager';
 import { FakeSsm } from './fake-ssm';
 
-export type FakeService = 'ssm' | 'imagebuilder';
+export type FakeService = 'ssm' | 'imagebuilder' | 'secretsmanager';
 export type FakeOperation =
   | 'GetParameter'
   | 'GetParameters'
   | 'PutParameter'
   | 'ListImagePipelines'
   | 'ListImagePipelineImages'
-  | 'GetImage';
+  | 'GetImage'
+  | 'GetSecretValue';
 
 export interface RecordedCall {
   service: FakeService;
@@ -29,16 +31,22 @@ interface Route {
   input: Record<string, unknown>;
 }
 
-const SSM_OPERATIONS: readonly FakeOperation[] = ['GetParameter', 'GetParameters', 'PutParameter'];
+/** The X-Amz-Target prefix of each JSON 1.1 service, and the operations served. */
+const JSON_TARGETS: Record<string, { service: FakeService; operations: readonly FakeOperation[] }> = {
+  'AmazonSSM.': { service: 'ssm', operations: ['GetParameter', 'GetParameters', 'PutParameter'] },
+  'secretsmanager.': { service: 'secretsmanager', operations: ['GetSecretValue'] },
+};
 
 /**
- * SSM (JSON 1.1 over X-Amz-Target) and Image Builder (REST-JSON) on one loopback port,
- * for the operations the status service calls, with AWS's limits and error shapes, and
- * the controls tests need: latency, injected failures, list shuffling, a call log, hooks.
+ * SSM and Secrets Manager (JSON 1.1 over X-Amz-Target) and Image Builder (REST-JSON) on one
+ * loopback port, for the operations the status service calls, with AWS's limits and error
+ * shapes, and the controls tests need: latency, injected failures, list shuffling, a call
+ * log, hooks.
  */
 export class FakeAwsServer {
   readonly ssm: FakeSsm;
   readonly imageBuilder: FakeImageBuilder;
+  readonly secretsManager: FakeSecretsManager;
   readonly calls: RecordedCall[] = [];
 
   private readonly server: Server;
@@ -56,6 +64,7 @@ export class FakeAwsServer {
   constructor(readonly region: string) {
     this.ssm = new FakeSsm(region);
     this.imageBuilder = new FakeImageBuilder(region);
+    this.secretsManager = new FakeSecretsManager(region);
     this.server = createServer((request, response) => void this.handle(request, response));
   }
 
@@ -106,11 +115,12 @@ export class FakeAwsServer {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Forgets the seeded state and every control: a fresh SSM and Image Builder. */
+  /** Forgets the seeded state and every control: a fresh SSM, Image Builder and Secrets Manager. */
   reset(): void {
     this.resetControls();
     this.ssm.clear();
     this.imageBuilder.clear();
+    this.secretsManager.clear();
   }
 
   /** Forgets calls, latencies, failures, hooks and shuffling; keeps the seeded state. */
@@ -147,7 +157,7 @@ export class FakeAwsServer {
         error instanceof AwsError
           ? error
           : new AwsError('InternalFailure', 500, 'The fake failed: ' + String(error));
-      sendError(response, request.headers['x-amz-target'] ? 'ssm' : 'imagebuilder', awsError);
+      sendError(response, serviceOf(request), awsError);
     } finally {
       this.inFlight--;
       if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
@@ -158,11 +168,11 @@ export class FakeAwsServer {
     const target = request.headers['x-amz-target'];
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (typeof target === 'string') {
-      const operation = target.replace(/^AmazonSSM\./, '') as FakeOperation;
-      if (!target.startsWith('AmazonSSM.') || !SSM_OPERATIONS.includes(operation)) {
+      const { served, operation } = splitTarget(target);
+      if (!served?.operations.includes(operation)) {
         throw new AwsError('UnknownOperationException', 400, `Operation ${target} is not supported here`);
       }
-      return { service: 'ssm', operation, input: parseJson(body) };
+      return { service: served.service, operation, input: parseJson(body) };
     }
     if (request.method === 'GET' && url.pathname === '/GetImage') {
       return { service: 'imagebuilder', operation: 'GetImage', input: Object.fromEntries(url.searchParams) };
@@ -188,7 +198,7 @@ export class FakeAwsServer {
       !authorization.includes(`/${service}/aws4_request`)
     ) {
       throw new AwsError(
-        service === 'ssm' ? 'UnrecognizedClientException' : 'ForbiddenException',
+        service === 'imagebuilder' ? 'ForbiddenException' : 'UnrecognizedClientException',
         403,
         `Request is not signed for ${service}`,
       );
@@ -204,9 +214,9 @@ export class FakeAwsServer {
     if (!failure) return;
     failure.remaining--;
     if (failure.kind === 'internal-error') throw internalError(route.service);
-    throw route.service === 'ssm'
-      ? new AwsError('ThrottlingException', 400, 'Rate exceeded')
-      : new AwsError('CallRateLimitExceededException', 429, 'Rate exceeded');
+    throw route.service === 'imagebuilder'
+      ? new AwsError('CallRateLimitExceededException', 429, 'Rate exceeded')
+      : new AwsError('ThrottlingException', 400, 'Rate exceeded');
   }
 
   private dispatch(route: Route): unknown {
@@ -223,20 +233,39 @@ export class FakeAwsServer {
         return this.imageBuilder.listImagePipelineImages(route.input);
       case 'GetImage':
         return this.imageBuilder.getImage(route.input);
+      case 'GetSecretValue':
+        return this.secretsManager.getSecretValue(route.input);
     }
   }
 }
 
+const INTERNAL_ERROR_TYPES: Record<FakeService, string> = {
+  ssm: 'InternalServerError',
+  imagebuilder: 'ServiceException',
+  secretsmanager: 'InternalServiceError',
+};
+
 function internalError(service: FakeService): AwsError {
-  return service === 'ssm'
-    ? new AwsError('InternalServerError', 500, 'An internal error occurred')
-    : new AwsError('ServiceException', 500, 'An internal error occurred');
+  return new AwsError(INTERNAL_ERROR_TYPES[service], 500, 'An internal error occurred');
+}
+
+/** The service a request is for, as far as its protocol says (for the shape of an error). */
+function serviceOf(request: IncomingMessage): FakeService {
+  const target = request.headers['x-amz-target'];
+  if (typeof target !== 'string') return 'imagebuilder';
+  return splitTarget(target).served?.service ?? 'ssm';
+}
+
+/** 'AmazonSSM.GetParameter': the JSON 1.1 service its prefix names, and the operation. */
+function splitTarget(target: string) {
+  const dot = target.indexOf('.') + 1;
+  return { served: JSON_TARGETS[target.slice(0, dot)], operation: target.slice(dot) as FakeOperation };
 }
 
 function send(response: ServerResponse, service: FakeService, statusCode: number, body: unknown): void {
   const json = JSON.stringify(body);
   response.writeHead(statusCode, {
-    'Content-Type': service === 'ssm' ? 'application/x-amz-json-1.1' : 'application/json',
+    'Content-Type': service === 'imagebuilder' ? 'application/json' : 'application/x-amz-json-1.1',
     'Content-Length': Buffer.byteLength(json),
     'x-amzn-RequestId': randomUUID(),
   });
@@ -246,7 +275,7 @@ function send(response: ServerResponse, service: FakeService, statusCode: number
 /** JSON 1.1 names the error in `__type`; REST-JSON in the `x-amzn-ErrorType` header. */
 function sendError(response: ServerResponse, service: FakeService, error: AwsError): void {
   if (response.headersSent) return;
-  if (service === 'ssm') {
+  if (service !== 'imagebuilder') {
     send(response, service, error.statusCode, { __type: error.type, message: error.message });
     return;
   }

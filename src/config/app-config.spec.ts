@@ -1,6 +1,7 @@
-import { InvalidConfigError, parseAppConfig } from './app-config';
+import { githubApiUrl, InvalidConfigError, parseAppConfig } from './app-config';
 
 const minimalEnv = { STATE_TABLE_NAME: 'spot-runner-state', AWS_REGION: 'eu-west-1' };
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:spot-runner/github-app-key-AbC123';
 
 describe('parseAppConfig', () => {
   it('uses the defaults when only the required variables are set', () => {
@@ -13,6 +14,13 @@ describe('parseAppConfig', () => {
       reconciliationConcurrency: 20,
       awsRegion: 'eu-west-1',
       port: 3000,
+      github: {
+        appId: undefined,
+        privateKeySecretArn: undefined,
+        apiUrl: 'https://api.github.com',
+        checkTtlMs: 300_000,
+        requestTimeoutMs: 5_000,
+      },
     });
   });
 
@@ -27,6 +35,11 @@ describe('parseAppConfig', () => {
       RECONCILIATION_BUDGET_SECONDS: '10',
       RECONCILIATION_CONCURRENCY: '3',
       PORT: '8080',
+      GITHUB_APP_ID: '123456',
+      PRIVATE_KEY_SECRET_ARN: SECRET_ARN,
+      GITHUB_SERVER_URL: 'https://github.example.com/',
+      GITHUB_CHECK_TTL_SECONDS: '60',
+      GITHUB_REQUEST_TIMEOUT_SECONDS: '2',
     };
 
     // Act
@@ -42,6 +55,13 @@ describe('parseAppConfig', () => {
       reconciliationConcurrency: 3,
       awsRegion: 'us-gov-west-1',
       port: 8080,
+      github: {
+        appId: '123456',
+        privateKeySecretArn: SECRET_ARN,
+        apiUrl: 'https://github.example.com/api/v3',
+        checkTtlMs: 60_000,
+        requestTimeoutMs: 2_000,
+      },
     });
   });
 
@@ -117,6 +137,16 @@ describe('parseAppConfig', () => {
     ['PORT', '0'],
     ['PORT', '65536'],
     ['PORT', '1e3'],
+    ['GITHUB_APP_ID', 'my-app'],
+    ['GITHUB_APP_ID', '12 34'],
+    ['PRIVATE_KEY_SECRET_ARN', 'github-app-key'],
+    ['PRIVATE_KEY_SECRET_ARN', 'arn:aws:ssm:eu-west-1:123456789012:parameter/key'],
+    ['GITHUB_SERVER_URL', 'github.com'],
+    ['GITHUB_SERVER_URL', 'ftp://github.example.com'],
+    ['GITHUB_SERVER_URL', 'https://user:token@github.example.com'],
+    ['GITHUB_SERVER_URL', 'https://github.example.com/?x=1'],
+    ['GITHUB_CHECK_TTL_SECONDS', '0'],
+    ['GITHUB_REQUEST_TIMEOUT_SECONDS', '26'],
   ])('rejects %s=%j with an error naming the variable', (variable, value) => {
     // Prepare
     const env = { ...minimalEnv, [variable]: value };
@@ -128,4 +158,25 @@ describe('parseAppConfig', () => {
     expect(parse).toThrow(InvalidConfigError);
     expect(parse).toThrow(`Invalid configuration: ${variable} must be `);
   });
+});
+
+describe('githubApiUrl', () => {
+  it.each([
+    ['https://github.com', 'https://api.github.com'],
+    ['https://github.com/', 'https://api.github.com'],
+    ['https://GitHub.com', 'https://api.github.com'],
+    ['https://github.example.com', 'https://github.example.com/api/v3'],
+    ['https://github.example.com/', 'https://github.example.com/api/v3'],
+    ['https://git.example.com:8443/github//', 'https://git.example.com:8443/github/api/v3'],
+    ['http://127.0.0.1:8080', 'http://127.0.0.1:8080/api/v3'],
+  ])('maps the server %s to the API at %s', (serverUrl, apiUrl) => {
+    expect(githubApiUrl(serverUrl)).toBe(apiUrl);
+  });
+
+  it.each(['github.com', 'ftp://github.com', 'https://token@github.com', 'https://github.com/#x', ''])(
+    'refuses %j',
+    (serverUrl) => {
+      expect(githubApiUrl(serverUrl)).toBeUndefined();
+    },
+  );
 });

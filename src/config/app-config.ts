@@ -10,6 +10,24 @@ export interface AppConfig {
   reconciliationConcurrency: number;
   awsRegion: string;
   port: number;
+  github: GitHubAppConfig;
+}
+
+/**
+ * The platform's GitHub App, whose readiness GET /status reports. With neither the App id
+ * nor the secret set, the check is `not-configured` and makes no call.
+ */
+export interface GitHubAppConfig {
+  /** `GITHUB_APP_ID`: the App's numeric id (or its client id), the JWT's `iss`. */
+  appId: string | undefined;
+  /** `PRIVATE_KEY_SECRET_ARN`: the Secrets Manager secret holding the App's PEM private key. */
+  privateKeySecretArn: string | undefined;
+  /** The REST API root, from `GITHUB_SERVER_URL`: `https://api.github.com` or `<server>/api/v3`. */
+  apiUrl: string;
+  /** How long a `connected` result is kept; any other result at most 30 s. */
+  checkTtlMs: number;
+  /** The GitHub call's own timeout, never past the request's deadline. */
+  requestTimeoutMs: number;
 }
 
 export class InvalidConfigError extends Error {
@@ -87,7 +105,69 @@ export function parseAppConfig(env: Environment): AppConfig {
     reconciliationConcurrency: integerBetween(env, 'RECONCILIATION_CONCURRENCY', 20, 1, 50),
     awsRegion,
     port: integerBetween(env, 'PORT', 3000, 1, 65535),
+    github: parseGitHubAppConfig(env),
   };
+}
+
+const GITHUB_APP_ID = /^(\d{1,12}|Iv[0-9A-Za-z.]{1,40})$/;
+const SECRET_ARN =
+  /^arn:aws[a-z-]*:secretsmanager:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$/;
+
+/** The GitHub App's part of the configuration; the deploy validates its parameters with it. */
+export function parseGitHubAppConfig(env: Environment): GitHubAppConfig {
+  const appId = env.GITHUB_APP_ID?.trim() || undefined;
+  if (appId !== undefined && !GITHUB_APP_ID.test(appId)) {
+    throw new InvalidConfigError(
+      'GITHUB_APP_ID',
+      "the GitHub App's numeric id or its client id",
+      env.GITHUB_APP_ID,
+    );
+  }
+  const privateKeySecretArn = env.PRIVATE_KEY_SECRET_ARN?.trim() || undefined;
+  if (privateKeySecretArn !== undefined && !SECRET_ARN.test(privateKeySecretArn)) {
+    throw new InvalidConfigError(
+      'PRIVATE_KEY_SECRET_ARN',
+      'the ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>)',
+      env.PRIVATE_KEY_SECRET_ARN,
+    );
+  }
+  const serverUrl = optional(env, 'GITHUB_SERVER_URL', 'https://github.com');
+  const apiUrl = githubApiUrl(serverUrl);
+  if (apiUrl === undefined) {
+    throw new InvalidConfigError(
+      'GITHUB_SERVER_URL',
+      'an http(s) URL such as https://github.com or https://github.example.com',
+      env.GITHUB_SERVER_URL,
+    );
+  }
+  return {
+    appId,
+    privateKeySecretArn,
+    apiUrl,
+    checkTtlMs: integerBetween(env, 'GITHUB_CHECK_TTL_SECONDS', 300, 1, 86_400) * 1000,
+    requestTimeoutMs: integerBetween(env, 'GITHUB_REQUEST_TIMEOUT_SECONDS', 5, 1, 25) * 1000,
+  };
+}
+
+/**
+ * github.com's API is `https://api.github.com`; GitHub Enterprise Server's is
+ * `<server>/api/v3`. Undefined for anything but a plain http(s) URL (no credentials, query
+ * or fragment, which would end up in logs).
+ */
+export function githubApiUrl(serverUrl: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(serverUrl);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  if (url.username || url.password || url.search || url.hash) return undefined;
+  const path = url.pathname.replace(/\/+$/, '');
+  if (url.protocol === 'https:' && url.hostname === 'github.com' && url.port === '' && path === '') {
+    return 'https://api.github.com';
+  }
+  return `${url.origin}${path}/api/v3`;
 }
 
 /** The one place that reads process.env; Nest runs it once, at startup. */

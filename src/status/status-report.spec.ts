@@ -1,5 +1,7 @@
 import { AmiRecord, ParsedAmiRecord } from '../aws/ami-record';
+import { readiness } from '../github/github-readiness';
 import { ReportedReconciliation } from '../reconciliation/preset-reconciliation';
+import { CONNECTED_GITHUB } from '../testing/github-readiness.fixture';
 import {
   buildStatusReport,
   overallStatus,
@@ -155,12 +157,14 @@ describe('buildStatusReport', () => {
     ];
 
     // Act
-    const report = buildStatusReport(records, []);
+    const report = buildStatusReport(records, [], CONNECTED_GITHUB);
 
     // Assess
     expect(report).toEqual({
       status: 'building',
       message: '2 presets ready, 1 preset building',
+      configuration: { privateKeyConfigured: true },
+      github: { status: 'connected', message: 'GitHub App authenticated', appSlug: 'spot-runner-test' },
       presets: [
         { name: 'arm64', status: 'ready', amiId: 'ami-0123456789abcdef0', updatedAt },
         { name: 'linux-x64', status: 'ready', amiId: 'ami-0123456789abcdef0', updatedAt },
@@ -198,7 +202,7 @@ describe('buildStatusReport', () => {
     ];
 
     // Act
-    const report = buildStatusReport([], reconciliations);
+    const report = buildStatusReport([], reconciliations, CONNECTED_GITHUB);
 
     // Assess
     expect(report.reconciliation).toEqual({
@@ -232,7 +236,7 @@ describe('buildStatusReport', () => {
     ];
 
     // Act
-    const report = buildStatusReport([{ valid: true, record: corrected }], reconciliations);
+    const report = buildStatusReport([{ valid: true, record: corrected }], reconciliations, CONNECTED_GITHUB);
 
     // Assess
     expect(report.reconciliation.presets).toEqual([
@@ -260,7 +264,9 @@ describe('buildStatusReport', () => {
     ];
 
     // Act
-    const body = JSON.stringify(buildStatusReport([{ valid: true, record: failedRecord }], reconciliations));
+    const body = JSON.stringify(
+      buildStatusReport([{ valid: true, record: failedRecord }], reconciliations, CONNECTED_GITHUB),
+    );
 
     // Assess
     expect(body).not.toMatch(/buildId|errorMessage|arn:|123456789012|Access denied/);
@@ -275,7 +281,7 @@ describe('buildStatusReport', () => {
     ];
 
     // Act
-    const report = buildStatusReport(records, []);
+    const report = buildStatusReport(records, [], CONNECTED_GITHUB);
 
     // Assess
     expect(report).toMatchObject({
@@ -285,6 +291,49 @@ describe('buildStatusReport', () => {
         { name: 'JOB#123', status: 'invalid', amiId: null, updatedAt: null },
         { name: 'linux-x64', status: 'ready' },
       ],
+    });
+  });
+});
+
+describe('the GitHub App beside the AMIs', () => {
+  const allReady = [record('linux-x64'), record('arm64')];
+
+  it.each([
+    [readiness(false, 'not-configured'), 'GitHub App private key not configured'],
+    [readiness(true, 'not-configured'), 'GitHub App not configured'],
+    [readiness(true, 'auth_error'), 'GitHub API authentication failed'],
+    [readiness(true, 'unreachable'), 'GitHub server unreachable'],
+    [readiness(true, 'error'), 'GitHub connectivity check failed'],
+  ])('makes every-AMI-ready degraded, the message leading with what is wrong (%j)', (github, lead) => {
+    // Act
+    const report = buildStatusReport(allReady, [], github);
+
+    // Assess
+    expect(report.status).toBe('degraded');
+    expect(report.message).toBe(`${lead}; 2 presets ready`);
+    expect(report.configuration).toEqual({ privateKeyConfigured: github.privateKeyConfigured });
+    expect(report.github).toEqual(github.github);
+  });
+
+  it('leaves the AMIs to decide when the key is configured and GitHub is connected', () => {
+    const building = [record('linux-x64'), record('arm64', { status: 'building', amiId: null })];
+
+    expect(buildStatusReport(allReady, [], CONNECTED_GITHUB)).toMatchObject({
+      status: 'ready',
+      message: '2 presets ready',
+    });
+    expect(buildStatusReport(building, [], CONNECTED_GITHUB)).toMatchObject({
+      status: 'building',
+      message: '1 preset ready, 1 preset building',
+    });
+  });
+
+  it('says what is wrong with both the App and the AMIs', () => {
+    const report = buildStatusReport([], [], readiness(true, 'auth_error'));
+
+    expect(report).toMatchObject({
+      status: 'degraded',
+      message: 'GitHub API authentication failed; No presets found',
     });
   });
 });

@@ -1,5 +1,6 @@
 import { SsmConfigOutcome } from '../ami-state/ami-transition.service';
 import { AmiStatus, ParsedAmiRecord } from '../aws/ami-record';
+import { GitHubReadiness, isPlatformReady, readinessProblem } from '../github/github-readiness';
 import { ReportedReconciliation, UnresolvedReason } from '../reconciliation/preset-reconciliation';
 
 export type OverallStatus = 'ready' | 'building' | 'degraded';
@@ -28,6 +29,9 @@ export interface ReconciliationReport {
 export interface StatusReport {
   status: OverallStatus;
   message: string;
+  /** The platform's names: whether the GitHub App's private key is stored. */
+  configuration: { privateKeyConfigured: boolean };
+  github: GitHubReadiness['github'];
   presets: PresetStatus[];
   reconciliation: { presets: ReconciliationReport[] };
 }
@@ -118,15 +122,22 @@ function toReconciliationReport(reconciliation: ReportedReconciliation): Reconci
 
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-/** The response for the records as they are after reconciliation. */
+/**
+ * The response for the records as they are after reconciliation and the GitHub App's
+ * readiness: without the App no job runs, so it is degraded whatever the AMIs say.
+ */
 export function buildStatusReport(
   records: readonly ParsedAmiRecord[],
   reconciliations: readonly ReportedReconciliation[],
+  github: GitHubReadiness,
 ): StatusReport {
   const presets = records.map(toPresetStatus).sort(byName);
+  const problem = readinessProblem(github);
   return {
-    status: overallStatus(presets),
-    message: statusMessage(presets),
+    status: isPlatformReady(github) ? overallStatus(presets) : 'degraded',
+    message: problem === undefined ? statusMessage(presets) : `${problem}; ${statusMessage(presets)}`,
+    configuration: { privateKeyConfigured: github.privateKeyConfigured },
+    github: github.github,
     presets,
     reconciliation: { presets: reconciliations.map(toReconciliationReport).sort(byName) },
   };

@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { AmiStateUnavailableError } from '../aws/ami-state.repository';
 import { AppConfig, appConfig } from '../config/app-config';
+import { GitHubReadinessService } from '../github/github-readiness.service';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { reconciliationBudgetMs } from '../reconciliation/reconciliation-budget';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
@@ -11,6 +12,7 @@ import { buildStatusReport, StatusReport } from './status-report';
 export class StatusController {
   constructor(
     private readonly reconciliation: ReconciliationService,
+    private readonly githubReadiness: GitHubReadinessService,
     private readonly lambdaRemainingTime: LambdaRemainingTime,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,
@@ -23,9 +25,12 @@ export class StatusController {
       this.config.reconciliationBudgetMs,
       this.lambdaRemainingTime.remainingMs(),
     );
+    const deadline = budgetMs > 0 ? AbortSignal.timeout(budgetMs) : AbortSignal.abort();
+    // The GitHub App is checked beside the AMIs, not after them: a request takes the longer of the two.
+    const github = this.githubReadiness.check(deadline);
     try {
       const { records, reconciliations } = await this.reconciliation.reconcile(budgetMs);
-      return buildStatusReport(records, reconciliations);
+      return buildStatusReport(records, reconciliations, await github);
     } catch (error) {
       if (!(error instanceof AmiStateUnavailableError)) throw error;
       this.logger.error('AMI state table unreadable; answering 503', {

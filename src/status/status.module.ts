@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { GitHubModule } from '../github/github.module';
 import { ReconciliationModule } from '../reconciliation/reconciliation.module';
 import { JsonErrorFilter } from './json-error.filter';
 import { LambdaRemainingTime } from './lambda-remaining-time';
 import { StatusController } from './status.controller';
 
 @Module({
-  imports: [ReconciliationModule],
+  imports: [ReconciliationModule, GitHubModule],
   controllers: [StatusController],
   providers: [LambdaRemainingTime, { provide: APP_FILTER, useClass: JsonErrorFilter }],
 })

@@ -11,6 +11,13 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     reconciliationConcurrency: 20,
     awsRegion: 'eu-west-1',
     port: 3000,
+    github: {
+      appId: undefined,
+      privateKeySecretArn: undefined,
+      apiUrl: 'https://api.github.com',
+      checkTtlMs: 300_000,
+      requestTimeoutMs: 5_000,
+    },
     ...overrides,
   };
 }

@@ -6,7 +6,9 @@ import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { AppModule } from '../../src/app.module';
 import { AppConfig } from '../../src/config/app-config';
 import { AppLogger } from '../../src/logging/app-logger';
-import { compileWithTestConfig } from './testing-module';
+import { GitHubReadinessService } from '../../src/github/github-readiness.service';
+import { CONNECTED_GITHUB } from '../../src/testing/github-readiness.fixture';
+import { testingModuleWithTestConfig } from './testing-module';
 import { ImageBuilderGateway } from '../../src/aws/image-builder.gateway';
 import { SsmConfigService } from '../../src/aws/ssm-config.service';
 
@@ -22,9 +24,14 @@ export interface StatusApp {
 /**
  * The real application (real modules, real DynamoDB client against dynalite), with the
  * configuration and clock stated by the test and Image Builder and SSM mocked at the client.
+ * These tests are about the AMIs: the GitHub App is connected (its own tests are
+ * test/github-readiness.e2e-spec.ts).
  */
 export async function startStatusApp(config: Partial<AppConfig>, now: Date): Promise<StatusApp> {
-  const moduleRef = await compileWithTestConfig(AppModule, config, now);
+  const moduleRef = await testingModuleWithTestConfig(AppModule, config, now)
+    .overrideProvider(GitHubReadinessService)
+    .useValue({ check: () => Promise.resolve(CONNECTED_GITHUB) })
+    .compile();
   const app = moduleRef.createNestApplication({ logger: false });
   await app.init();
   return {

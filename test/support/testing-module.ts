@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { Test, TestingModule } from '@nestjs/testing';
+import { Test, TestingModule, TestingModuleBuilder } from '@nestjs/testing';
 import { Clock } from '../../src/ami-state/clock';
 import { AppConfig, appConfig } from '../../src/config/app-config';
 import { testConfig } from '../../src/testing/test-config';
@@ -8,12 +8,20 @@ import { testConfig } from '../../src/testing/test-config';
 export function compileWithTestConfig(
   rootModule: Type,
   config: Partial<AppConfig>,
-  now: Date,
+  now: Date | Clock,
 ): Promise<TestingModule> {
+  return testingModuleWithTestConfig(rootModule, config, now).compile();
+}
+
+/** The same, for a test that overrides more providers before it compiles. */
+export function testingModuleWithTestConfig(
+  rootModule: Type,
+  config: Partial<AppConfig>,
+  now: Date | Clock,
+): TestingModuleBuilder {
   return Test.createTestingModule({ imports: [rootModule] })
     .overrideProvider(appConfig.KEY)
     .useValue(testConfig(config))
     .overrideProvider(Clock)
-    .useValue({ now: () => now })
-    .compile();
+    .useValue(now instanceof Date ? { now: () => now } : now);
 }

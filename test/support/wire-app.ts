@@ -3,7 +3,11 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { LocalAws } from '../../local/local-aws';
 import { AppModule } from '../../src/app.module';
-import { AppConfig } from '../../src/config/app-config';
+import { Clock } from '../../src/ami-state/clock';
+import { AppConfig, GitHubAppConfig } from '../../src/config/app-config';
+
+/** The test's configuration; the GitHub App is the local one unless `github` says otherwise. */
+export type WireConfig = Partial<Omit<AppConfig, 'github'>> & { github?: Partial<GitHubAppConfig> };
 import { AppLogger } from '../../src/logging/app-logger';
 import { compileWithTestConfig } from './testing-module';
 
@@ -25,19 +29,27 @@ export class WireTestBed {
   }
 
   /** A fresh table, a fresh fake and a new application (a cold container). */
-  async newApp(now: Date, config: Partial<AppConfig> = {}): Promise<void> {
-    this.localAws.fake.reset();
+  async newApp(now: Date | Clock, config: WireConfig = {}): Promise<void> {
+    this.localAws.reset();
     this.tableName = await this.localAws.dynamoDb.createStateTable();
     await this.restartApp(now, config);
   }
 
   /** A new application (a cold container) on the same table and fake state. */
-  async restartApp(now: Date, config: Partial<AppConfig> = {}): Promise<void> {
+  async restartApp(now: Date | Clock, config: WireConfig = {}): Promise<void> {
     await this.app?.close();
+    // The fake GitHub checks the App JWT's times against the test's clock, as GitHub does against its own.
+    const clock = now instanceof Date ? { now: () => now } : now;
+    this.localAws.github.setClock(() => clock.now());
     const moduleRef = await compileWithTestConfig(
       AppModule,
-      { stateTableName: this.tableName, awsRegion: this.localAws.region, ...config },
-      now,
+      {
+        stateTableName: this.tableName,
+        awsRegion: this.localAws.region,
+        ...config,
+        github: this.localAws.githubConfig(config.github),
+      },
+      clock,
     );
     this.app = moduleRef.createNestApplication({ logger: false });
     await this.app.init();

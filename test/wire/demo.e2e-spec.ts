@@ -34,6 +34,12 @@ describe('the npm start demo', () => {
       { name: 'windows-x64', status: 'building', amiId: null, updatedAt: '2026-11-23T11:55:00.000Z' },
     ]);
     expect(body.message).toBe('2 presets ready, 1 preset building');
+    expect(body.configuration).toEqual({ privateKeyConfigured: true });
+    expect(body.github).toEqual({
+      status: 'connected',
+      message: 'GitHub App authenticated',
+      appSlug: 'spot-runner-local',
+    });
     expect(body.reconciliation.presets).toEqual([
       {
         name: 'linux-arm64',

@@ -1,0 +1,164 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../ami-state/clock';
+import { AppConfig, appConfig } from '../config/app-config';
+import { AppLogger, describeError } from '../logging/app-logger';
+import { createAppJwt } from './app-jwt';
+import { GitHubApi } from './github-api.client';
+import {
+  GitHubReadiness,
+  githubStatusOfAnswer,
+  privateKeyProblem,
+  readiness,
+  readinessTtlMs,
+} from './github-readiness';
+import { PrivateKeySecret } from './private-key-secret';
+
+/**
+ * Whether the platform's GitHub App can work: its private key is in Secrets Manager and
+ * GitHub accepts the App's JWT on `GET /app`. Singleton: the result is kept per container,
+ * `connected` for the configured TTL and anything else at most 30 s, and concurrent
+ * requests share one check.
+ */
+@Injectable()
+export class GitHubReadinessService {
+  private cached: { result: GitHubReadiness; expiresAtMs: number } | undefined;
+  private inFlight: Promise<GitHubReadiness> | undefined;
+
+  constructor(
+    private readonly secret: PrivateKeySecret,
+    private readonly api: GitHubApi,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly logger: AppLogger,
+  ) {}
+
+  /** The App's readiness, checked at most once per TTL; never throws, never outlasts `deadline`. */
+  check(deadline: AbortSignal): Promise<GitHubReadiness> {
+    const { appId, privateKeySecretArn } = this.config.github;
+    if (appId === undefined && privateKeySecretArn === undefined) {
+      return Promise.resolve(readiness(false, 'not-configured'));
+    }
+    if (this.cached && this.clock.now().getTime() < this.cached.expiresAtMs) {
+      return Promise.resolve(this.cached.result);
+    }
+    if (this.inFlight !== undefined) {
+      // Joins the check another request started, bounded by this request's own deadline.
+      return answerBy(this.inFlight, deadline, () =>
+        readiness(this.cached?.result.privateKeyConfigured ?? false, 'unreachable'),
+      );
+    }
+    // Every call of the check is bounded by this request's deadline: it settles by then.
+    this.inFlight = this.runCheck(deadline).finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  private async runCheck(deadline: AbortSignal): Promise<GitHubReadiness> {
+    const result = await this.checkNow(deadline);
+    // A result forced by this request's own deadline says nothing about GitHub: not kept.
+    if (!deadline.aborted) {
+      const ttlMs = readinessTtlMs(result, this.config.github.checkTtlMs);
+      this.cached = { result, expiresAtMs: this.clock.now().getTime() + ttlMs };
+    }
+    return result;
+  }
+
+  private async checkNow(deadline: AbortSignal): Promise<GitHubReadiness> {
+    const { appId, privateKeySecretArn, requestTimeoutMs } = this.config.github;
+    const privateKey = await this.readPrivateKey(privateKeySecretArn, deadline);
+    if (privateKey === undefined) return readiness(false, 'not-configured');
+    if (appId === undefined) {
+      this.notConfigured('no-app-id', 'GITHUB_APP_ID is not set; GitHub is not called');
+      return readiness(true, 'not-configured');
+    }
+
+    let jwt: string;
+    try {
+      jwt = await createAppJwt(appId, privateKey, this.clock.now());
+    } catch (error) {
+      this.notConfigured('private-key-unusable', 'The secret does not hold an RSA private key in PEM', error);
+      return readiness(true, 'not-configured');
+    }
+
+    const signal = AbortSignal.any([deadline, AbortSignal.timeout(requestTimeoutMs)]);
+    try {
+      const { httpStatus, appSlug } = await this.api.getApp(jwt, signal);
+      const status = githubStatusOfAnswer(httpStatus);
+      if (status === 'connected') {
+        this.logger.info('GitHub accepts the App', { outcome: status, appSlug });
+      } else {
+        this.logger.warn('GitHub refused the App check', { outcome: status, httpStatus });
+      }
+      return readiness(true, status, appSlug);
+    } catch (error) {
+      const reason = deadline.aborted ? 'deadline-exceeded' : signal.aborted ? 'timeout' : 'network-error';
+      this.logger.warn('GitHub gave no answer to the App check', {
+        outcome: 'unreachable',
+        reason,
+        error: describeNetworkError(error),
+      });
+      return readiness(true, 'unreachable');
+    }
+  }
+
+  /** The key, or undefined (logged with the reason, never the value) when there is none to use. */
+  private async readPrivateKey(secretArn: string | undefined, deadline: AbortSignal) {
+    if (secretArn === undefined) {
+      this.notConfigured('no-secret', 'PRIVATE_KEY_SECRET_ARN is not set');
+      return undefined;
+    }
+    let value: string | undefined;
+    try {
+      value = await this.secret.read(secretArn, deadline);
+    } catch (error) {
+      this.notConfigured(
+        secretReadFailure(error, deadline),
+        'The private key secret could not be read',
+        error,
+      );
+      return undefined;
+    }
+    const problem = privateKeyProblem(value);
+    if (problem !== undefined) {
+      this.notConfigured(problem, 'The private key secret holds no key yet');
+      return undefined;
+    }
+    return value;
+  }
+
+  private notConfigured(reason: string, message: string, error?: unknown): void {
+    this.logger.warn(`GitHub App not configured: ${message}`, {
+      outcome: 'not-configured',
+      reason,
+      ...(error !== undefined && { error: { name: describeError(error).name } }),
+    });
+  }
+}
+
+function secretReadFailure(error: unknown, deadline: AbortSignal): string {
+  if (deadline.aborted) return 'deadline-exceeded';
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'ResourceNotFoundException') return 'secret-not-found';
+  if (name === 'AccessDeniedException') return 'access-denied';
+  return 'secret-read-failed';
+}
+
+/** fetch() fails with "fetch failed"; what happened is in its cause (ECONNREFUSED, a timeout…). */
+function describeNetworkError(error: unknown): { name: string; code?: string } {
+  let cause: unknown = error;
+  while (cause instanceof Error && cause.cause !== undefined) cause = cause.cause;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return { name: describeError(cause).name, ...(typeof code === 'string' && { code }) };
+}
+
+/** The shared check's result, or `fallback()` if this request's deadline passes first. */
+function answerBy<T>(result: Promise<T>, deadline: AbortSignal, fallback: () => T): Promise<T> {
+  if (deadline.aborted) return Promise.resolve(fallback());
+  return new Promise((resolve) => {
+    const onAbort = () => resolve(fallback());
+    deadline.addEventListener('abort', onAbort, { once: true });
+    void result.then((value) => {
+      deadline.removeEventListener('abort', onAbort);
+      resolve(value);
+    });
+  });
+}

@@ -1,0 +1,81 @@
+/** What GitHub said of the App, in the platform's words. */
+export type GitHubStatus = 'connected' | 'auth_error' | 'error' | 'unreachable' | 'not-configured';
+
+/** The platform's readiness beside the AMIs: is the App's key stored, does GitHub accept the App. */
+export interface GitHubReadiness {
+  privateKeyConfigured: boolean;
+  github: { status: GitHubStatus; message: string; appSlug?: string };
+}
+
+/** The deploy stores this placeholder until the operator puts the App's real key in the secret. */
+export const PRIVATE_KEY_PLACEHOLDER_PREFIX = 'PLACEHOLDER:';
+
+/** One fixed sentence per status: never GitHub's body, an error's text, the key or the JWT. */
+export const GITHUB_STATUS_MESSAGES: Readonly<Record<GitHubStatus, string>> = {
+  connected: 'GitHub App authenticated',
+  auth_error: 'GitHub API authentication failed',
+  error: 'GitHub connectivity check failed',
+  unreachable: 'GitHub server unreachable',
+  'not-configured': 'GitHub App not configured',
+};
+
+/** The lead of the overall message when the private key is missing. */
+export const PRIVATE_KEY_NOT_CONFIGURED = 'GitHub App private key not configured';
+
+/** A result other than `connected` is re-checked this soon, so a fix shows within 30 s. */
+export const UNSETTLED_RESULT_TTL_MS = 30_000;
+
+/** Why the secret does not hold a usable key, or undefined when it does. */
+export type PrivateKeyProblem = 'secret-empty' | 'placeholder';
+
+export function privateKeyProblem(secretString: string | undefined): PrivateKeyProblem | undefined {
+  const value = secretString?.trim() ?? '';
+  if (value === '') return 'secret-empty';
+  if (value.startsWith(PRIVATE_KEY_PLACEHOLDER_PREFIX)) return 'placeholder';
+  return undefined;
+}
+
+/** GitHub's answer to `GET /app` with the App JWT. */
+export function githubStatusOfAnswer(httpStatus: number): GitHubStatus {
+  if (httpStatus === 200) return 'connected';
+  if (httpStatus === 401 || httpStatus === 403) return 'auth_error';
+  return 'error';
+}
+
+export function readiness(
+  privateKeyConfigured: boolean,
+  status: GitHubStatus,
+  appSlug?: string,
+): GitHubReadiness {
+  return {
+    privateKeyConfigured,
+    github: {
+      status,
+      message: GITHUB_STATUS_MESSAGES[status],
+      ...(status === 'connected' && appSlug !== undefined && { appSlug }),
+    },
+  };
+}
+
+/** How long a result may be served from the container's cache. */
+export function readinessTtlMs(result: GitHubReadiness, connectedTtlMs: number): number {
+  return result.github.status === 'connected'
+    ? connectedTtlMs
+    : Math.min(UNSETTLED_RESULT_TTL_MS, connectedTtlMs);
+}
+
+export function isPlatformReady(result: GitHubReadiness): boolean {
+  return result.privateKeyConfigured && result.github.status === 'connected';
+}
+
+/** What the overall message leads with when the App keeps jobs from running; undefined when ready. */
+export function readinessProblem(result: GitHubReadiness): string | undefined {
+  if (!result.privateKeyConfigured) return PRIVATE_KEY_NOT_CONFIGURED;
+  return result.github.status === 'connected' ? undefined : result.github.message;
+}
+
+/** An App slug as GitHub spells them; anything else from the body is not echoed. */
+export function appSlugOf(body: unknown): string | undefined {
+  const slug = (body as { slug?: unknown } | null)?.slug;
+  return typeof slug === 'string' && /^[a-z0-9][a-z0-9-]{0,99}$/i.test(slug) ? slug : undefined;
+}
