@@ -50,7 +50,7 @@ describe('the production bundles (dist/lambda/*/index.js), with no node_modules 
     localAws.fake.ssm.setParameter('/spot-runner/configs/linux-arm64', '{"ami":"pending"}');
   });
 
-  it('the status bundle answers GET /status and heals a stale preset', async () => {
+  it('the status bundle answers GET /status, heals a stale preset and checks the GitHub App', async () => {
     localAws.fake.imageBuilder.addImage('spot-runner-linux-arm64', {
       status: 'AVAILABLE',
       dateCreated: hoursAgo(1),
@@ -69,6 +69,13 @@ describe('the production bundles (dist/lambda/*/index.js), with no node_modules 
     expect(results[0].headers?.['content-type']).toBe('application/json; charset=utf-8');
     const report = JSON.parse(results[0].body) as StatusReport;
     expect(report.status).toBe('ready');
+    // The App JWT is signed inside the bundle, with the key read from the local secret.
+    expect(report.github).toEqual({
+      status: 'connected',
+      message: 'GitHub App authenticated',
+      appSlug: localAws.github.app.slug,
+    });
+    expect(localAws.github.calls).toEqual([expect.objectContaining({ answeredWith: 200 })]);
     expect(report.reconciliation.presets).toEqual([
       {
         name: 'linux-arm64',
