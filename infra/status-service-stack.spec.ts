@@ -147,7 +147,7 @@ describe('StatusServiceStack', () => {
           IndexName: 'status-index',
           KeySchema: [
             { AttributeName: 'status', KeyType: 'HASH' },
-            { AttributeName: 'updatedAt', KeyType: 'RANGE' },
+            { AttributeName: 'createdAt', KeyType: 'RANGE' },
           ],
         }),
       ],
@@ -186,9 +186,13 @@ describe('StatusServiceStack', () => {
       const resourceOf = (action: string) =>
         resourceText(status.find((statement) => [statement.Action].flat().includes(action))?.Resource);
       expect(resourceOf('imagebuilder:ListImagePipelines')).toBe('*');
-      expect(resourceOf('dynamodb:Query')).toBe(
+      const queried = status.find((statement) =>
+        [statement.Action].flat().includes('dynamodb:Query'),
+      )?.Resource;
+      expect((queried as unknown[]).map(resourceText)).toEqual([
         arn('dynamodb', 'table/spot-runner-state/index/recordType-index'),
-      );
+        arn('dynamodb', 'table/spot-runner-state/index/status-index'),
+      ]);
       expect(resourceOf('dynamodb:GetItem')).toBe(arn('dynamodb', 'table/spot-runner-state'));
       expect(resourceOf('dynamodb:UpdateItem')).toBe(arn('dynamodb', 'table/spot-runner-state'));
       expect(resourceOf('imagebuilder:ListImagePipelineImages')).toBe(

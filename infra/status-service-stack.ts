@@ -11,6 +11,8 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export const AMI_RECORDS_INDEX = 'recordType-index';
+/** The platform's index of runner job records: partition `status`, sort `createdAt`. */
+export const JOB_STATUS_INDEX = 'status-index';
 
 export interface StatusServiceStackProps extends StackProps {
   /** The platform's state table; imported by name unless `createStateTable`. */
@@ -118,7 +120,7 @@ export class StatusServiceStack extends Stack {
   private importStateTable(props: StatusServiceStackProps): ITable {
     return Table.fromTableAttributes(this, 'StateTable', {
       tableName: props.stateTableName,
-      globalIndexes: [AMI_RECORDS_INDEX, 'status-index'],
+      globalIndexes: [AMI_RECORDS_INDEX, JOB_STATUS_INDEX],
     });
   }
 
@@ -136,9 +138,9 @@ export class StatusServiceStack extends Stack {
       sortKey: { name: 'updatedAt', type: AttributeType.STRING },
     });
     table.addGlobalSecondaryIndex({
-      indexName: 'status-index',
+      indexName: JOB_STATUS_INDEX,
       partitionKey: { name: 'status', type: AttributeType.STRING },
-      sortKey: { name: 'updatedAt', type: AttributeType.STRING },
+      sortKey: { name: 'createdAt', type: AttributeType.STRING },
     });
     return table;
   }
@@ -151,9 +153,13 @@ export class StatusServiceStack extends Stack {
     const fn = this.statusFunction;
     fn.addToRolePolicy(
       new PolicyStatement({
-        sid: 'ReadAmiRecords',
+        // The AMI records, and the counts of runner job records; never the table itself.
+        sid: 'QueryAmiRecordsAndJobCounts',
         actions: ['dynamodb:Query'],
-        resources: [`${table.tableArn}/index/${AMI_RECORDS_INDEX}`],
+        resources: [
+          `${table.tableArn}/index/${AMI_RECORDS_INDEX}`,
+          `${table.tableArn}/index/${JOB_STATUS_INDEX}`,
+        ],
       }),
     );
     this.grantTransitions(fn, table, props);

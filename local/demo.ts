@@ -1,5 +1,5 @@
 import { PENDING_RUNNER_CONFIG } from '../src/testing/runner-config.fixture';
-import { amiRecord } from './local-dynamodb';
+import { amiRecord, jobRecord } from './local-dynamodb';
 import type { LocalAws } from './local-aws';
 
 const RUNNER_CONFIG = PENDING_RUNNER_CONFIG;
@@ -12,7 +12,8 @@ const minutesBefore = (now: Date, minutes: number) =>
  * - `linux-x64`: ready, nothing to do;
  * - `linux-arm64`: building for two hours, but its pipeline's newest image is AVAILABLE:
  *   the event was lost, and the first GET /status heals it (DynamoDB and SSM);
- * - `windows-x64`: building for five minutes, a build in progress: left alone.
+ * - `windows-x64`: building for five minutes, a build in progress: left alone;
+ * and runner job records: 2 running, 1 pending, and outcomes over the last day.
  */
 export async function seedDemo(localAws: LocalAws, now: Date, configPrefix = '/spot-runner/configs') {
   const { fake, region } = localAws;
@@ -72,4 +73,17 @@ export async function seedDemo(localAws: LocalAws, now: Date, configPrefix = '/s
     `${configPrefix}/windows-x64`,
     JSON.stringify({ ...RUNNER_CONFIG, platform: 'windows', labels: ['self-hosted', 'X64', 'Windows'] }),
   );
+
+  const jobs = [
+    jobRecord(7001, 'running', minutesBefore(now, 3)),
+    jobRecord(7002, 'running', minutesBefore(now, 12)),
+    jobRecord(7003, 'pending', minutesBefore(now, 1)),
+    jobRecord(6990, 'completed', minutesBefore(now, 25)),
+    jobRecord(6991, 'completed', minutesBefore(now, 50)),
+    jobRecord(6950, 'completed', minutesBefore(now, 5 * 60)),
+    jobRecord(6951, 'failed', minutesBefore(now, 40)),
+    jobRecord(6900, 'failed', minutesBefore(now, 20 * 60)),
+    jobRecord(6800, 'completed', minutesBefore(now, 3 * 24 * 60)),
+  ];
+  for (const job of jobs) await localAws.putItem(job);
 }

@@ -1,5 +1,5 @@
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import { createStateTable } from './state-table';
@@ -30,8 +30,11 @@ export class LocalDynamoDb {
   }
 
   /** A new, empty state table; the name is made unique unless given. */
-  async createStateTable(tableName = `spot-runner-state-${++this.tableCount}`): Promise<string> {
-    await createStateTable(this.client, tableName);
+  async createStateTable(
+    tableName = `spot-runner-state-${++this.tableCount}`,
+    options: { withStatusIndex?: boolean } = {},
+  ): Promise<string> {
+    await createStateTable(this.client, tableName, options);
     return tableName;
   }
 
@@ -41,6 +44,19 @@ export class LocalDynamoDb {
 
   async put(tableName: string, item: Record<string, unknown>): Promise<void> {
     await this.documentClient.send(new PutCommand({ TableName: tableName, Item: item }));
+  }
+
+  /** Writes `items` 25 at a time (BatchWriteItem), retrying what DynamoDB leaves unprocessed. */
+  async putAll(tableName: string, items: readonly Record<string, unknown>[]): Promise<void> {
+    for (let start = 0; start < items.length; start += 25) {
+      let requests = items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } }));
+      while (requests.length > 0) {
+        const { UnprocessedItems } = await this.documentClient.send(
+          new BatchWriteCommand({ RequestItems: { [tableName]: requests } }),
+        );
+        requests = (UnprocessedItems?.[tableName] ?? []) as typeof requests;
+      }
+    }
   }
 
   async get(tableName: string, jobId: string): Promise<Record<string, unknown> | undefined> {
@@ -70,4 +86,22 @@ export function amiRecord(
   },
 ): Record<string, unknown> {
   return { jobId: `AMI#${presetName}`, recordType: 'AMI', presetName, amiId: null, ...fields };
+}
+
+/** A runner job record as the platform's webhook side writes it (7 days of ttl). */
+export function jobRecord(
+  jobId: string | number,
+  status: string,
+  createdAt: string | undefined,
+  fields: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const created = createdAt === undefined ? undefined : Date.parse(createdAt);
+  return {
+    jobId: String(jobId),
+    status,
+    ...(createdAt !== undefined && { createdAt, updatedAt: createdAt }),
+    ...(created !== undefined && !Number.isNaN(created) && { ttl: Math.floor(created / 1000) + 7 * 86_400 }),
+    repository: 'spot-runner/example',
+    ...fields,
+  };
 }

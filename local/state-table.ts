@@ -2,9 +2,14 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /**
  * The platform's state table: `jobId` key, the `recordType-index` GSI that finds AMI
- * records and the `status-index` GSI of the runner job records.
+ * records and the `status-index` GSI (`status` + `createdAt`) of the runner job records.
+ * `withStatusIndex: false` makes a table without the latter, as a misdeployed one would be.
  */
-export async function createStateTable(client: DynamoDBClient, tableName: string): Promise<void> {
+export async function createStateTable(
+  client: DynamoDBClient,
+  tableName: string,
+  { withStatusIndex = true } = {},
+): Promise<void> {
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
@@ -13,7 +18,12 @@ export async function createStateTable(client: DynamoDBClient, tableName: string
         { AttributeName: 'jobId', AttributeType: 'S' },
         { AttributeName: 'recordType', AttributeType: 'S' },
         { AttributeName: 'updatedAt', AttributeType: 'S' },
-        { AttributeName: 'status', AttributeType: 'S' },
+        ...(withStatusIndex
+          ? [
+              { AttributeName: 'status', AttributeType: 'S' as const },
+              { AttributeName: 'createdAt', AttributeType: 'S' as const },
+            ]
+          : []),
       ],
       KeySchema: [{ AttributeName: 'jobId', KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
@@ -25,14 +35,18 @@ export async function createStateTable(client: DynamoDBClient, tableName: string
           ],
           Projection: { ProjectionType: 'ALL' },
         },
-        {
-          IndexName: 'status-index',
-          KeySchema: [
-            { AttributeName: 'status', KeyType: 'HASH' },
-            { AttributeName: 'updatedAt', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
+        ...(withStatusIndex
+          ? [
+              {
+                IndexName: 'status-index',
+                KeySchema: [
+                  { AttributeName: 'status', KeyType: 'HASH' as const },
+                  { AttributeName: 'createdAt', KeyType: 'RANGE' as const },
+                ],
+                Projection: { ProjectionType: 'ALL' as const },
+              },
+            ]
+          : []),
       ],
     }),
   );

@@ -26,8 +26,19 @@ import { amiRecord, LocalDynamoDb, startLocalDynamoDb } from './support/local-dy
 import { StatusApp, startStatusApp } from './support/status-app';
 import { CONNECTED_GITHUB } from '../src/testing/github-readiness.fixture';
 
-/** What the response says of the GitHub App, connected in these tests (see startStatusApp). */
-const GITHUB_CONNECTED = { configuration: { privateKeyConfigured: true }, github: CONNECTED_GITHUB.github };
+/**
+ * What the response says besides the AMIs in these tests: the GitHub App connected (see
+ * startStatusApp), and no job records (test/runner-activity.e2e-spec.ts counts them).
+ */
+const BESIDE_THE_AMIS = {
+  configuration: { privateKeyConfigured: true },
+  github: CONNECTED_GITHUB.github,
+  runners: { pending: 0, provisioning: 0, running: 0 },
+  recentActivity: {
+    lastHour: { completed: 0, failed: 0, timeout: 0, interrupted: 0 },
+    last24Hours: { completed: 0, failed: 0, timeout: 0, interrupted: 0 },
+  },
+};
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();
@@ -83,7 +94,7 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
 
       expect(statusApp.imageBuilder.calls()).toHaveLength(0);
       expect(response.body).toEqual({
-        ...GITHUB_CONNECTED,
+        ...BESIDE_THE_AMIS,
         status: 'building',
         message: '1 preset building',
         presets: [{ name: 'linux-x64', status: 'building', amiId: null, updatedAt: minutesAgo(29) }],
@@ -203,7 +214,7 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
       expect(put).toMatchObject({ Name: '/spot-runner/configs/linux-x64', Type: 'String', Overwrite: true });
       expect(JSON.parse(put.Value!)).toEqual({ ...RUNNER_CONFIG, ami: 'ami-0built' });
       expect(response.body).toEqual({
-        ...GITHUB_CONNECTED,
+        ...BESIDE_THE_AMIS,
         status: 'ready',
         message: '1 preset ready',
         presets: [{ name: 'linux-x64', status: 'ready', amiId: 'ami-0built', updatedAt: NOW.toISOString() }],
@@ -649,7 +660,7 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
       const response = await getStatus().expect(200);
 
       expect(response.body).toEqual({
-        ...GITHUB_CONNECTED,
+        ...BESIDE_THE_AMIS,
         status: 'degraded',
         message: 'No presets found',
         presets: [],

@@ -12,6 +12,7 @@ describe('parseAppConfig', () => {
       staleBuildingThresholdMs: 30 * 60_000,
       reconciliationBudgetMs: 20_000,
       reconciliationConcurrency: 20,
+      runnerCountsTtlMs: 15_000,
       awsRegion: 'eu-west-1',
       port: 3000,
       github: {
@@ -34,6 +35,7 @@ describe('parseAppConfig', () => {
       STALE_BUILDING_THRESHOLD_MINUTES: '45',
       RECONCILIATION_BUDGET_SECONDS: '10',
       RECONCILIATION_CONCURRENCY: '3',
+      RUNNER_COUNTS_TTL_SECONDS: '60',
       PORT: '8080',
       GITHUB_APP_ID: '123456',
       PRIVATE_KEY_SECRET_ARN: SECRET_ARN,
@@ -53,6 +55,7 @@ describe('parseAppConfig', () => {
       staleBuildingThresholdMs: 2_700_000,
       reconciliationBudgetMs: 10_000,
       reconciliationConcurrency: 3,
+      runnerCountsTtlMs: 60_000,
       awsRegion: 'us-gov-west-1',
       port: 8080,
       github: {
@@ -146,6 +149,8 @@ describe('parseAppConfig', () => {
     ['GITHUB_SERVER_URL', 'https://user:token@github.example.com'],
     ['GITHUB_SERVER_URL', 'https://github.example.com/?x=1'],
     ['GITHUB_CHECK_TTL_SECONDS', '0'],
+    ['RUNNER_COUNTS_TTL_SECONDS', '0'],
+    ['RUNNER_COUNTS_TTL_SECONDS', '3601'],
     ['GITHUB_REQUEST_TIMEOUT_SECONDS', '26'],
   ])('rejects %s=%j with an error naming the variable', (variable, value) => {
     // Prepare

@@ -8,6 +8,8 @@ export interface AppConfig {
   staleBuildingThresholdMs: number;
   reconciliationBudgetMs: number;
   reconciliationConcurrency: number;
+  /** How long runner counts are kept per container. */
+  runnerCountsTtlMs: number;
   awsRegion: string;
   port: number;
   github: GitHubAppConfig;
@@ -103,6 +105,7 @@ export function parseAppConfig(env: Environment): AppConfig {
       integerBetween(env, 'STALE_BUILDING_THRESHOLD_MINUTES', 30, 1, 7 * 24 * 60) * 60_000,
     reconciliationBudgetMs: integerBetween(env, 'RECONCILIATION_BUDGET_SECONDS', 20, 1, 900) * 1000,
     reconciliationConcurrency: integerBetween(env, 'RECONCILIATION_CONCURRENCY', 20, 1, 50),
+    runnerCountsTtlMs: integerBetween(env, 'RUNNER_COUNTS_TTL_SECONDS', 15, 1, 3600) * 1000,
     awsRegion,
     port: integerBetween(env, 'PORT', 3000, 1, 65535),
     github: parseGitHubAppConfig(env),

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../ami-state/clock';
+import { settleBy } from '../common/deadline';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { createAppJwt } from './app-jwt';
@@ -43,7 +44,7 @@ export class GitHubReadinessService {
     }
     if (this.inFlight !== undefined) {
       // Joins the check another request started, bounded by this request's own deadline.
-      return answerBy(this.inFlight, deadline, () =>
+      return settleBy(this.inFlight, deadline, () =>
         readiness(this.cached?.result.privateKeyConfigured ?? false, 'unreachable'),
       );
     }
@@ -148,17 +149,4 @@ function describeNetworkError(error: unknown): { name: string; code?: string } {
   while (cause instanceof Error && cause.cause !== undefined) cause = cause.cause;
   const code = (cause as { code?: unknown } | undefined)?.code;
   return { name: describeError(cause).name, ...(typeof code === 'string' && { code }) };
-}
-
-/** The shared check's result, or `fallback()` if this request's deadline passes first. */
-function answerBy<T>(result: Promise<T>, deadline: AbortSignal, fallback: () => T): Promise<T> {
-  if (deadline.aborted) return Promise.resolve(fallback());
-  return new Promise((resolve) => {
-    const onAbort = () => resolve(fallback());
-    deadline.addEventListener('abort', onAbort, { once: true });
-    void result.then((value) => {
-      deadline.removeEventListener('abort', onAbort);
-      resolve(value);
-    });
-  });
 }

@@ -4,6 +4,7 @@ import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { AmiTransitionService, TransitionResult } from '../ami-state/ami-transition.service';
 import { Clock } from '../ami-state/clock';
+import { settleBy } from '../common/deadline';
 import { AmiRecord, ParsedAmiRecord } from '../aws/ami-record';
 import { AmiStateRepository } from '../aws/ami-state.repository';
 import { ImageBuilderGateway } from '../aws/image-builder.gateway';
@@ -131,7 +132,13 @@ export class ReconciliationService {
       stale.map(async (record) => {
         const entry = entries.get(record.presetName)!;
         const cached = !toStart.includes(record);
-        const reconciliation = entry.settled ?? (await settleBy(entry.result, deadline, record.presetName));
+        const reconciliation =
+          entry.settled ??
+          (await settleBy(entry.result, deadline, (): PresetReconciliation => ({
+            presetName: record.presetName,
+            outcome: 'unresolved',
+            reason: 'deadline-exceeded',
+          })));
         return { ...reconciliation, cached };
       }),
     );
@@ -290,22 +297,4 @@ export class ReconciliationService {
     });
     return { presetName: record.presetName, outcome: 'unresolved', reason: outcome };
   }
-}
-
-/** The reconciliation, or `deadline-exceeded` if this request's deadline passes first. */
-function settleBy(
-  result: Promise<PresetReconciliation>,
-  deadline: AbortSignal,
-  presetName: string,
-): Promise<PresetReconciliation> {
-  const exceeded: PresetReconciliation = { presetName, outcome: 'unresolved', reason: 'deadline-exceeded' };
-  if (deadline.aborted) return Promise.resolve(exceeded);
-  return new Promise((resolve) => {
-    const onAbort = () => resolve(exceeded);
-    deadline.addEventListener('abort', onAbort, { once: true });
-    void result.then((reconciliation) => {
-      deadline.removeEventListener('abort', onAbort);
-      resolve(reconciliation);
-    });
-  });
 }

@@ -157,7 +157,7 @@ describe('buildStatusReport', () => {
     ];
 
     // Act
-    const report = buildStatusReport(records, [], CONNECTED_GITHUB);
+    const report = buildStatusReport(records, [], CONNECTED_GITHUB, null);
 
     // Assess
     expect(report).toEqual({
@@ -165,6 +165,8 @@ describe('buildStatusReport', () => {
       message: '2 presets ready, 1 preset building',
       configuration: { privateKeyConfigured: true },
       github: { status: 'connected', message: 'GitHub App authenticated', appSlug: 'spot-runner-test' },
+      runners: null,
+      recentActivity: null,
       presets: [
         { name: 'arm64', status: 'ready', amiId: 'ami-0123456789abcdef0', updatedAt },
         { name: 'linux-x64', status: 'ready', amiId: 'ami-0123456789abcdef0', updatedAt },
@@ -202,7 +204,7 @@ describe('buildStatusReport', () => {
     ];
 
     // Act
-    const report = buildStatusReport([], reconciliations, CONNECTED_GITHUB);
+    const report = buildStatusReport([], reconciliations, CONNECTED_GITHUB, null);
 
     // Assess
     expect(report.reconciliation).toEqual({
@@ -236,7 +238,12 @@ describe('buildStatusReport', () => {
     ];
 
     // Act
-    const report = buildStatusReport([{ valid: true, record: corrected }], reconciliations, CONNECTED_GITHUB);
+    const report = buildStatusReport(
+      [{ valid: true, record: corrected }],
+      reconciliations,
+      CONNECTED_GITHUB,
+      null,
+    );
 
     // Assess
     expect(report.reconciliation.presets).toEqual([
@@ -265,7 +272,7 @@ describe('buildStatusReport', () => {
 
     // Act
     const body = JSON.stringify(
-      buildStatusReport([{ valid: true, record: failedRecord }], reconciliations, CONNECTED_GITHUB),
+      buildStatusReport([{ valid: true, record: failedRecord }], reconciliations, CONNECTED_GITHUB, null),
     );
 
     // Assess
@@ -281,7 +288,7 @@ describe('buildStatusReport', () => {
     ];
 
     // Act
-    const report = buildStatusReport(records, [], CONNECTED_GITHUB);
+    const report = buildStatusReport(records, [], CONNECTED_GITHUB, null);
 
     // Assess
     expect(report).toMatchObject({
@@ -306,7 +313,7 @@ describe('the GitHub App beside the AMIs', () => {
     [readiness(true, 'error'), 'GitHub connectivity check failed'],
   ])('makes every-AMI-ready degraded, the message leading with what is wrong (%j)', (github, lead) => {
     // Act
-    const report = buildStatusReport(allReady, [], github);
+    const report = buildStatusReport(allReady, [], github, null);
 
     // Assess
     expect(report.status).toBe('degraded');
@@ -318,22 +325,72 @@ describe('the GitHub App beside the AMIs', () => {
   it('leaves the AMIs to decide when the key is configured and GitHub is connected', () => {
     const building = [record('linux-x64'), record('arm64', { status: 'building', amiId: null })];
 
-    expect(buildStatusReport(allReady, [], CONNECTED_GITHUB)).toMatchObject({
+    expect(buildStatusReport(allReady, [], CONNECTED_GITHUB, null)).toMatchObject({
       status: 'ready',
       message: '2 presets ready',
     });
-    expect(buildStatusReport(building, [], CONNECTED_GITHUB)).toMatchObject({
+    expect(buildStatusReport(building, [], CONNECTED_GITHUB, null)).toMatchObject({
       status: 'building',
       message: '1 preset ready, 1 preset building',
     });
   });
 
   it('says what is wrong with both the App and the AMIs', () => {
-    const report = buildStatusReport([], [], readiness(true, 'auth_error'));
+    const report = buildStatusReport([], [], readiness(true, 'auth_error'), null);
 
     expect(report).toMatchObject({
       status: 'degraded',
       message: 'GitHub API authentication failed; No presets found',
     });
+  });
+});
+
+describe('the runner activity', () => {
+  const outcomes = { completed: 0, failed: 0, timeout: 0, interrupted: 0 };
+  const activity = (running: number, pending = 0) => ({
+    runners: { pending, provisioning: 0, running },
+    recentActivity: {
+      lastHour: { ...outcomes, completed: 2 },
+      last24Hours: { ...outcomes, completed: 5, failed: 1 },
+    },
+  });
+
+  it('is reported with the platform’s names and appended to the message', () => {
+    const report = buildStatusReport(
+      [record('linux-x64'), record('arm64')],
+      [],
+      CONNECTED_GITHUB,
+      activity(3),
+    );
+
+    expect(report).toMatchObject({
+      status: 'ready',
+      message: '2 presets ready, 3 runners running',
+      runners: { pending: 0, provisioning: 0, running: 3 },
+      recentActivity: activity(3).recentActivity,
+    });
+  });
+
+  it('never changes the overall status: 40 pending and none running stays ready', () => {
+    const report = buildStatusReport([record('linux-x64')], [], CONNECTED_GITHUB, activity(0, 40));
+
+    expect(report).toMatchObject({ status: 'ready', message: '1 preset ready, 40 runners pending' });
+  });
+
+  it('adds nothing to the message when there are no runners, or no counts', () => {
+    expect(buildStatusReport([record('linux-x64')], [], CONNECTED_GITHUB, activity(0)).message).toBe(
+      '1 preset ready',
+    );
+    expect(buildStatusReport([record('linux-x64')], [], CONNECTED_GITHUB, null)).toMatchObject({
+      message: '1 preset ready',
+      runners: null,
+      recentActivity: null,
+    });
+  });
+
+  it('follows what is wrong with the App and the AMIs', () => {
+    const report = buildStatusReport([record('linux-x64')], [], readiness(true, 'unreachable'), activity(1));
+
+    expect(report.message).toBe('GitHub server unreachable; 1 preset ready, 1 runner running');
   });
 });

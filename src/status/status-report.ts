@@ -2,6 +2,7 @@ import { SsmConfigOutcome } from '../ami-state/ami-transition.service';
 import { AmiStatus, ParsedAmiRecord } from '../aws/ami-record';
 import { GitHubReadiness, isPlatformReady, readinessProblem } from '../github/github-readiness';
 import { ReportedReconciliation, UnresolvedReason } from '../reconciliation/preset-reconciliation';
+import { RunnerActivity, runnerContext } from '../runners/runner-activity';
 
 export type OverallStatus = 'ready' | 'building' | 'degraded';
 export type PresetStatusValue = AmiStatus | 'invalid';
@@ -32,6 +33,10 @@ export interface StatusReport {
   /** The platform's names: whether the GitHub App's private key is stored. */
   configuration: { privateKeyConfigured: boolean };
   github: GitHubReadiness['github'];
+  /** Runners by state now; null when the job records could not be counted. */
+  runners: RunnerActivity['runners'] | null;
+  /** Job outcomes by when the job was created; null when they could not be counted. */
+  recentActivity: RunnerActivity['recentActivity'] | null;
   presets: PresetStatus[];
   reconciliation: { presets: ReconciliationReport[] };
 }
@@ -123,21 +128,27 @@ function toReconciliationReport(reconciliation: ReportedReconciliation): Reconci
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /**
- * The response for the records as they are after reconciliation and the GitHub App's
- * readiness: without the App no job runs, so it is degraded whatever the AMIs say.
+ * The response for the records as they are after reconciliation, the GitHub App's
+ * readiness (without the App no job runs, so it is degraded whatever the AMIs say) and the
+ * runner activity (informational: it never changes the status).
  */
 export function buildStatusReport(
   records: readonly ParsedAmiRecord[],
   reconciliations: readonly ReportedReconciliation[],
   github: GitHubReadiness,
+  activity: RunnerActivity | null,
 ): StatusReport {
   const presets = records.map(toPresetStatus).sort(byName);
   const problem = readinessProblem(github);
+  const runners = activity === null ? undefined : runnerContext(activity.runners);
+  const message = [statusMessage(presets), ...(runners === undefined ? [] : [runners])].join(', ');
   return {
     status: isPlatformReady(github) ? overallStatus(presets) : 'degraded',
-    message: problem === undefined ? statusMessage(presets) : `${problem}; ${statusMessage(presets)}`,
+    message: problem === undefined ? message : `${problem}; ${message}`,
     configuration: { privateKeyConfigured: github.privateKeyConfigured },
     github: github.github,
+    runners: activity?.runners ?? null,
+    recentActivity: activity?.recentActivity ?? null,
     presets,
     reconciliation: { presets: reconciliations.map(toReconciliationReport).sort(byName) },
   };

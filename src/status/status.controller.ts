@@ -5,6 +5,7 @@ import { GitHubReadinessService } from '../github/github-readiness.service';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { reconciliationBudgetMs } from '../reconciliation/reconciliation-budget';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
+import { RunnerActivityService } from '../runners/runner-activity.service';
 import { LambdaRemainingTime } from './lambda-remaining-time';
 import { buildStatusReport, StatusReport } from './status-report';
 
@@ -13,6 +14,7 @@ export class StatusController {
   constructor(
     private readonly reconciliation: ReconciliationService,
     private readonly githubReadiness: GitHubReadinessService,
+    private readonly runnerActivity: RunnerActivityService,
     private readonly lambdaRemainingTime: LambdaRemainingTime,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,
@@ -26,11 +28,13 @@ export class StatusController {
       this.lambdaRemainingTime.remainingMs(),
     );
     const deadline = budgetMs > 0 ? AbortSignal.timeout(budgetMs) : AbortSignal.abort();
-    // The GitHub App is checked beside the AMIs, not after them: a request takes the longer of the two.
+    // The GitHub App and the runners are read beside the AMIs, not after them: a request
+    // takes the longest of the three. Neither rejects.
     const github = this.githubReadiness.check(deadline);
+    const activity = this.runnerActivity.activity(deadline);
     try {
       const { records, reconciliations } = await this.reconciliation.reconcile(budgetMs);
-      return buildStatusReport(records, reconciliations, await github);
+      return buildStatusReport(records, reconciliations, await github, await activity);
     } catch (error) {
       if (!(error instanceof AmiStateUnavailableError)) throw error;
       this.logger.error('AMI state table unreadable; answering 503', {

@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { GitHubModule } from '../github/github.module';
 import { ReconciliationModule } from '../reconciliation/reconciliation.module';
+import { RunnersModule } from '../runners/runners.module';
 import { JsonErrorFilter } from './json-error.filter';
 import { LambdaRemainingTime } from './lambda-remaining-time';
 import { StatusController } from './status.controller';
 
 @Module({
-  imports: [ReconciliationModule, GitHubModule],
+  imports: [ReconciliationModule, GitHubModule, RunnersModule],
   controllers: [StatusController],
   providers: [LambdaRemainingTime, { provide: APP_FILTER, useClass: JsonErrorFilter }],
 })

@@ -9,6 +9,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     staleBuildingThresholdMs: 30 * 60_000,
     reconciliationBudgetMs: 20_000,
     reconciliationConcurrency: 20,
+    runnerCountsTtlMs: 15_000,
     awsRegion: 'eu-west-1',
     port: 3000,
     github: {

@@ -1,6 +1,6 @@
 import { LocalDynamoDb } from '../../local/local-dynamodb';
 
-export { amiRecord, LocalDynamoDb } from '../../local/local-dynamodb';
+export { amiRecord, jobRecord, LocalDynamoDb } from '../../local/local-dynamodb';
 
 export const TEST_REGION = 'eu-west-1';
 

@@ -3,6 +3,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { INestApplication } from '@nestjs/common';
 import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { Clock } from '../../src/ami-state/clock';
 import { AppModule } from '../../src/app.module';
 import { AppConfig } from '../../src/config/app-config';
 import { AppLogger } from '../../src/logging/app-logger';
@@ -27,7 +28,7 @@ export interface StatusApp {
  * These tests are about the AMIs: the GitHub App is connected (its own tests are
  * test/github-readiness.e2e-spec.ts).
  */
-export async function startStatusApp(config: Partial<AppConfig>, now: Date): Promise<StatusApp> {
+export async function startStatusApp(config: Partial<AppConfig>, now: Date | Clock): Promise<StatusApp> {
   const moduleRef = await testingModuleWithTestConfig(AppModule, config, now)
     .overrideProvider(GitHubReadinessService)
     .useValue({ check: () => Promise.resolve(CONNECTED_GITHUB) })

@@ -33,7 +33,12 @@ describe('the npm start demo', () => {
       },
       { name: 'windows-x64', status: 'building', amiId: null, updatedAt: '2026-11-23T11:55:00.000Z' },
     ]);
-    expect(body.message).toBe('2 presets ready, 1 preset building');
+    expect(body.message).toBe('2 presets ready, 1 preset building, 2 runners running, 1 runner pending');
+    expect(body.runners).toEqual({ pending: 1, provisioning: 0, running: 2 });
+    expect(body.recentActivity).toEqual({
+      lastHour: { completed: 2, failed: 1, timeout: 0, interrupted: 0 },
+      last24Hours: { completed: 3, failed: 2, timeout: 0, interrupted: 0 },
+    });
     expect(body.configuration).toEqual({ privateKeyConfigured: true });
     expect(body.github).toEqual({
       status: 'connected',

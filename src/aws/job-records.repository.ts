@@ -1,0 +1,95 @@
+import { DynamoDBDocumentClient, paginateQuery, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig, appConfig } from '../config/app-config';
+import { AMI_RECORD_TYPE } from './ami-record';
+
+/** The job records could not be counted; the message is for logs, never for a response. */
+export class JobRecordsUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('The runner job records could not be counted', { cause });
+    this.name = 'JobRecordsUnavailableError';
+  }
+}
+
+export const JOB_STATUS_INDEX = 'status-index';
+
+/**
+ * The platform's runner job records, read through its `status-index` GSI (partition
+ * `status`, sort `createdAt`). AMI records share the table, with a `status` of their own
+ * (`failed` too): every query leaves them out. Read only; the webhook side writes them.
+ */
+@Injectable()
+export class JobRecordsRepository {
+  constructor(
+    private readonly documentClient: DynamoDBDocumentClient,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+  ) {}
+
+  /** How many job records are in `status`, over every page (a COUNT query stops at 1 MB read). */
+  async countInStatus(status: string, abortSignal: AbortSignal): Promise<number> {
+    let count = 0;
+    for await (const page of this.query({ Select: 'COUNT' }, status, undefined, abortSignal)) {
+      count += page.Count ?? 0;
+    }
+    return count;
+  }
+
+  /**
+   * The `createdAt` of every job record in `status` whose `createdAt` sorts at or after
+   * `createdFrom`, over every page; the caller decides the windows by instant.
+   */
+  async creationTimesInStatus(
+    status: string,
+    createdFrom: string,
+    abortSignal: AbortSignal,
+  ): Promise<unknown[]> {
+    const times: unknown[] = [];
+    const onlyCreatedAt = { ProjectionExpression: '#createdAt' };
+    for await (const page of this.query(onlyCreatedAt, status, createdFrom, abortSignal)) {
+      for (const item of page.Items ?? []) times.push(item.createdAt);
+    }
+    return times;
+  }
+
+  private async *query(
+    select: Pick<QueryCommandInput, 'Select' | 'ProjectionExpression'>,
+    status: string,
+    createdFrom: string | undefined,
+    abortSignal: AbortSignal,
+  ) {
+    try {
+      yield* paginateQuery(
+        { client: this.documentClient },
+        {
+          TableName: this.config.stateTableName,
+          IndexName: JOB_STATUS_INDEX,
+          KeyConditionExpression:
+            createdFrom === undefined
+              ? '#status = :status'
+              : '#status = :status AND #createdAt >= :createdFrom',
+          // An attribute that is absent compares unequal, so NOT … = keeps records without a recordType.
+          FilterExpression: 'NOT begins_with(#jobId, :amiPrefix) AND NOT #recordType = :ami',
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#jobId': 'jobId',
+            '#recordType': 'recordType',
+            // DynamoDB refuses a name no expression uses.
+            ...((createdFrom !== undefined || select.ProjectionExpression !== undefined) && {
+              '#createdAt': 'createdAt',
+            }),
+          },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':amiPrefix': 'AMI#',
+            ':ami': AMI_RECORD_TYPE,
+            ...(createdFrom !== undefined && { ':createdFrom': createdFrom }),
+          },
+          ...select,
+        },
+        { abortSignal },
+      );
+    } catch (error) {
+      throw new JobRecordsUnavailableError(error);
+    }
+  }
+}

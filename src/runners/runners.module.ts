@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { ClockModule } from '../ami-state/clock.module';
+import { AwsModule } from '../aws/aws.module';
+import { RunnerActivityService } from './runner-activity.service';
+
+/** Runner activity: runners by state and recent job outcomes, from the job records. */
+@Module({
+  imports: [AwsModule, ClockModule],
+  providers: [RunnerActivityService],
+  exports: [RunnerActivityService],
+})
+export class RunnersModule {}
