@@ -4,6 +4,7 @@ import { LocalAws } from '../local/local-aws';
 import { benchGitHubCheck } from './github-check.bench';
 import { benchLambdaHandlers } from './lambda-handler.bench';
 import { benchReconciliation } from './reconciliation.bench';
+import { benchRunnerActivity } from './runner-activity.bench';
 
 /**
  * `npm run bench`: prints figures, each against a baseline taken in the same run; asserts
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     await benchReconciliation(localAws);
     await benchLambdaHandlers(localAws);
     await benchGitHubCheck(localAws);
+    await benchRunnerActivity(localAws);
   } finally {
     await localAws.stop();
   }
