@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { AmiEventService } from './ami-events/ami-event.service';
 import { EventsAppModule } from './events-app.module';
 import { AppLogger } from './logging/app-logger';
+import { LAMBDA_RESPONSE_MARGIN_MS } from './reconciliation/reconciliation-budget';
 
 /** Built on the first event and kept for the life of the container. */
 let eventService: Promise<AmiEventService> | undefined;
@@ -16,10 +17,19 @@ async function bootstrap(): Promise<AmiEventService> {
  * EventBridge "EC2 Image Builder Image State Change" events. Returns normally for an event
  * that can never succeed (it is logged); throws when a retry may succeed.
  */
-export const handler = async (event: unknown): Promise<void> => {
+export const handler = async (
+  event: unknown,
+  context?: { getRemainingTimeInMillis?: () => number },
+): Promise<void> => {
   eventService ??= bootstrap().catch((error: unknown) => {
     eventService = undefined; // let the next event try again, and log again
     throw error;
   });
-  await (await eventService).handle(event);
+  // Fail clearly (a retryable error) before Lambda kills the invocation mid-call.
+  const remainingMs = context?.getRemainingTimeInMillis?.();
+  const deadline =
+    remainingMs === undefined
+      ? undefined
+      : AbortSignal.timeout(Math.max(1, remainingMs - LAMBDA_RESPONSE_MARGIN_MS));
+  await (await eventService).handle(event, deadline);
 };

@@ -35,12 +35,27 @@ export class AmiEventService {
     private readonly logger: AppLogger,
   ) {}
 
-  async handle(raw: unknown): Promise<AmiEventOutcome> {
+  /**
+   * Handles one event; every AWS call ends when `deadline` aborts (the Lambda's remaining
+   * time), and the event then fails as retryable, before Lambda would kill the invocation.
+   */
+  async handle(raw: unknown, deadline?: AbortSignal): Promise<AmiEventOutcome> {
+    try {
+      return await this.handleWithin(raw, deadline);
+    } catch (error) {
+      if (!deadline?.aborted || error instanceof RetryableAmiEventError) throw error;
+      throw new RetryableAmiEventError('AMI event not handled before the invocation deadline', {
+        cause: error,
+      });
+    }
+  }
+
+  private async handleWithin(raw: unknown, deadline: AbortSignal | undefined): Promise<AmiEventOutcome> {
     const parsed = parseImageStateEvent(raw);
     if (!parsed.valid) return this.ignored('warn', 'Event not understood; dropped', parsed.reason);
     const { imageArn, status } = parsed.event;
 
-    const image = await this.imageBuilder.getImage(imageArn);
+    const image = await this.imageBuilder.getImage(imageArn, deadline);
     if (image === undefined) {
       return this.ignored('warn', 'Image of the event does not exist; dropped', 'image-not-found');
     }
@@ -50,7 +65,7 @@ export class AmiEventService {
         pipeline: image.sourcePipelineName,
       });
     }
-    const found = await this.repository.findAmiRecord(amiJobId(preset));
+    const found = await this.repository.findAmiRecord(amiJobId(preset), deadline);
     if (found === undefined) {
       return this.ignored('info', 'Preset has no AMI record; ignored', 'no-ami-record', { preset });
     }
@@ -58,11 +73,11 @@ export class AmiEventService {
       return this.ignored('warn', 'AMI record not understood; left alone', found.invalid.reason, { preset });
     }
 
-    const record = await this.completePendingSsmUpdate(found.record);
-    const result = await this.transitions.applyImage(record, image, imageArn, 'newer-image');
+    const record = await this.completePendingSsmUpdate(found.record, deadline);
+    const result = await this.transitions.applyImage(record, image, imageArn, 'newer-image', deadline);
     switch (result.kind) {
       case 'applied':
-        if (result.ssmConfig === 'ssm-update-failed') {
+        if (result.ssmConfig === 'ssm-update-failed' || result.ssmConfig === 'deadline-exceeded') {
           // The record keeps the update pending; the retry completes it before anything else.
           throw new RetryableAmiEventError(`SSM runner config of ${preset} not updated yet`);
         }
@@ -83,10 +98,10 @@ export class AmiEventService {
   }
 
   /** Finishes what an earlier transition left pending, so the config never stays behind. */
-  private async completePendingSsmUpdate(record: AmiRecord): Promise<AmiRecord> {
+  private async completePendingSsmUpdate(record: AmiRecord, deadline: AbortSignal | undefined) {
     if (record.ssmPendingAmiId === undefined) return record;
-    const { record: after, ssmConfig } = await this.transitions.completeSsmUpdate(record);
-    if (ssmConfig === 'ssm-update-failed') {
+    const { record: after, ssmConfig } = await this.transitions.completeSsmUpdate(record, deadline);
+    if (ssmConfig === 'ssm-update-failed' || ssmConfig === 'deadline-exceeded') {
       throw new RetryableAmiEventError(
         `Pending SSM runner config update of ${record.presetName} failed again`,
       );

@@ -54,8 +54,8 @@ export class AmiStateRepository {
     @Inject(appConfig.KEY) private readonly config: AppConfig,
   ) {}
 
-  /** Every AMI record, over every page of the recordType GSI. */
-  async listAmiRecords(): Promise<ParsedAmiRecord[]> {
+  /** Every AMI record, over every page of the recordType GSI; throws once `abortSignal` aborts. */
+  async listAmiRecords(abortSignal?: AbortSignal): Promise<ParsedAmiRecord[]> {
     const records: ParsedAmiRecord[] = [];
     try {
       const pages = paginateQuery(
@@ -67,6 +67,7 @@ export class AmiStateRepository {
           ExpressionAttributeNames: { '#recordType': 'recordType' },
           ExpressionAttributeValues: { ':ami': AMI_RECORD_TYPE },
         },
+        { abortSignal },
       );
       for await (const page of pages) {
         for (const item of page.Items ?? []) records.push(parseAmiRecord(item));

@@ -11,8 +11,9 @@ export function clientSettings(config: AppConfig) {
   return {
     region: config.awsRegion,
     retryMode: 'standard' as const,
-    // Bound each attempt so one hung connection cannot eat the whole Lambda timeout.
-    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+    // Bound each attempt so one hung connection cannot eat the whole Lambda timeout. Without
+    // throwOnRequestTimeout this SDK only logs a warning when requestTimeout passes.
+    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
   };
 }
 

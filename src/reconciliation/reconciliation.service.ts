@@ -60,13 +60,14 @@ export class ReconciliationService {
   /**
    * Reads every AMI record, finishes the SSM updates records are marked pending for, and
    * reconciles the stale ones, all within `budgetMs`. Throws AmiStateUnavailableError when
-   * the table cannot be read.
+   * the table cannot be read by then.
    */
   async reconcile(budgetMs: number): Promise<ReconciledState> {
-    const read = await this.repository.listAmiRecords();
     const deadline = budgetMs > 0 ? AbortSignal.timeout(budgetMs) : AbortSignal.abort();
     // Every in-flight AWS call and every waiting preset listens to this one signal.
     setMaxListeners(0, deadline);
+    // A hung table read ends at the deadline too (a 503), never at the Lambda's timeout.
+    const read = await this.repository.listAmiRecords(budgetMs > 0 ? deadline : undefined);
     const completed = await this.completePendingSsmUpdates(read, deadline);
     const records = applyReconciliations(read, completed);
     const now = this.clock.now();

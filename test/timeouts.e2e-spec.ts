@@ -1,0 +1,79 @@
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { imageStateChangeEvent } from '../local/lambda/image-builder-events';
+import { clientSettings } from '../src/aws/aws-clients';
+import { handler as eventsHandler } from '../src/main.events';
+import { testConfig } from '../src/testing/test-config';
+import { imageArn } from './support/image-builder-fixtures';
+import { startStatusApp } from './support/status-app';
+
+/** A server that takes every request and never answers: a hung AWS endpoint. */
+async function startBlackHole(): Promise<{ server: Server; endpoint: string; received: () => number }> {
+  let received = 0;
+  const server = createServer(() => void received++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    server,
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received: () => received,
+  };
+}
+
+describe('every AWS call really times out', () => {
+  let blackHole: Awaited<ReturnType<typeof startBlackHole>>;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    blackHole = await startBlackHole();
+  });
+
+  afterAll(async () => {
+    process.env = saved;
+    blackHole.server.closeAllConnections();
+    await new Promise((resolve) => blackHole.server.close(resolve));
+  });
+
+  it('turns a request that exceeds requestTimeout into an error, not a warning', () => {
+    expect(clientSettings(testConfig()).requestHandler).toEqual({
+      connectionTimeout: 3_000,
+      requestTimeout: 10_000,
+      throwOnRequestTimeout: true,
+    });
+  });
+
+  it('answers the 503 JSON within the budget when the DynamoDB read hangs', async () => {
+    // Prepare
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = blackHole.endpoint;
+    const statusApp = await startStatusApp({ reconciliationBudgetMs: 300 }, new Date());
+
+    // Act
+    const response = await request(statusApp.app.getHttpServer() as App).get('/status');
+    await statusApp.app.close();
+
+    // Assess
+    expect(blackHole.received()).toBeGreaterThan(0);
+    expect(response.status).toBe(503);
+    expect(response.body).toEqual({ status: 'error', message: 'AMI state is temporarily unavailable' });
+  });
+
+  it('fails an event as retryable at its own deadline when GetImage hangs, before Lambda would kill it', async () => {
+    // Prepare: the handler's own application, from the environment, with Image Builder hung.
+    Object.assign(process.env, {
+      STATE_TABLE_NAME: 'spot-runner-state',
+      AWS_ENDPOINT_URL_IMAGEBUILDER: blackHole.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: blackHole.endpoint,
+    });
+    const before = blackHole.received();
+    const event = imageStateChangeEvent(imageArn('linux-x64', 1), 'AVAILABLE');
+
+    // Act: 2.3 s left, minus the 2 s margin.
+    const outcome = eventsHandler(event, { getRemainingTimeInMillis: () => 2_300 });
+
+    // Assess
+    await expect(outcome).rejects.toThrow('AMI event not handled before the invocation deadline');
+    await expect(outcome).rejects.toMatchObject({ name: 'RetryableAmiEventError' });
+    expect(blackHole.received()).toBe(before + 1);
+  });
+});
