@@ -73,9 +73,10 @@ async function environmentsByMode(localAws: LocalAws): Promise<Record<Mode, Node
     tableName,
     amiRecord('linux-x64', { status: 'ready', amiId: 'ami-0a1b2c3d4e5f60001', updatedAt }),
   );
-  const on = localAws.lambdaEnvironment(tableName);
-  const { GITHUB_APP_ID: _appId, PRIVATE_KEY_SECRET_ARN: _secret, ...off } = on;
-  return { 'check on': on, 'check off': off };
+  return {
+    'check on': localAws.lambdaEnvironment(tableName),
+    'check off': localAws.lambdaEnvironment(tableName, { githubApp: false }),
+  };
 }
 
 function invoke(environment: NodeJS.ProcessEnv, invocations: number): Promise<ColdProcessRun> {

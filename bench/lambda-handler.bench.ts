@@ -175,12 +175,7 @@ async function childEnvironment(localAws: LocalAws): Promise<NodeJS.ProcessEnv> 
       ),
     ),
   );
-  const {
-    GITHUB_APP_ID: _appId,
-    PRIVATE_KEY_SECRET_ARN: _secret,
-    ...withoutGitHub
-  } = localAws.lambdaEnvironment(tableName);
-  return withoutGitHub;
+  return localAws.lambdaEnvironment(tableName, { githubApp: false });
 }
 
 /** Invokes `handler` `invocations` times in a fresh process; a broken response shows in the output. */

@@ -123,12 +123,7 @@ async function table(localAws: LocalAws, jobRecords: number): Promise<string> {
 }
 
 function environment(localAws: LocalAws, tableName: string): NodeJS.ProcessEnv {
-  const {
-    GITHUB_APP_ID: _appId,
-    PRIVATE_KEY_SECRET_ARN: _secret,
-    ...withoutGitHub
-  } = localAws.lambdaEnvironment(tableName);
-  return withoutGitHub;
+  return localAws.lambdaEnvironment(tableName, { githubApp: false });
 }
 
 /** Runners now plus outcomes of the last 24 hours, as the response counts them. */

@@ -85,10 +85,14 @@ export class LocalAws {
     };
   }
 
-  /** What a Lambda function on this local AWS has in its environment: nothing from the shell. */
-  lambdaEnvironment(tableName = this.tableName): Record<string, string> {
+  /**
+   * What a Lambda function on this local AWS has in its environment: nothing from the shell.
+   * `githubApp: false` leaves the App's id and secret out: the GitHub check is off.
+   */
+  lambdaEnvironment(tableName = this.tableName, { githubApp = true } = {}): Record<string, string> {
+    const { GITHUB_APP_ID: _appId, PRIVATE_KEY_SECRET_ARN: _secret, ...withoutApp } = this.environment();
     return {
-      ...this.environment(),
+      ...(githubApp ? this.environment() : withoutApp),
       STATE_TABLE_NAME: tableName,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
