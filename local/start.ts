@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createApp } from '../src/bootstrap';
-import { AppConfig, appConfig } from '../src/config/app-config';
+import { localServerPort } from '../src/config/app-config';
 import { AppLogger } from '../src/logging/app-logger';
 import { seedDemo } from './demo';
 import { LocalAws } from './local-aws';
@@ -17,7 +17,7 @@ async function startWithLocalAws(): Promise<void> {
   Object.assign(process.env, localAws.environment());
 
   const app = await createApp();
-  const { port } = app.get<AppConfig>(appConfig.KEY);
+  const port = localServerPort();
   await app.listen(port);
   const logger = app.get(AppLogger);
   logger.info('Local AWS started and seeded with a demo (linux-x64, linux-arm64, windows-x64)', {

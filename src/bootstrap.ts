@@ -9,6 +9,8 @@ export async function createApp(): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, new ExpressAdapter(), {
     logger: new AppLogger(),
     bodyParser: false,
+    // A bad configuration value throws (and is answered per invocation), never exits the process.
+    abortOnError: false,
   });
   app.disable('x-powered-by');
   return app;

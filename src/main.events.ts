@@ -9,7 +9,11 @@ import { LAMBDA_RESPONSE_MARGIN_MS } from './reconciliation/reconciliation-budge
 let eventService: Promise<AmiEventService> | undefined;
 
 async function bootstrap(): Promise<AmiEventService> {
-  const app = await NestFactory.createApplicationContext(EventsAppModule, { logger: new AppLogger() });
+  const app = await NestFactory.createApplicationContext(EventsAppModule, {
+    logger: new AppLogger(),
+    // A bad configuration value fails each event with its message, never exits the process.
+    abortOnError: false,
+  });
   return app.get(AmiEventService);
 }
 

@@ -1,4 +1,4 @@
-import { githubApiUrl, InvalidConfigError, parseAppConfig } from './app-config';
+import { githubApiUrl, InvalidConfigError, localServerPort, parseAppConfig } from './app-config';
 
 const minimalEnv = { STATE_TABLE_NAME: 'spot-runner-state', AWS_REGION: 'eu-west-1' };
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:spot-runner/github-app-key-AbC123';
@@ -14,7 +14,6 @@ describe('parseAppConfig', () => {
       reconciliationConcurrency: 20,
       runnerCountsTtlMs: 15_000,
       awsRegion: 'eu-west-1',
-      port: 3000,
       github: {
         appId: undefined,
         privateKeySecretArn: undefined,
@@ -36,7 +35,6 @@ describe('parseAppConfig', () => {
       RECONCILIATION_BUDGET_SECONDS: '10',
       RECONCILIATION_CONCURRENCY: '3',
       RUNNER_COUNTS_TTL_SECONDS: '60',
-      PORT: '8080',
       GITHUB_APP_ID: '123456',
       PRIVATE_KEY_SECRET_ARN: SECRET_ARN,
       GITHUB_SERVER_URL: 'https://github.example.com/',
@@ -57,7 +55,6 @@ describe('parseAppConfig', () => {
       reconciliationConcurrency: 3,
       runnerCountsTtlMs: 60_000,
       awsRegion: 'us-gov-west-1',
-      port: 8080,
       github: {
         appId: '123456',
         privateKeySecretArn: SECRET_ARN,
@@ -82,13 +79,17 @@ describe('parseAppConfig', () => {
 
   it('trims surrounding whitespace from values', () => {
     // Prepare
-    const env = { STATE_TABLE_NAME: ' spot-runner-state ', AWS_REGION: 'eu-west-1\n', PORT: ' 3001 ' };
+    const env = { STATE_TABLE_NAME: ' spot-runner-state ', AWS_REGION: 'eu-west-1\n', CONFIG_PREFIX: ' /c ' };
 
     // Act
     const config = parseAppConfig(env);
 
     // Assess
-    expect(config).toMatchObject({ stateTableName: 'spot-runner-state', awsRegion: 'eu-west-1', port: 3001 });
+    expect(config).toMatchObject({
+      stateTableName: 'spot-runner-state',
+      awsRegion: 'eu-west-1',
+      configPrefix: '/c',
+    });
   });
 
   it('treats an empty optional variable as unset', () => {
@@ -104,8 +105,8 @@ describe('parseAppConfig', () => {
   });
 
   it('reports the message naming the variable, what it expected and what it got', () => {
-    expect(() => parseAppConfig({ ...minimalEnv, PORT: 'http' })).toThrow(
-      'Invalid configuration: PORT must be an integer from 1 to 65535; got "http"',
+    expect(() => parseAppConfig({ ...minimalEnv, RECONCILIATION_CONCURRENCY: 'many' })).toThrow(
+      'Invalid configuration: RECONCILIATION_CONCURRENCY must be an integer from 1 to 50; got "many"',
     );
   });
 
@@ -137,9 +138,6 @@ describe('parseAppConfig', () => {
     ['RECONCILIATION_BUDGET_SECONDS', '901'],
     ['RECONCILIATION_CONCURRENCY', '0'],
     ['RECONCILIATION_CONCURRENCY', '51'],
-    ['PORT', '0'],
-    ['PORT', '65536'],
-    ['PORT', '1e3'],
     ['GITHUB_APP_ID', 'my-app'],
     ['GITHUB_APP_ID', '12 34'],
     ['PRIVATE_KEY_SECRET_ARN', 'github-app-key'],
@@ -184,4 +182,47 @@ describe('githubApiUrl', () => {
       expect(githubApiUrl(serverUrl)).toBeUndefined();
     },
   );
+});
+
+describe('each entry point validates only the variables it uses', () => {
+  const statusOnly = {
+    STALE_BUILDING_THRESHOLD_MINUTES: 'abc',
+    RECONCILIATION_BUDGET_SECONDS: '0',
+    RECONCILIATION_CONCURRENCY: 'many',
+    RUNNER_COUNTS_TTL_SECONDS: '-1',
+    GITHUB_APP_ID: 'my-app',
+    PRIVATE_KEY_SECRET_ARN: 'a-name',
+    GITHUB_SERVER_URL: 'ftp://github.example.com',
+    GITHUB_CHECK_TTL_SECONDS: 'x',
+    GITHUB_REQUEST_TIMEOUT_SECONDS: 'x',
+  };
+
+  it.each(Object.entries(statusOnly))('the AMI update handler leaves %s=%j unread', (variable, value) => {
+    const config = parseAppConfig({ ...minimalEnv, [variable]: value }, 'events');
+
+    expect(config).toEqual({ ...parseAppConfig(minimalEnv), stateTableName: 'spot-runner-state' });
+  });
+
+  it.each(Object.entries(statusOnly))('GET /status rejects %s=%j', (variable, value) => {
+    expect(() => parseAppConfig({ ...minimalEnv, [variable]: value }, 'status')).toThrow(
+      `Invalid configuration: ${variable} must be `,
+    );
+  });
+
+  it('the AMI update handler still validates the variables it uses', () => {
+    expect(() => parseAppConfig({ ...minimalEnv, CONFIG_PREFIX: 'no-slash' }, 'events')).toThrow(
+      'Invalid configuration: CONFIG_PREFIX must be ',
+    );
+  });
+
+  it('PORT is the local server’s alone: 3000 by default, validated when it is read', () => {
+    expect(parseAppConfig({ ...minimalEnv, PORT: 'http' })).not.toHaveProperty('port');
+    expect(localServerPort({})).toBe(3000);
+    expect(localServerPort({ PORT: ' 3001 ' })).toBe(3001);
+    for (const bad of ['0', '65536', '1e3', 'http']) {
+      expect(() => localServerPort({ PORT: bad })).toThrow(
+        'Invalid configuration: PORT must be an integer from 1 to 65535',
+      );
+    }
+  });
 });

@@ -11,7 +11,6 @@ export interface AppConfig {
   /** How long runner counts are kept per container. */
   runnerCountsTtlMs: number;
   awsRegion: string;
-  port: number;
   github: GitHubAppConfig;
 }
 
@@ -71,8 +70,16 @@ function integerBetween(
   return value;
 }
 
-/** Validates the environment; throws an InvalidConfigError naming the first bad variable. */
-export function parseAppConfig(env: Environment): AppConfig {
+/** Which Lambda reads the configuration: each validates only the variables it uses. */
+export type EntryPoint = 'status' | 'events';
+
+/**
+ * Validates the environment; throws an InvalidConfigError naming the first bad variable.
+ * The AMI update handler leaves /status's own variables unread (their defaults stand), so a
+ * bad one cannot stop it.
+ */
+export function parseAppConfig(env: Environment, entryPoint: EntryPoint = 'status'): AppConfig {
+  const statusOnly: Environment = entryPoint === 'status' ? env : {};
   const stateTableName = required(env, 'STATE_TABLE_NAME', 'the name of the DynamoDB state table');
   if (!/^[A-Za-z0-9_.-]{3,255}$/.test(stateTableName)) {
     throw new InvalidConfigError('STATE_TABLE_NAME', 'a DynamoDB table name', env.STATE_TABLE_NAME);
@@ -102,14 +109,18 @@ export function parseAppConfig(env: Environment): AppConfig {
     configPrefix,
     pipelineNamePrefix,
     staleBuildingThresholdMs:
-      integerBetween(env, 'STALE_BUILDING_THRESHOLD_MINUTES', 30, 1, 7 * 24 * 60) * 60_000,
-    reconciliationBudgetMs: integerBetween(env, 'RECONCILIATION_BUDGET_SECONDS', 20, 1, 900) * 1000,
-    reconciliationConcurrency: integerBetween(env, 'RECONCILIATION_CONCURRENCY', 20, 1, 50),
-    runnerCountsTtlMs: integerBetween(env, 'RUNNER_COUNTS_TTL_SECONDS', 15, 1, 3600) * 1000,
+      integerBetween(statusOnly, 'STALE_BUILDING_THRESHOLD_MINUTES', 30, 1, 7 * 24 * 60) * 60_000,
+    reconciliationBudgetMs: integerBetween(statusOnly, 'RECONCILIATION_BUDGET_SECONDS', 20, 1, 900) * 1000,
+    reconciliationConcurrency: integerBetween(statusOnly, 'RECONCILIATION_CONCURRENCY', 20, 1, 50),
+    runnerCountsTtlMs: integerBetween(statusOnly, 'RUNNER_COUNTS_TTL_SECONDS', 15, 1, 3600) * 1000,
     awsRegion,
-    port: integerBetween(env, 'PORT', 3000, 1, 65535),
-    github: parseGitHubAppConfig(env),
+    github: parseGitHubAppConfig(statusOnly),
   };
+}
+
+/** `PORT` of the local server (`npm start`, `npm run start:aws`); Lambda never reads it. */
+export function localServerPort(env: Environment = process.env): number {
+  return integerBetween(env, 'PORT', 3000, 1, 65535);
 }
 
 const GITHUB_APP_ID = /^(\d{1,12}|Iv[0-9A-Za-z.]{1,40})$/;
@@ -174,11 +185,21 @@ export function githubApiUrl(serverUrl: string): string | undefined {
 }
 
 /** The one place that reads process.env; Nest runs it once, at startup. */
-export const appConfig = registerAs('app', (): AppConfig => parseAppConfig(process.env));
+export const appConfig = registerAs('app', (): AppConfig => parseAppConfig(process.env, 'status'));
 
-/** The configuration, global to every module of either entry point. */
+/** The same configuration token for the AMI update handler, which reads only its variables. */
+const eventsAppConfig = registerAs('app', (): AppConfig => parseAppConfig(process.env, 'events'));
+
+/** The configuration of GET /status, global to every module. */
 export const appConfigModule = ConfigModule.forRoot({
   isGlobal: true,
   ignoreEnvFile: true,
   load: [appConfig],
+});
+
+/** The configuration of the AMI update handler, global to every module. */
+export const eventsAppConfigModule = ConfigModule.forRoot({
+  isGlobal: true,
+  ignoreEnvFile: true,
+  load: [eventsAppConfig],
 });

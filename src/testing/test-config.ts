@@ -11,7 +11,6 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     reconciliationConcurrency: 20,
     runnerCountsTtlMs: 15_000,
     awsRegion: 'eu-west-1',
-    port: 3000,
     github: {
       appId: undefined,
       privateKeySecretArn: undefined,
