@@ -12,6 +12,7 @@ describe('parseAppConfig', () => {
       staleBuildingThresholdMs: 30 * 60_000,
       reconciliationBudgetMs: 20_000,
       reconciliationConcurrency: 20,
+      reconciliationRecheckMs: 300_000,
       runnerCountsTtlMs: 15_000,
       awsRegion: 'eu-west-1',
       github: {
@@ -35,6 +36,7 @@ describe('parseAppConfig', () => {
       RECONCILIATION_BUDGET_SECONDS: '10',
       RECONCILIATION_CONCURRENCY: '3',
       RUNNER_COUNTS_TTL_SECONDS: '60',
+      RECONCILIATION_RECHECK_SECONDS: '120',
       GITHUB_APP_ID: '123456',
       PRIVATE_KEY_SECRET_ARN: SECRET_ARN,
       GITHUB_SERVER_URL: 'https://github.example.com/',
@@ -53,6 +55,7 @@ describe('parseAppConfig', () => {
       staleBuildingThresholdMs: 2_700_000,
       reconciliationBudgetMs: 10_000,
       reconciliationConcurrency: 3,
+      reconciliationRecheckMs: 120_000,
       runnerCountsTtlMs: 60_000,
       awsRegion: 'us-gov-west-1',
       github: {
@@ -148,6 +151,7 @@ describe('parseAppConfig', () => {
     ['GITHUB_SERVER_URL', 'https://github.example.com/?x=1'],
     ['GITHUB_CHECK_TTL_SECONDS', '0'],
     ['RUNNER_COUNTS_TTL_SECONDS', '0'],
+    ['RECONCILIATION_RECHECK_SECONDS', '0'],
     ['RUNNER_COUNTS_TTL_SECONDS', '3601'],
     ['GITHUB_REQUEST_TIMEOUT_SECONDS', '26'],
   ])('rejects %s=%j with an error naming the variable', (variable, value) => {
@@ -190,6 +194,7 @@ describe('each entry point validates only the variables it uses', () => {
     RECONCILIATION_BUDGET_SECONDS: '0',
     RECONCILIATION_CONCURRENCY: 'many',
     RUNNER_COUNTS_TTL_SECONDS: '-1',
+    RECONCILIATION_RECHECK_SECONDS: 'soon',
     GITHUB_APP_ID: 'my-app',
     PRIVATE_KEY_SECRET_ARN: 'a-name',
     GITHUB_SERVER_URL: 'ftp://github.example.com',

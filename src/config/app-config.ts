@@ -8,6 +8,8 @@ export interface AppConfig {
   staleBuildingThresholdMs: number;
   reconciliationBudgetMs: number;
   reconciliationConcurrency: number;
+  /** How long a finding that left the record as it was holds before the preset is checked again. */
+  reconciliationRecheckMs: number;
   /** How long runner counts are kept per container. */
   runnerCountsTtlMs: number;
   awsRegion: string;
@@ -112,6 +114,8 @@ export function parseAppConfig(env: Environment, entryPoint: EntryPoint = 'statu
       integerBetween(statusOnly, 'STALE_BUILDING_THRESHOLD_MINUTES', 30, 1, 7 * 24 * 60) * 60_000,
     reconciliationBudgetMs: integerBetween(statusOnly, 'RECONCILIATION_BUDGET_SECONDS', 20, 1, 900) * 1000,
     reconciliationConcurrency: integerBetween(statusOnly, 'RECONCILIATION_CONCURRENCY', 20, 1, 50),
+    reconciliationRecheckMs:
+      integerBetween(statusOnly, 'RECONCILIATION_RECHECK_SECONDS', 300, 1, 86_400) * 1000,
     runnerCountsTtlMs: integerBetween(statusOnly, 'RUNNER_COUNTS_TTL_SECONDS', 15, 1, 3600) * 1000,
     awsRegion,
     github: parseGitHubAppConfig(statusOnly),

@@ -57,8 +57,7 @@ describe('ReconciliationService', () => {
   const dynamoDbMock = mockClient(documentClient);
   const ssmMock = mockClient(ssmConfig.client);
 
-  function newService(config: AppConfig = testConfig()): ReconciliationService {
-    const clock = { now: () => NOW };
+  function newService(config: AppConfig = testConfig(), clock = { now: () => NOW }): ReconciliationService {
     const repository = new AmiStateRepository(documentClient, config);
     const transitions = new AmiTransitionService(repository, ssmConfig, config, logger, clock);
     return new ReconciliationService(imageBuilder, repository, transitions, config, logger, clock);
@@ -346,6 +345,58 @@ describe('ReconciliationService', () => {
     expect(imageBuilderMock.calls()).toHaveLength(3);
     expect(first.reconciliations[0]).toMatchObject({ outcome: 'still-building', cached: false });
     expect(second.reconciliations[0]).toMatchObject({ outcome: 'still-building', cached: true });
+  });
+
+  it.each([
+    ['still building', { arn: IMAGE_ARN, state: { status: 'BUILDING' } }, 'still-building'],
+    [
+      'with nothing newer',
+      { arn: IMAGE_ARN, dateCreated: '2026-11-23T09:00:00.000Z', state: { status: 'DEPRECATED' } },
+      'unresolved',
+    ],
+  ] as const)(
+    'checks a preset it found %s again after RECONCILIATION_RECHECK_SECONDS; within it the cache holds',
+    async (_, image, outcome) => {
+      // Prepare
+      givenTable(buildingRecord('linux-x64'));
+      givenPipelineImage(image);
+      let nowMs = NOW.getTime();
+      const service = newService(testConfig({ reconciliationRecheckMs: 300_000 }), {
+        now: () => new Date(nowMs),
+      });
+      await service.reconcile(1_000);
+
+      // Act
+      nowMs += 299_999;
+      const withinRecheck = await service.reconcile(1_000);
+      const callsWithinRecheck = imageBuilderMock.calls().length;
+      nowMs += 1;
+      const after = await service.reconcile(1_000);
+
+      // Assess
+      expect(withinRecheck.reconciliations[0]).toMatchObject({ outcome, cached: true });
+      expect(callsWithinRecheck).toBe(3);
+      expect(after.reconciliations[0]).toMatchObject({ outcome, cached: false });
+      expect(imageBuilderMock.calls()).toHaveLength(6);
+    },
+  );
+
+  it('heals on the re-check a preset whose build finished after it was found still building (its event lost)', async () => {
+    // Prepare
+    givenTable(buildingRecord('linux-x64'));
+    givenPipelineImage({ arn: IMAGE_ARN, state: { status: 'BUILDING' } });
+    givenRunnerConfig();
+    let nowMs = NOW.getTime();
+    const service = newService(testConfig(), { now: () => new Date(nowMs) });
+    await service.reconcile(1_000);
+
+    // Act
+    givenPipelineImage(availableImage());
+    nowMs += 300_000;
+    const after = await service.reconcile(1_000);
+
+    // Assess
+    expect(after.reconciliations[0]).toMatchObject({ outcome: 'corrected', to: 'ready', cached: false });
   });
 
   it('reconciles again when the record has a new updatedAt', async () => {

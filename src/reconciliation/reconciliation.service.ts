@@ -31,6 +31,8 @@ interface CacheEntry {
   updatedAt: string;
   result: Promise<PresetReconciliation>;
   settled?: PresetReconciliation;
+  /** When `settled` was found: it holds for RECONCILIATION_RECHECK_SECONDS. */
+  settledAtMs?: number;
 }
 
 /** ListImagePipelines accepts at most 10 values in one filter. */
@@ -122,10 +124,14 @@ export class ReconciliationService {
   private async reconcileStale(stale: AmiRecord[], deadline: AbortSignal): Promise<ReportedReconciliation[]> {
     const entries = new Map<string, CacheEntry>();
     const toStart: AmiRecord[] = [];
+    const nowMs = this.clock.now().getTime();
     for (const record of stale) {
       const known = this.reconciledPresets.get(record.presetName);
-      if (known?.updatedAt === record.updatedAt) entries.set(record.presetName, known);
-      else toStart.push(record);
+      if (known?.updatedAt === record.updatedAt && this.stillHolds(known, nowMs)) {
+        entries.set(record.presetName, known);
+      } else {
+        toStart.push(record);
+      }
     }
     for (const [presetName, entry] of this.start(toStart, deadline)) entries.set(presetName, entry);
 
@@ -186,8 +192,21 @@ export class ReconciliationService {
   }
 
   private remember(presetName: string, entry: CacheEntry, reconciliation: PresetReconciliation): void {
-    if (isCacheable(reconciliation)) entry.settled = reconciliation;
-    else if (this.reconciledPresets.get(presetName) === entry) this.reconciledPresets.delete(presetName);
+    if (isCacheable(reconciliation)) {
+      entry.settled = reconciliation;
+      entry.settledAtMs = this.clock.now().getTime();
+    } else if (this.reconciledPresets.get(presetName) === entry) {
+      this.reconciledPresets.delete(presetName);
+    }
+  }
+
+  /**
+   * An entry in flight is shared; a finding holds for RECONCILIATION_RECHECK_SECONDS. The
+   * record it left alone (a build still running, no pipeline or image yet, nothing newer)
+   * may be settled by a build whose event is lost: checked again after that.
+   */
+  private stillHolds(entry: CacheEntry, nowMs: number): boolean {
+    return entry.settledAtMs === undefined || nowMs - entry.settledAtMs < this.config.reconciliationRecheckMs;
   }
 
   private pipelineName(record: AmiRecord): string {

@@ -9,6 +9,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     staleBuildingThresholdMs: 30 * 60_000,
     reconciliationBudgetMs: 20_000,
     reconciliationConcurrency: 20,
+    reconciliationRecheckMs: 300_000,
     runnerCountsTtlMs: 15_000,
     awsRegion: 'eu-west-1',
     github: {
