@@ -28,7 +28,7 @@ function image(build: number, status: string, createdMinutesAgo: number, fields:
     dateCreated: minutesAgo(createdMinutesAgo),
     state: { status: status as Image['state'] extends { status?: infer S } ? S : never },
     ...(status === 'AVAILABLE' && {
-      outputResources: { amis: [{ region: 'eu-west-1', image: `ami-0build${build}` }] },
+      outputResources: { amis: [{ region: 'eu-west-1', image: `ami-${String(build).padStart(17, 'b')}` }] },
     }),
     ...fields,
   };
@@ -105,18 +105,22 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
       recordType: 'AMI',
       presetName: 'linux-x64',
       status: 'ready',
-      amiId: 'ami-0build3',
+      amiId: 'ami-bbbbbbbbbbbbbbbb3',
       buildId: imageArn('linux-x64', 3),
       imageCreatedAt: minutesAgo(30),
       updatedAt: NOW.toISOString(),
     });
-    expect(JSON.parse(ssmValue)).toEqual({ ...PENDING_RUNNER_CONFIG, ami: 'ami-0build3' });
+    expect(JSON.parse(ssmValue)).toEqual({ ...PENDING_RUNNER_CONFIG, ami: 'ami-bbbbbbbbbbbbbbbb3' });
   });
 
   it('a FAILED event sets the record failed with the reason, keeps its AMI and leaves SSM alone', async () => {
     await dynamoDb.put(
       tableName,
-      amiRecord('linux-x64', { status: 'building', amiId: 'ami-0previous', updatedAt: minutesAgo(20) }),
+      amiRecord('linux-x64', {
+        status: 'building',
+        amiId: 'ami-b5259454d72852ec9',
+        updatedAt: minutesAgo(20),
+      }),
     );
     givenImages(image(4, 'FAILED', 30, { state: { status: 'FAILED', reason: 'Test step failed' } }));
 
@@ -125,7 +129,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
     expect(outcome).toEqual({ outcome: 'applied', preset: 'linux-x64', to: 'failed' });
     expect(await stored()).toMatchObject({
       status: 'failed',
-      amiId: 'ami-0previous',
+      amiId: 'ami-b5259454d72852ec9',
       errorMessage: 'Test step failed',
     });
     expect(app.ssm.calls()).toHaveLength(0);
@@ -159,7 +163,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
     expect(outcome).toMatchObject({ outcome: 'ignored', reason: 'not-newer' });
     expect(await stored()).toMatchObject({
       status: 'ready',
-      amiId: 'ami-0build5',
+      amiId: 'ami-bbbbbbbbbbbbbbbb5',
       imageCreatedAt: minutesAgo(30),
     });
   });
@@ -230,7 +234,11 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
     // Prepare: a writer for a newer image finishes (record and config) during our PutParameter.
     givenImages(image(3, 'AVAILABLE', 30));
     const newer = {
-      ...amiRecord('linux-x64', { status: 'ready', amiId: 'ami-0newer', updatedAt: minutesAgo(0) }),
+      ...amiRecord('linux-x64', {
+        status: 'ready',
+        amiId: 'ami-6dbab113362054854',
+        updatedAt: minutesAgo(0),
+      }),
       imageCreatedAt: minutesAgo(10),
     };
     app.ssm.on(PutParameterCommand).callsFake(async (input: { Value: string }) => {
@@ -242,8 +250,8 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
     await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 3), 'AVAILABLE'));
 
     // Assess: our older AMI reached SSM last, so the record asks for the newer one again.
-    expect(ssmAmi()).toBe('ami-0build3');
-    expect(await stored()).toEqual({ ...newer, ssmPendingAmiId: 'ami-0newer' });
+    expect(ssmAmi()).toBe('ami-bbbbbbbbbbbbbbbb3');
+    expect(await stored()).toEqual({ ...newer, ssmPendingAmiId: 'ami-6dbab113362054854' });
   });
 
   describe('an SSM failure after the DynamoDB write', () => {
@@ -258,8 +266,8 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
     it('leaves the record ready with the SSM update marked pending', async () => {
       expect(await stored()).toMatchObject({
         status: 'ready',
-        amiId: 'ami-0build3',
-        ssmPendingAmiId: 'ami-0build3',
+        amiId: 'ami-bbbbbbbbbbbbbbbb3',
+        ssmPendingAmiId: 'ami-bbbbbbbbbbbbbbbb3',
       });
       expect(ssmAmi()).toBe('pending');
     });
@@ -268,7 +276,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
       const outcome = await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 3), 'AVAILABLE'));
 
       expect(outcome).toMatchObject({ outcome: 'ignored', reason: 'not-newer' });
-      expect(ssmAmi()).toBe('ami-0build3');
+      expect(ssmAmi()).toBe('ami-bbbbbbbbbbbbbbbb3');
       expect(await stored()).not.toHaveProperty('ssmPendingAmiId');
     });
 
@@ -308,7 +316,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
         expect(healed.reconciliation.presets).toEqual([
           { name: 'linux-x64', outcome: 'ssm-update-completed', ssmConfig: 'updated', cached: false },
         ]);
-        expect(ssmAmi()).toBe('ami-0build3');
+        expect(ssmAmi()).toBe('ami-bbbbbbbbbbbbbbbb3');
         expect(await stored()).not.toHaveProperty('ssmPendingAmiId');
       } finally {
         await status.app.close();

@@ -34,7 +34,7 @@ describe('the built AMI update handler (dist/main.events.js) in a cold Node proc
     imageArn = localAws.fake.imageBuilder.addImage('spot-runner-linux-arm64', {
       status: 'AVAILABLE',
       dateCreated: hoursAgo(0.5),
-      amis: [{ region: localAws.region, image: 'ami-0arm64' }],
+      amis: [{ region: localAws.region, image: 'ami-8828bb20318a544aa' }],
     });
     localAws.fake.ssm.setParameter(
       '/spot-runner/configs/linux-arm64',
@@ -50,11 +50,11 @@ describe('the built AMI update handler (dist/main.events.js) in a cold Node proc
 
     expect(await localAws.dynamoDb.get(tableName, 'AMI#linux-arm64')).toMatchObject({
       status: 'ready',
-      amiId: 'ami-0arm64',
+      amiId: 'ami-8828bb20318a544aa',
       buildId: imageArn,
     });
     expect(localAws.fake.ssm.parameter('/spot-runner/configs/linux-arm64')?.value).toBe(
-      '{"ami":"ami-0arm64","platform":"linux"}',
+      '{"ami":"ami-8828bb20318a544aa","platform":"linux"}',
     );
   });
 

@@ -42,7 +42,7 @@ describe('the built Lambda handler (dist/main.lambda.js) in a cold Node process'
     const { fake } = localAws;
     await localAws.dynamoDb.put(
       tableName,
-      amiRecord('linux-x64', { status: 'ready', amiId: 'ami-0x64', updatedAt: x64UpdatedAt }),
+      amiRecord('linux-x64', { status: 'ready', amiId: 'ami-6a457e0f3aad11725', updatedAt: x64UpdatedAt }),
     );
     await localAws.dynamoDb.put(
       tableName,
@@ -52,7 +52,7 @@ describe('the built Lambda handler (dist/main.lambda.js) in a cold Node process'
     fake.imageBuilder.addImage('spot-runner-linux-arm64', {
       status: 'AVAILABLE',
       dateCreated: hoursAgo(1),
-      amis: [{ region: localAws.region, image: 'ami-0arm64' }],
+      amis: [{ region: localAws.region, image: 'ami-8828bb20318a544aa' }],
     });
     fake.ssm.setParameter('/spot-runner/configs/linux-arm64', '{"ami":"pending","platform":"linux"}');
     // Stale too, but its build is still running: the second invocation must take it from the cache.
@@ -79,10 +79,10 @@ describe('the built Lambda handler (dist/main.lambda.js) in a cold Node process'
         {
           name: 'linux-arm64',
           status: 'ready',
-          amiId: 'ami-0arm64',
+          amiId: 'ami-8828bb20318a544aa',
           updatedAt: expect.any(String) as string,
         },
-        { name: 'linux-x64', status: 'ready', amiId: 'ami-0x64', updatedAt: x64UpdatedAt },
+        { name: 'linux-x64', status: 'ready', amiId: 'ami-6a457e0f3aad11725', updatedAt: x64UpdatedAt },
         { name: 'windows-x64', status: 'building', amiId: null, updatedAt: windowsUpdatedAt },
       ]);
       expect(first.report.reconciliation.presets).toEqual([
@@ -104,7 +104,7 @@ describe('the built Lambda handler (dist/main.lambda.js) in a cold Node process'
       // ListImagePipelineImages and GetImage for each.
       expect(localAws.fake.calls.filter((call) => call.service === 'imagebuilder')).toHaveLength(5);
       expect(localAws.fake.ssm.parameter('/spot-runner/configs/linux-arm64')?.value).toBe(
-        '{"ami":"ami-0arm64","platform":"linux"}',
+        '{"ami":"ami-8828bb20318a544aa","platform":"linux"}',
       );
     },
   );

@@ -40,7 +40,7 @@ describe('the production bundles (dist/lambda/*/index.js), with no node_modules 
     tableName = await localAws.dynamoDb.createStateTable();
     await localAws.dynamoDb.put(
       tableName,
-      amiRecord('linux-x64', { status: 'ready', amiId: 'ami-0x64', updatedAt: hoursAgo(5) }),
+      amiRecord('linux-x64', { status: 'ready', amiId: 'ami-6a457e0f3aad11725', updatedAt: hoursAgo(5) }),
     );
     await localAws.dynamoDb.put(
       tableName,
@@ -54,7 +54,7 @@ describe('the production bundles (dist/lambda/*/index.js), with no node_modules 
     localAws.fake.imageBuilder.addImage('spot-runner-linux-arm64', {
       status: 'AVAILABLE',
       dateCreated: hoursAgo(1),
-      amis: [{ region: localAws.region, image: 'ami-0arm64' }],
+      amis: [{ region: localAws.region, image: 'ami-8828bb20318a544aa' }],
     });
 
     const { results } = await invokeInColdProcess(
@@ -105,7 +105,7 @@ describe('the production bundles (dist/lambda/*/index.js), with no node_modules 
     const imageArn = localAws.fake.imageBuilder.addImage('spot-runner-linux-arm64', {
       status: 'AVAILABLE',
       dateCreated: hoursAgo(0.5),
-      amis: [{ region: localAws.region, image: 'ami-0event' }],
+      amis: [{ region: localAws.region, image: 'ami-e5dcbf60e7ce68aeb' }],
     });
 
     await invokeInColdProcess(
@@ -117,10 +117,10 @@ describe('the production bundles (dist/lambda/*/index.js), with no node_modules 
 
     expect(await localAws.dynamoDb.get(tableName, 'AMI#linux-arm64')).toMatchObject({
       status: 'ready',
-      amiId: 'ami-0event',
+      amiId: 'ami-e5dcbf60e7ce68aeb',
     });
     expect(localAws.fake.ssm.parameter('/spot-runner/configs/linux-arm64')?.value).toBe(
-      '{"ami":"ami-0event"}',
+      '{"ami":"ami-e5dcbf60e7ce68aeb"}',
     );
   });
 });

@@ -49,7 +49,7 @@ describe('Lambda handler (API Gateway events)', () => {
     process.env.STATE_TABLE_NAME = tableName;
     await dynamoDb.put(
       tableName,
-      amiRecord('linux-x64', { status: 'ready', amiId: 'ami-0x64', updatedAt: hoursAgo(5) }),
+      amiRecord('linux-x64', { status: 'ready', amiId: 'ami-6a457e0f3aad11725', updatedAt: hoursAgo(5) }),
     );
     await dynamoDb.put(tableName, amiRecord('linux-arm64', { status: 'building', updatedAt: hoursAgo(2) }));
     imageBuilder.on(ListImagePipelinesCommand).resolves({

@@ -104,7 +104,11 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
 
     it('Non-building records are ignored: ready and failed are never reconciled, however old', async () => {
       await seed(
-        amiRecord('linux-x64', { status: 'ready', amiId: 'ami-0aaa', updatedAt: '2025-01-01T00:00:00.000Z' }),
+        amiRecord('linux-x64', {
+          status: 'ready',
+          amiId: 'ami-44349a6d02f99b214',
+          updatedAt: '2025-01-01T00:00:00.000Z',
+        }),
         amiRecord('linux-arm64', { status: 'failed', updatedAt: '2025-01-01T00:00:00.000Z' }),
       );
 
@@ -137,12 +141,12 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
       await seed(amiRecord('linux-x64', { status: 'building', updatedAt: minutesAgo(120) }));
       givenPipelines(statusApp, 'linux-x64');
       givenRunnerConfig(statusApp);
-      const newest = availableImage('linux-x64', 7, 'ami-0newest', '2026-11-23T11:00:00.000Z');
+      const newest = availableImage('linux-x64', 7, 'ami-73624af2d655047be', '2026-11-23T11:00:00.000Z');
       const older = (build: number, day: number) =>
         availableImage(
           'linux-x64',
           build,
-          `ami-0old${build}`,
+          `ami-${String(build).padStart(17, '0')}`,
           `2026-11-${String(day).padStart(2, '0')}T08:00:00.000Z`,
         );
       statusApp.imageBuilder
@@ -160,7 +164,7 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
       // Assess
       expect(statusApp.imageBuilder).toHaveReceivedCommandTimes(ListImagePipelineImagesCommand, 3);
       expect(statusApp.imageBuilder).toHaveReceivedCommandTimes(GetImageCommand, 1);
-      expect(response.body.presets[0]).toMatchObject({ status: 'ready', amiId: 'ami-0newest' });
+      expect(response.body.presets[0]).toMatchObject({ status: 'ready', amiId: 'ami-73624af2d655047be' });
     });
 
     it('Pipeline not found: the preset status remains unchanged and a warning is logged', async () => {
@@ -193,7 +197,9 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
       // Prepare
       await seed(amiRecord('linux-x64', { status: 'building', updatedAt: minutesAgo(120) }));
       givenPipelines(statusApp, 'linux-x64');
-      givenImages(statusApp, 'linux-x64', [availableImage('linux-x64', 2, 'ami-0built', minutesAgo(90))]);
+      givenImages(statusApp, 'linux-x64', [
+        availableImage('linux-x64', 2, 'ami-0915be09108b54f84', minutesAgo(90)),
+      ]);
       givenRunnerConfig(statusApp);
 
       // Act
@@ -205,19 +211,26 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
         recordType: 'AMI',
         presetName: 'linux-x64',
         status: 'ready',
-        amiId: 'ami-0built',
+        amiId: 'ami-0915be09108b54f84',
         buildId: imageArn('linux-x64', 2),
         imageCreatedAt: minutesAgo(90),
         updatedAt: NOW.toISOString(),
       });
       const put = statusApp.ssm.commandCalls(PutParameterCommand)[0].args[0].input;
       expect(put).toMatchObject({ Name: '/spot-runner/configs/linux-x64', Type: 'String', Overwrite: true });
-      expect(JSON.parse(put.Value!)).toEqual({ ...RUNNER_CONFIG, ami: 'ami-0built' });
+      expect(JSON.parse(put.Value!)).toEqual({ ...RUNNER_CONFIG, ami: 'ami-0915be09108b54f84' });
       expect(response.body).toEqual({
         ...BESIDE_THE_AMIS,
         status: 'ready',
         message: '1 preset ready',
-        presets: [{ name: 'linux-x64', status: 'ready', amiId: 'ami-0built', updatedAt: NOW.toISOString() }],
+        presets: [
+          {
+            name: 'linux-x64',
+            status: 'ready',
+            amiId: 'ami-0915be09108b54f84',
+            updatedAt: NOW.toISOString(),
+          },
+        ],
         reconciliation: {
           presets: [
             {
@@ -236,7 +249,11 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
     it('Build failed: DynamoDB set failed with the reason, SSM not modified', async () => {
       // Prepare
       await seed(
-        amiRecord('linux-x64', { status: 'building', updatedAt: minutesAgo(120), amiId: 'ami-0previous' }),
+        amiRecord('linux-x64', {
+          status: 'building',
+          updatedAt: minutesAgo(120),
+          amiId: 'ami-b5259454d72852ec9',
+        }),
       );
       givenPipelines(statusApp, 'linux-x64');
       givenImages(statusApp, 'linux-x64', [
@@ -253,7 +270,7 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
       // Assess
       expect(await stored('linux-x64')).toMatchObject({
         status: 'failed',
-        amiId: 'ami-0previous',
+        amiId: 'ami-b5259454d72852ec9',
         buildId: imageArn('linux-x64', 4),
         errorMessage: 'Test phase failed',
         updatedAt: NOW.toISOString(),
@@ -336,11 +353,11 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
       await seed(amiRecord('linux-x64', { status: 'building', updatedAt: minutesAgo(120) }));
       givenPipelines(statusApp, 'linux-x64');
       givenRunnerConfig(statusApp);
-      const image = availableImage('linux-x64', 2, 'ami-0reconciled', minutesAgo(90));
+      const image = availableImage('linux-x64', 2, 'ami-3703221ef28267487', minutesAgo(90));
       givenImages(statusApp, 'linux-x64', [image]);
       const newer = amiRecord('linux-x64', {
         status: 'ready',
-        amiId: 'ami-0fromevent',
+        amiId: 'ami-bf4111f1ea3e6be6a',
         updatedAt: minutesAgo(1),
       });
       statusApp.imageBuilder.on(GetImageCommand).callsFake(async () => {
@@ -355,7 +372,7 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
       expect(await stored('linux-x64')).toEqual(newer);
       expect(statusApp.ssm.calls()).toHaveLength(0);
       expect(response.body.presets).toEqual([
-        { name: 'linux-x64', status: 'ready', amiId: 'ami-0fromevent', updatedAt: minutesAgo(1) },
+        { name: 'linux-x64', status: 'ready', amiId: 'ami-bf4111f1ea3e6be6a', updatedAt: minutesAgo(1) },
       ]);
       expect(response.body.reconciliation.presets).toEqual([
         { name: 'linux-x64', outcome: 'unresolved', reason: 'superseded', cached: false },
@@ -390,7 +407,7 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
       const presets = Array.from({ length: 12 }, (_, i) => `preset-${String(i).padStart(2, '0')}`);
       await seed(
         ...presets.map((name) => ({
-          ...amiRecord(name, { status: 'ready', amiId: 'ami-0abc', updatedAt: minutesAgo(5) }),
+          ...amiRecord(name, { status: 'ready', amiId: 'ami-2e97de36319271ea4', updatedAt: minutesAgo(5) }),
           padding,
         })),
       );
@@ -424,7 +441,7 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
       ];
       await seed(
         ...records,
-        amiRecord('linux-x64', { status: 'ready', amiId: 'ami-0abc', updatedAt: minutesAgo(5) }),
+        amiRecord('linux-x64', { status: 'ready', amiId: 'ami-2e97de36319271ea4', updatedAt: minutesAgo(5) }),
       );
       const warn = jest.spyOn(statusApp.logger, 'warn');
 
@@ -441,7 +458,7 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
         { name: '../etc', status: 'invalid', amiId: null, updatedAt: minutesAgo(120) },
         { name: 'bad-date', status: 'invalid', amiId: null, updatedAt: 'last tuesday' },
         { name: 'bad-status', status: 'invalid', amiId: null, updatedAt: minutesAgo(120) },
-        { name: 'linux-x64', status: 'ready', amiId: 'ami-0abc', updatedAt: minutesAgo(5) },
+        { name: 'linux-x64', status: 'ready', amiId: 'ami-2e97de36319271ea4', updatedAt: minutesAgo(5) },
         { name: 'no-fields', status: 'invalid', amiId: null, updatedAt: minutesAgo(3) },
       ]);
       expect(warn).toHaveBeenCalledWith(
@@ -517,8 +534,8 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
           state: { status: 'AVAILABLE' },
           outputResources: {
             amis: [
-              { region: 'us-east-1', image: 'ami-0useast' },
-              { region: 'eu-west-1', image: 'ami-0euwest' },
+              { region: 'us-east-1', image: 'ami-d55b742f55e821d01' },
+              { region: 'eu-west-1', image: 'ami-d61a4b4a2eca367f7' },
             ],
           },
         },
@@ -528,8 +545,8 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
       await getStatus().expect(200);
 
       // Assess
-      expect(await stored('linux-x64')).toMatchObject({ status: 'ready', amiId: 'ami-0euwest' });
-      expect(writtenAmis(statusApp)).toEqual({ '/spot-runner/configs/linux-x64': 'ami-0euwest' });
+      expect(await stored('linux-x64')).toMatchObject({ status: 'ready', amiId: 'ami-d61a4b4a2eca367f7' });
+      expect(writtenAmis(statusApp)).toEqual({ '/spot-runner/configs/linux-x64': 'ami-d61a4b4a2eca367f7' });
     });
 
     it('an AVAILABLE image with no AMI in the service region writes nothing and says so', async () => {
@@ -541,7 +558,7 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
           arn: imageArn('linux-x64', 2),
           dateCreated: minutesAgo(90),
           state: { status: 'AVAILABLE' },
-          outputResources: { amis: [{ region: 'us-east-1', image: 'ami-0useast' }] },
+          outputResources: { amis: [{ region: 'us-east-1', image: 'ami-d55b742f55e821d01' }] },
         },
       ]);
 
@@ -579,7 +596,9 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
         // Prepare
         await seed(amiRecord('linux-x64', { status: 'building', updatedAt: minutesAgo(120) }));
         givenPipelines(statusApp, 'linux-x64');
-        givenImages(statusApp, 'linux-x64', [availableImage('linux-x64', 2, 'ami-0built', minutesAgo(90))]);
+        givenImages(statusApp, 'linux-x64', [
+          availableImage('linux-x64', 2, 'ami-0915be09108b54f84', minutesAgo(90)),
+        ]);
         givenSsm();
 
         // Act
@@ -587,7 +606,7 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
 
         // Assess
         expect(statusApp.ssm).not.toHaveReceivedCommand(PutParameterCommand);
-        expect(await stored('linux-x64')).toMatchObject({ status: 'ready', amiId: 'ami-0built' });
+        expect(await stored('linux-x64')).toMatchObject({ status: 'ready', amiId: 'ami-0915be09108b54f84' });
         expect(response.body.reconciliation.presets).toEqual([
           {
             name: 'linux-x64',
@@ -608,7 +627,9 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
       const record = amiRecord('linux-x64', { status: 'building', updatedAt: minutesAgo(120) });
       await seed(record);
       givenPipelines(statusApp, 'linux-x64');
-      givenImages(statusApp, 'linux-x64', [availableImage('linux-x64', 2, 'ami-0built', minutesAgo(90))]);
+      givenImages(statusApp, 'linux-x64', [
+        availableImage('linux-x64', 2, 'ami-0915be09108b54f84', minutesAgo(90)),
+      ]);
       statusApp.imageBuilder.on(GetImageCommand).callsFake(() => new Promise(() => undefined));
 
       // Act
@@ -630,14 +651,16 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
         amiRecord('windows-x64', { status: 'building', updatedAt: minutesAgo(5) }),
         amiRecord('linux-x64', {
           status: 'ready',
-          amiId: 'ami-0aaa',
+          amiId: 'ami-44349a6d02f99b214',
           updatedAt: minutesAgo(500),
           buildId: imageArn('linux-x64', 1),
         }),
         amiRecord('linux-arm64', { status: 'building', updatedAt: minutesAgo(120) }),
       );
       givenPipelines(statusApp, 'linux-arm64');
-      givenImages(statusApp, 'linux-arm64', [availableImage('linux-arm64', 3, 'ami-0arm', minutesAgo(60))]);
+      givenImages(statusApp, 'linux-arm64', [
+        availableImage('linux-arm64', 3, 'ami-e9a31fe958b87c409', minutesAgo(60)),
+      ]);
       givenRunnerConfig(statusApp);
 
       // Act

@@ -22,15 +22,16 @@ async function startBlackHole(): Promise<{ server: Server; endpoint: string; rec
 }
 
 describe('every AWS call really times out', () => {
+  // One per test: a request a test gave up on may still arrive after it ended.
   let blackHole: Awaited<ReturnType<typeof startBlackHole>>;
   const saved = { ...process.env };
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     blackHole = await startBlackHole();
   });
 
-  afterAll(async () => {
-    process.env = saved;
+  afterEach(async () => {
+    process.env = { ...saved };
     blackHole.server.closeAllConnections();
     await new Promise((resolve) => blackHole.server.close(resolve));
   });
@@ -46,7 +47,7 @@ describe('every AWS call really times out', () => {
   it('answers the 503 JSON within the budget when the DynamoDB read hangs', async () => {
     // Prepare
     process.env.AWS_ENDPOINT_URL_DYNAMODB = blackHole.endpoint;
-    const statusApp = await startStatusApp({ reconciliationBudgetMs: 300 }, new Date());
+    const statusApp = await startStatusApp({ reconciliationBudgetMs: 1_000 }, new Date());
 
     // Act
     const response = await request(statusApp.app.getHttpServer() as App).get('/status');
@@ -65,7 +66,6 @@ describe('every AWS call really times out', () => {
       AWS_ENDPOINT_URL_IMAGEBUILDER: blackHole.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: blackHole.endpoint,
     });
-    const before = blackHole.received();
     const event = imageStateChangeEvent(imageArn('linux-x64', 1), 'AVAILABLE');
 
     // Act: 2.3 s left, minus the 2 s margin.
@@ -74,6 +74,6 @@ describe('every AWS call really times out', () => {
     // Assess
     await expect(outcome).rejects.toThrow('AMI event not handled before the invocation deadline');
     await expect(outcome).rejects.toMatchObject({ name: 'RetryableAmiEventError' });
-    expect(blackHole.received()).toBe(before + 1);
+    expect(blackHole.received()).toBe(1);
   });
 });

@@ -157,7 +157,7 @@ describe('correctedRecord', () => {
     jobId: 'AMI#linux-x64',
     presetName: 'linux-x64',
     status: 'building',
-    amiId: 'ami-0previous',
+    amiId: 'ami-b5259454d72852ec9',
     updatedAt: '2026-11-23T10:00:00.000Z',
     updatedAtMs: Date.parse('2026-11-23T10:00:00.000Z'),
     buildId: 'arn:old',
@@ -167,7 +167,12 @@ describe('correctedRecord', () => {
   it('sets a ready record with the new AMI, build and image date, now, no error, its SSM update pending', () => {
     const record = correctedRecord(
       stale,
-      { kind: 'ready', amiId: 'ami-0new', buildId: 'arn:new', imageCreatedAt: '2026-11-23T11:00:00.000Z' },
+      {
+        kind: 'ready',
+        amiId: 'ami-24bcf1d59063156ed',
+        buildId: 'arn:new',
+        imageCreatedAt: '2026-11-23T11:00:00.000Z',
+      },
       now,
     );
 
@@ -175,10 +180,10 @@ describe('correctedRecord', () => {
       jobId: 'AMI#linux-x64',
       presetName: 'linux-x64',
       status: 'ready',
-      amiId: 'ami-0new',
+      amiId: 'ami-24bcf1d59063156ed',
       buildId: 'arn:new',
       imageCreatedAt: '2026-11-23T11:00:00.000Z',
-      ssmPendingAmiId: 'ami-0new',
+      ssmPendingAmiId: 'ami-24bcf1d59063156ed',
       updatedAt: '2026-11-23T12:00:00.000Z',
       updatedAtMs: now.getTime(),
     });
@@ -229,7 +234,7 @@ describe('image order', () => {
     jobId: 'AMI#linux-x64',
     presetName: 'linux-x64',
     status: 'ready',
-    amiId: 'ami-0current',
+    amiId: 'ami-287bbad0a93783c8e',
     updatedAt: '2026-11-23T10:00:00.000Z',
     updatedAtMs: Date.parse('2026-11-23T10:00:00.000Z'),
     ...(imageCreatedAt && { imageCreatedAt }),

@@ -39,7 +39,7 @@ function buildingRecord(presetName: string, updatedAt = TWO_HOURS_AGO) {
 
 const IMAGE_CREATED_AT = '2026-11-23T09:00:00.000Z';
 
-function availableImage(amiId = 'ami-0new'): Image {
+function availableImage(amiId = 'ami-24bcf1d59063156ed'): Image {
   return {
     arn: IMAGE_ARN,
     dateCreated: IMAGE_CREATED_AT,
@@ -127,7 +127,11 @@ describe('ReconciliationService', () => {
 
   it('Non-building records are ignored, however old', async () => {
     givenTable(
-      { ...buildingRecord('linux-x64', '2020-01-01T00:00:00.000Z'), status: 'ready', amiId: 'ami-0old' },
+      {
+        ...buildingRecord('linux-x64', '2020-01-01T00:00:00.000Z'),
+        status: 'ready',
+        amiId: 'ami-16e6310e5e69bc856',
+      },
       { ...buildingRecord('linux-arm64', '2020-01-01T00:00:00.000Z'), status: 'failed' },
     );
 
@@ -206,7 +210,7 @@ describe('ReconciliationService', () => {
   it('Build completed successfully: the record is set ready, guarded by what was read, then SSM', async () => {
     // Prepare
     givenTable(buildingRecord('linux-x64'));
-    givenPipelineImage(availableImage('ami-0new'));
+    givenPipelineImage(availableImage('ami-24bcf1d59063156ed'));
     givenRunnerConfig();
 
     // Act
@@ -221,7 +225,7 @@ describe('ReconciliationService', () => {
         '(attribute_not_exists(imageCreatedAt) OR imageCreatedAt < :imageCreatedAt)',
       ExpressionAttributeValues: {
         ':status': 'ready',
-        ':amiId': 'ami-0new',
+        ':amiId': 'ami-24bcf1d59063156ed',
         ':buildId': IMAGE_ARN,
         ':imageCreatedAt': IMAGE_CREATED_AT,
         ':updatedAt': NOW.toISOString(),
@@ -233,11 +237,11 @@ describe('ReconciliationService', () => {
       Key: { jobId: 'AMI#linux-x64' },
       UpdateExpression: 'REMOVE ssmPendingAmiId',
       ConditionExpression: 'ssmPendingAmiId = :amiId',
-      ExpressionAttributeValues: { ':amiId': 'ami-0new' },
+      ExpressionAttributeValues: { ':amiId': 'ami-24bcf1d59063156ed' },
     });
     const put = ssmMock.commandCalls(PutParameterCommand)[0].args[0].input;
     expect(put).toMatchObject({ Name: '/spot-runner/configs/linux-x64', Type: 'String', Overwrite: true });
-    expect(JSON.parse(put.Value!)).toEqual({ ...RUNNER_CONFIG, ami: 'ami-0new' });
+    expect(JSON.parse(put.Value!)).toEqual({ ...RUNNER_CONFIG, ami: 'ami-24bcf1d59063156ed' });
     expect(state.reconciliations[0]).toMatchObject({
       outcome: 'corrected',
       to: 'ready',
@@ -245,14 +249,14 @@ describe('ReconciliationService', () => {
     });
     expect(state.records[0]).toMatchObject({
       valid: true,
-      record: { status: 'ready', amiId: 'ami-0new', updatedAt: NOW.toISOString() },
+      record: { status: 'ready', amiId: 'ami-24bcf1d59063156ed', updatedAt: NOW.toISOString() },
     });
     expect(state.records[0]).not.toHaveProperty('record.ssmPendingAmiId');
   });
 
   it('Build failed: the record is set failed with the reason, its AMI kept, SSM untouched', async () => {
     // Prepare
-    givenTable({ ...buildingRecord('linux-x64'), amiId: 'ami-0previous' });
+    givenTable({ ...buildingRecord('linux-x64'), amiId: 'ami-b5259454d72852ec9' });
     givenPipelineImage({
       arn: IMAGE_ARN,
       dateCreated: IMAGE_CREATED_AT,
@@ -275,7 +279,7 @@ describe('ReconciliationService', () => {
     });
     expect(update.UpdateExpression).not.toContain('amiId');
     expect(ssmMock.calls()).toHaveLength(0);
-    expect(state.records[0]).toMatchObject({ record: { status: 'failed', amiId: 'ami-0previous' } });
+    expect(state.records[0]).toMatchObject({ record: { status: 'failed', amiId: 'ami-b5259454d72852ec9' } });
   });
 
   it('Build failed: a CANCELLED image also sets the record failed', async () => {
@@ -311,7 +315,7 @@ describe('ReconciliationService', () => {
     const newer = {
       ...buildingRecord('linux-x64'),
       status: 'ready',
-      amiId: 'ami-0event',
+      amiId: 'ami-e5dcbf60e7ce68aeb',
       updatedAt: '2026-11-23T11:59:00.000Z',
     };
     dynamoDbMock.on(GetCommand).resolves({ Item: newer });
@@ -326,7 +330,7 @@ describe('ReconciliationService', () => {
       ConsistentRead: true,
     });
     expect(state.reconciliations[0]).toMatchObject({ outcome: 'unresolved', reason: 'superseded' });
-    expect(state.records[0]).toMatchObject({ record: { status: 'ready', amiId: 'ami-0event' } });
+    expect(state.records[0]).toMatchObject({ record: { status: 'ready', amiId: 'ami-e5dcbf60e7ce68aeb' } });
   });
 
   it('First invocation triggers reconciliation; subsequent invocations use the cache', async () => {
@@ -456,7 +460,7 @@ describe('ReconciliationService', () => {
     givenTable(buildingRecord('linux-x64'));
     givenPipelineImage({
       ...availableImage(),
-      outputResources: { amis: [{ region: 'us-east-1', image: 'ami-0us' }] },
+      outputResources: { amis: [{ region: 'us-east-1', image: 'ami-7aebc140a25287660' }] },
     });
 
     const state = await newService().reconcile(1_000);
@@ -528,8 +532,8 @@ describe('ReconciliationService', () => {
     const ready = {
       ...buildingRecord('linux-x64'),
       status: 'ready',
-      amiId: 'ami-0new',
-      ssmPendingAmiId: 'ami-0new',
+      amiId: 'ami-24bcf1d59063156ed',
+      ssmPendingAmiId: 'ami-24bcf1d59063156ed',
     };
     givenTable(ready);
     givenRunnerConfig();
@@ -539,7 +543,7 @@ describe('ReconciliationService', () => {
 
     // Assess
     expect(JSON.parse(ssmMock.commandCalls(PutParameterCommand)[0].args[0].input.Value!)).toMatchObject({
-      ami: 'ami-0new',
+      ami: 'ami-24bcf1d59063156ed',
     });
     expect(dynamoDbMock).toHaveReceivedCommandWith(UpdateCommand, {
       UpdateExpression: 'REMOVE ssmPendingAmiId',
@@ -560,8 +564,8 @@ describe('ReconciliationService', () => {
     const ready = {
       ...buildingRecord('linux-x64'),
       status: 'ready',
-      amiId: 'ami-0new',
-      ssmPendingAmiId: 'ami-0new',
+      amiId: 'ami-24bcf1d59063156ed',
+      ssmPendingAmiId: 'ami-24bcf1d59063156ed',
     };
     givenTable(ready);
     givenRunnerConfig();
@@ -578,7 +582,7 @@ describe('ReconciliationService', () => {
       reason: 'ssm-update-pending',
       ssmConfig: 'ssm-update-failed',
     });
-    expect(first.records[0]).toMatchObject({ record: { ssmPendingAmiId: 'ami-0new' } });
+    expect(first.records[0]).toMatchObject({ record: { ssmPendingAmiId: 'ami-24bcf1d59063156ed' } });
     expect(second.reconciliations[0]).toMatchObject({ reason: 'ssm-update-pending', cached: false });
     expect(ssmMock).toHaveReceivedCommandTimes(PutParameterCommand, 2);
     expect(dynamoDbMock).not.toHaveReceivedCommand(UpdateCommand);

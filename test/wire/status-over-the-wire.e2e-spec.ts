@@ -57,7 +57,7 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
     });
 
     it('Record is not stale: building for less than 30 minutes is reported as-is', async () => {
-      await givenStalePreset('linux-x64', [available('ami-0new')], 29);
+      await givenStalePreset('linux-x64', [available('ami-24bcf1d59063156ed')], 29);
 
       const body = await report();
 
@@ -69,7 +69,11 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
 
     it('Non-building records are ignored: ready and failed are never reconciled', async () => {
       await bed.put(
-        amiRecord('linux-x64', { status: 'ready', amiId: 'ami-0old', updatedAt: minutesAgo(10_000) }),
+        amiRecord('linux-x64', {
+          status: 'ready',
+          amiId: 'ami-16e6310e5e69bc856',
+          updatedAt: minutesAgo(10_000),
+        }),
       );
       await bed.put(amiRecord('linux-arm64', { status: 'failed', updatedAt: minutesAgo(10_000) }));
 
@@ -92,7 +96,7 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
     it('Latest image from pipeline: 23 images over 5 pages in shuffled order, the newest wins', async () => {
       // Prepare
       const images = Array.from({ length: 23 }, (_, i) =>
-        available(`ami-0${String(i).padStart(3, '0')}`, new Date(Date.UTC(2026, 10, 1, i)).toISOString()),
+        available(`ami-${String(i).padStart(17, '0')}`, new Date(Date.UTC(2026, 10, 1, i)).toISOString()),
       );
       await givenStalePreset('linux-x64', images);
       fake().imageBuilder.pageSizeLimit = 5;
@@ -104,8 +108,8 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
       // Assess
       expect(fake().callsTo('ListImagePipelineImages')).toHaveLength(5);
       expect(fake().callsTo('GetImage')).toHaveLength(1);
-      expect(body.presets[0]).toMatchObject({ status: 'ready', amiId: 'ami-0022' });
-      expect(ssmAmi('linux-x64')).toBe('ami-0022');
+      expect(body.presets[0]).toMatchObject({ status: 'ready', amiId: 'ami-00000000000000022' });
+      expect(ssmAmi('linux-x64')).toBe('ami-00000000000000022');
     });
 
     it('Pipeline not found: the preset status remains unchanged and a warning is logged', async () => {
@@ -130,19 +134,19 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
     });
 
     it('Build completed successfully: DynamoDB ready with the AMI, SSM config updated', async () => {
-      const [imageArn] = await givenStalePreset('linux-x64', [available('ami-0built')]);
+      const [imageArn] = await givenStalePreset('linux-x64', [available('ami-0915be09108b54f84')]);
 
       const body = await report();
 
       expect(await bed.stored('linux-x64')).toMatchObject({
         status: 'ready',
-        amiId: 'ami-0built',
+        amiId: 'ami-0915be09108b54f84',
         buildId: imageArn,
         updatedAt: NOW.toISOString(),
       });
       expect(JSON.parse(fake().ssm.parameter('/spot-runner/configs/linux-x64')!.value)).toEqual({
         ...RUNNER_CONFIG,
-        ami: 'ami-0built',
+        ami: 'ami-0915be09108b54f84',
       });
       expect(body.status).toBe('ready');
     });
@@ -185,10 +189,10 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
 
     it('Concurrent update during reconciliation: a writer during GetImage keeps its newer state, SSM unchanged', async () => {
       // Prepare
-      await givenStalePreset('linux-x64', [available('ami-0reconciled')]);
+      await givenStalePreset('linux-x64', [available('ami-3703221ef28267487')]);
       const newer = amiRecord('linux-x64', {
         status: 'ready',
-        amiId: 'ami-0event',
+        amiId: 'ami-e5dcbf60e7ce68aeb',
         updatedAt: minutesAgo(1),
       });
       fake().onCall('GetImage', () => bed.put(newer));
@@ -201,7 +205,7 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
       expect(fake().callsTo('PutParameter')).toHaveLength(0);
       expect(ssmAmi('linux-x64')).toBe('pending');
       expect(body.presets).toEqual([
-        { name: 'linux-x64', status: 'ready', amiId: 'ami-0event', updatedAt: minutesAgo(1) },
+        { name: 'linux-x64', status: 'ready', amiId: 'ami-e5dcbf60e7ce68aeb', updatedAt: minutesAgo(1) },
       ]);
       expect(body.reconciliation.presets[0]).toMatchObject({ reason: 'superseded' });
     });
@@ -209,17 +213,17 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
 
   describe('what client-level mocks cannot show', () => {
     it('Image Builder throttled twice then fine: reconciled by the SDK retries', async () => {
-      await givenStalePreset('linux-x64', [available('ami-0built')]);
+      await givenStalePreset('linux-x64', [available('ami-0915be09108b54f84')]);
       fake().failNext('ListImagePipelines', 2, 'throttling');
 
       const body = await report();
 
       expect(fake().callsTo('ListImagePipelines')).toHaveLength(3);
-      expect(body.presets[0]).toMatchObject({ status: 'ready', amiId: 'ami-0built' });
+      expect(body.presets[0]).toMatchObject({ status: 'ready', amiId: 'ami-0915be09108b54f84' });
     });
 
     it('Image Builder failing with 500 on every call: 200, reported from DynamoDB as image-builder-error', async () => {
-      await givenStalePreset('linux-x64', [available('ami-0built')]);
+      await givenStalePreset('linux-x64', [available('ami-0915be09108b54f84')]);
       fake().failAlways('imagebuilder');
 
       const response = await bed.getStatus().expect(200);
@@ -239,7 +243,7 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
       // fails it if the service waits for the slow call.
       await bed.restartApp(NOW, { reconciliationBudgetMs: 300 });
       const record = amiRecord('linux-x64', { status: 'building', updatedAt: minutesAgo(120) });
-      await givenStalePreset('linux-x64', [available('ami-0built')]);
+      await givenStalePreset('linux-x64', [available('ami-0915be09108b54f84')]);
       fake().setLatency('GetImage', 20_000);
 
       // Act
@@ -256,7 +260,7 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
     }, 5_000);
 
     it('a missing SSM runner config: the record is corrected, nothing written to SSM, reported', async () => {
-      await givenStalePreset('linux-x64', [available('ami-0built')]);
+      await givenStalePreset('linux-x64', [available('ami-0915be09108b54f84')]);
       fake().ssm.clear();
 
       const body = await report();
