@@ -467,6 +467,35 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
       );
     });
 
+    it('reports a record whose amiId or pending AMI is no AMI id as invalid, and never writes it to SSM', async () => {
+      // Prepare
+      await seed(amiRecord('bad-ami', { status: 'ready', amiId: 'ami-0new', updatedAt: minutesAgo(5) }), {
+        ...amiRecord('bad-pending', {
+          status: 'ready',
+          amiId: 'ami-2e97de36319271ea4',
+          updatedAt: minutesAgo(5),
+        }),
+        ssmPendingAmiId: '"},"instanceTypes":[]',
+      });
+      givenRunnerConfig(statusApp);
+      const warn = jest.spyOn(statusApp.logger, 'warn');
+
+      // Act
+      const response = await getStatus().expect(200);
+
+      // Assess
+      expect(response.body).toMatchObject({ status: 'degraded', message: '2 presets invalid' });
+      expect(response.body.presets).toEqual([
+        { name: 'bad-ami', status: 'invalid', amiId: null, updatedAt: minutesAgo(5) },
+        { name: 'bad-pending', status: 'invalid', amiId: null, updatedAt: minutesAgo(5) },
+      ]);
+      expect(statusApp.ssm.calls()).toHaveLength(0);
+      expect(warn).toHaveBeenCalledWith(
+        expect.any(String),
+        expect.objectContaining({ preset: 'bad-pending', reason: 'invalid-ssm-pending-ami-id' }),
+      );
+    });
+
     it('answers 503 with no internals when the state table cannot be read', async () => {
       await statusApp.app.close();
       statusApp = await startStatusApp({ stateTableName: 'table-that-does-not-exist' }, NOW);

@@ -71,6 +71,16 @@ describe('decideImageOutcome', () => {
     expect(outcome).toEqual({ kind: 'unresolved', reason: 'no-ami-for-region', imageStatus: 'AVAILABLE' });
   });
 
+  it('is unresolved no-ami-for-region when the AMI of its region is no AMI id: never written to SSM', () => {
+    const image = imageIn('AVAILABLE', {
+      outputResources: { amis: [{ region, image: 'ami-0new; rm -rf /' }] },
+    });
+
+    const outcome = decideImageOutcome(image, imageArn, region);
+
+    expect(outcome).toEqual({ kind: 'unresolved', reason: 'no-ami-for-region', imageStatus: 'AVAILABLE' });
+  });
+
   it('is unresolved no-ami-for-region when the AVAILABLE image lists no AMIs', () => {
     const outcome = decideImageOutcome(imageIn('AVAILABLE'), imageArn, region);
 

@@ -1,5 +1,5 @@
 import type { Image, ImageStatus } from '@aws-sdk/client-imagebuilder';
-import { AmiRecord } from '../aws/ami-record';
+import { AmiRecord, isAmiId } from '../aws/ami-record';
 
 /** What an image means for its preset's AMI record. */
 export type ImageOutcome =
@@ -53,7 +53,10 @@ export function decideImageOutcome(image: Image, imageArn: string, region: strin
   if (imageCreatedAt === undefined) return { kind: 'unresolved', reason: 'image-undated', imageStatus };
 
   if (imageStatus === 'AVAILABLE') {
-    const ami = image.outputResources?.amis?.find((candidate) => candidate.region === region);
+    // An AMI id that is not one is never written to a runner config: as good as none.
+    const ami = image.outputResources?.amis?.find(
+      (candidate) => candidate.region === region && isAmiId(candidate.image),
+    );
     if (!ami?.image) return { kind: 'unresolved', reason: 'no-ami-for-region', imageStatus };
     return { kind: 'ready', amiId: ami.image, buildId: imageArn, imageCreatedAt };
   }

@@ -135,12 +135,36 @@ describe('parseAmiRecord', () => {
     },
   );
 
-  it.each([[''], [123], [{ S: 'ami-0123456789abcdef0' }]])('rejects amiId %j as invalid-ami-id', (amiId) => {
+  it.each([
+    [''],
+    [123],
+    [{ S: 'ami-0123456789abcdef0' }],
+    ['ami-0new'],
+    ['ami-0123456789ABCDEF0'],
+    ['ami-0123456789abcdef'],
+    ['ami-0123456789abcdef01'],
+    [' ami-0123456789abcdef0'],
+    ['pending'],
+  ])('rejects amiId %j as invalid-ami-id', (amiId) => {
     expect(parseAmiRecord({ ...readyItem, amiId })).toMatchObject({
       valid: false,
       invalid: { reason: 'invalid-ami-id' },
     });
   });
+
+  it.each([['ami-12345678'], ['ami-0123456789abcdef0']])('accepts the AMI id %j', (amiId) => {
+    expect(parseAmiRecord({ ...readyItem, amiId })).toMatchObject({ valid: true, record: { amiId } });
+  });
+
+  it.each([['garbage'], [''], ['ami-0new'], [42]])(
+    'rejects ssmPendingAmiId %j as invalid-ssm-pending-ami-id: it is never written to SSM',
+    (ssmPendingAmiId) => {
+      expect(parseAmiRecord({ ...readyItem, ssmPendingAmiId })).toMatchObject({
+        valid: false,
+        invalid: { reason: 'invalid-ssm-pending-ami-id' },
+      });
+    },
+  );
 
   it('labels an invalid record with its preset name and keeps its updatedAt', () => {
     expect(parseAmiRecord({ ...readyItem, status: 'pending' })).toEqual({

@@ -26,6 +26,7 @@ export type InvalidRecordReason =
   | 'invalid-status'
   | 'invalid-updated-at'
   | 'invalid-ami-id'
+  | 'invalid-ssm-pending-ami-id'
   | 'invalid-image-created-at';
 
 /** A record this service does not understand: reported, never reconciled, never written. */
@@ -45,10 +46,17 @@ const PRESET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const ISO_8601_INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 const AMI_STATUSES: readonly string[] = ['building', 'ready', 'failed'];
+/** EC2's image ids: `ami-` and 8 (older) or 17 hex digits. */
+const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const MAX_LABEL_LENGTH = 128;
 
 export function amiJobId(presetName: string): string {
   return `${JOB_ID_PREFIX}${presetName}`;
+}
+
+/** Only such a value is ever written to a runner config or reported ready. */
+export function isAmiId(value: unknown): value is string {
+  return typeof value === 'string' && AMI_ID.test(value);
 }
 
 export function isPresetName(value: unknown): value is string {
@@ -90,7 +98,10 @@ export function parseAmiRecord(item: Record<string, unknown>): ParsedAmiRecord {
   const updatedAtMs = parseInstant(item.updatedAt);
   if (updatedAt === null || updatedAtMs === undefined) return invalid('invalid-updated-at');
   const amiId = item.amiId ?? null;
-  if (amiId !== null && (typeof amiId !== 'string' || amiId === '')) return invalid('invalid-ami-id');
+  if (amiId !== null && !isAmiId(amiId)) return invalid('invalid-ami-id');
+  if (item.ssmPendingAmiId !== undefined && !isAmiId(item.ssmPendingAmiId)) {
+    return invalid('invalid-ssm-pending-ami-id');
+  }
   const imageCreatedAt = item.imageCreatedAt;
   if (imageCreatedAt !== undefined && parseInstant(imageCreatedAt) === undefined) {
     return invalid('invalid-image-created-at');
