@@ -4,7 +4,12 @@ import {
   ResourceNotFoundException,
   ServiceException,
 } from '@aws-sdk/client-imagebuilder';
-import { GetParameterCommand, InternalServerError, PutParameterCommand } from '@aws-sdk/client-ssm';
+import {
+  GetParameterCommand,
+  InternalServerError,
+  PutParameterCommand,
+  SSMServiceException,
+} from '@aws-sdk/client-ssm';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { imageStateChangeEvent } from '../local/lambda/image-builder-events';
@@ -228,6 +233,27 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
       app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 3), 'AVAILABLE')),
     ).rejects.toBeInstanceOf(ServiceException);
     expect(await stored()).toMatchObject({ status: 'building' });
+  });
+
+  it('resolves an event whose SSM write SSM refuses for good (the value too large), keeping the mark for /status', async () => {
+    // Prepare
+    givenImages(image(3, 'AVAILABLE', 30));
+    app.ssm.on(PutParameterCommand).rejects(
+      new SSMServiceException({
+        name: 'ValidationException',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400 },
+        message: 'Standard tier parameters support a maximum parameter value of 4096 characters.',
+      }),
+    );
+
+    // Act
+    const outcome = await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 3), 'AVAILABLE'));
+
+    // Assess: not retried (a retry gets the same answer); the record says the config is behind.
+    expect(outcome).toEqual({ outcome: 'applied', preset: 'linux-x64', to: 'ready' });
+    expect(await stored()).toMatchObject({ status: 'ready', ssmPendingAmiId: 'ami-bbbbbbbbbbbbbbbb3' });
+    expect(ssmAmi()).toBe('pending');
   });
 
   it('marks the record pending again when a newer AMI replaced ours while our SSM write was on its way', async () => {

@@ -26,6 +26,20 @@ describe('withAmi', () => {
     });
   });
 
+  it('keeps every other value exactly, big integers and decimals included', () => {
+    const stored =
+      '{"ami":"pending","maxRunners":9007199254740993,"weight":0.10000000000000001,"nested":{"id":12345678901234567890}}';
+
+    const update = withAmi(stored, 'ami-0123456789abcdef0');
+
+    expect(update).toEqual({
+      valid: true,
+      changed: true,
+      value:
+        '{"ami":"ami-0123456789abcdef0","maxRunners":9007199254740993,"weight":0.10000000000000001,"nested":{"id":12345678901234567890}}',
+    });
+  });
+
   it('reports no change when ami is already the same', () => {
     const stored = JSON.stringify({ ...pendingConfig, ami: 'ami-0123456789abcdef0' });
 
@@ -40,6 +54,7 @@ describe('withAmi', () => {
     ['null', 'null'],
     ['a JSON string', '"ami-0123456789abcdef0"'],
     ['a number', '42'],
+    ['two values', '{"ami":"pending"} {}'],
   ])('is invalid for %s', (_case, stored) => {
     expect(withAmi(stored, 'ami-0123456789abcdef0')).toEqual({ valid: false });
   });

@@ -1,6 +1,7 @@
 import {
   GetParameterCommand,
   InternalServerError,
+  SSMServiceException,
   ParameterNotFound,
   ParameterType,
   PutParameterCommand,
@@ -88,6 +89,23 @@ describe('SsmConfigService.setAmi', () => {
       expect.objectContaining({ outcome: 'ssm-config-invalid' }),
     );
   });
+
+  it.each(['ValidationException', 'ParameterMaxVersionLimitExceeded'])(
+    'reports SSM refusing the write (%s, e.g. a value past 4096 characters) as ssm-update-rejected',
+    async (name) => {
+      storedParameter(JSON.stringify(STORED_CONFIG));
+      ssmMock.on(PutParameterCommand).rejects(
+        new SSMServiceException({
+          name,
+          $fault: 'client',
+          $metadata: { httpStatusCode: 400 },
+          message: 'Standard tier parameters support a maximum parameter value of 4096 characters.',
+        }),
+      );
+
+      expect(await service.setAmi('linux-x64', 'ami-0123456789abcdef0')).toBe('ssm-update-rejected');
+    },
+  );
 
   it('reports an SSM failure on write without throwing', async () => {
     storedParameter(JSON.stringify(STORED_CONFIG));

@@ -6,7 +6,24 @@ import { clientSettings, LazyClient } from './aws-clients';
 import { withAmi } from './runner-config';
 
 export type SetAmiResult =
-  'updated' | 'already-set' | 'ssm-parameter-missing' | 'ssm-config-invalid' | 'ssm-update-failed';
+  | 'updated'
+  | 'already-set'
+  | 'ssm-parameter-missing'
+  | 'ssm-config-invalid'
+  | 'ssm-update-rejected'
+  | 'ssm-update-failed';
+
+/**
+ * SSM refusing the write itself (the value past its tier's size, a version limit, a type
+ * or pattern it does not allow): a retry gets the same answer until an operator acts.
+ */
+const PERMANENT_PUT_ERRORS: readonly string[] = [
+  'ValidationException',
+  'ParameterMaxVersionLimitExceeded',
+  'ParameterPatternMismatchException',
+  'UnsupportedParameterType',
+  'HierarchyTypeMismatchException',
+];
 
 /** The one place that changes a preset's runner configuration in SSM. */
 @Injectable()
@@ -73,6 +90,14 @@ export class SsmConfigService implements OnApplicationShutdown {
           outcome: 'ssm-parameter-missing',
         });
         return 'ssm-parameter-missing';
+      }
+      if (error instanceof Error && PERMANENT_PUT_ERRORS.includes(error.name)) {
+        this.logger.error('SSM refused the runner config update; left unchanged until an operator acts', {
+          ...fields,
+          outcome: 'ssm-update-rejected',
+          error: describeError(error),
+        });
+        return 'ssm-update-rejected';
       }
       this.logger.error('SSM runner config could not be updated', {
         ...fields,
