@@ -118,7 +118,7 @@ describe('GET /status: runner activity from the status-index (e2e, DynamoDB on d
     expect(statusIndexQueries.length).toBeGreaterThan(7);
   });
 
-  it('makes seven status-index queries for ten figures: one per runner state, one per outcome for both windows', async () => {
+  it('makes seven status-index queries for eleven figures: one per runner state, one per outcome for both windows', async () => {
     await report();
 
     expect(queries.filter((query) => query.index === 'status-index')).toEqual([
