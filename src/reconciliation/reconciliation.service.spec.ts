@@ -527,6 +527,75 @@ describe('ReconciliationService', () => {
     );
   });
 
+  it('shares one pending SSM update between concurrent requests: the runner config is written once', async () => {
+    // Prepare
+    const ready = {
+      ...buildingRecord('linux-x64'),
+      status: 'ready',
+      amiId: 'ami-24bcf1d59063156ed',
+      ssmPendingAmiId: 'ami-24bcf1d59063156ed',
+    };
+    givenTable(ready);
+    givenRunnerConfig();
+    const service = newService();
+
+    // Act
+    const states = await Promise.all([1, 2, 3, 4].map(() => service.reconcile(1_000)));
+
+    // Assess
+    expect(ssmMock).toHaveReceivedCommandTimes(PutParameterCommand, 1);
+    expect(states.map((state) => state.reconciliations[0])).toEqual([
+      expect.objectContaining({ outcome: 'ssm-update-completed', cached: false }),
+      ...Array(3).fill(expect.objectContaining({ outcome: 'ssm-update-completed', cached: true })),
+    ]);
+  });
+
+  describe('a preset the recordType index read misses (eventually consistent)', () => {
+    const ready = { ...buildingRecord('linux-x64'), status: 'ready', amiId: 'ami-24bcf1d59063156ed' };
+
+    it('is read by key, strongly consistent, and reported, once this container has seen it', async () => {
+      // Prepare
+      givenTable(ready);
+      const service = newService();
+      await service.reconcile(1_000);
+      dynamoDbMock.on(QueryCommand).resolves({ Items: [] });
+      dynamoDbMock.on(GetCommand, { Key: { jobId: 'AMI#linux-x64' } }).resolves({ Item: ready });
+
+      // Act
+      const state = await service.reconcile(1_000);
+
+      // Assess
+      expect(dynamoDbMock).toHaveReceivedCommandWith(GetCommand, {
+        Key: { jobId: 'AMI#linux-x64' },
+        ConsistentRead: true,
+      });
+      expect(state.records).toEqual([
+        expect.objectContaining({
+          valid: true,
+          record: expect.objectContaining({ presetName: 'linux-x64' }),
+        }),
+      ]);
+    });
+
+    it('is dropped once the read by key says it is gone, and not read again', async () => {
+      // Prepare
+      givenTable(ready);
+      const service = newService();
+      await service.reconcile(1_000);
+      dynamoDbMock.on(QueryCommand).resolves({ Items: [] });
+      dynamoDbMock.on(GetCommand).resolves({});
+
+      // Act
+      const gone = await service.reconcile(1_000);
+      const next = await service.reconcile(1_000);
+
+      // Assess
+      expect(gone.records).toEqual([]);
+      expect(next.records).toEqual([]);
+      expect(dynamoDbMock).toHaveReceivedCommandTimes(GetCommand, 1);
+    });
+  });
+
   it('completes an SSM update a record is marked pending for, then clears the mark', async () => {
     // Prepare
     const ready = {

@@ -5,7 +5,7 @@ import pLimit from 'p-limit';
 import { AmiTransitionService, TransitionResult } from '../ami-state/ami-transition.service';
 import { Clock } from '../ami-state/clock';
 import { settleBy } from '../common/deadline';
-import { AmiRecord, ParsedAmiRecord } from '../aws/ami-record';
+import { AmiRecord, amiJobId, ParsedAmiRecord } from '../aws/ami-record';
 import { AmiStateRepository } from '../aws/ami-state.repository';
 import { ImageBuilderGateway } from '../aws/image-builder.gateway';
 import { AppConfig, appConfig } from '../config/app-config';
@@ -46,6 +46,10 @@ const PIPELINE_NAMES_PER_LOOKUP = 10;
 @Injectable()
 export class ReconciliationService {
   private readonly reconciledPresets = new Map<string, CacheEntry>();
+  /** Pending SSM updates in flight, by record and AMI: concurrent requests share one. */
+  private readonly ssmUpdatesInFlight = new Map<string, Promise<PresetReconciliation>>();
+  /** Every preset this container has reported: one the index read misses is read by key. */
+  private readonly seenPresets = new Set<string>();
   private readonly limit: pLimit.Limit;
 
   constructor(
@@ -69,7 +73,8 @@ export class ReconciliationService {
     // Every in-flight AWS call and every waiting preset listens to this one signal.
     setMaxListeners(0, deadline);
     // A hung table read ends at the deadline too (a 503), never at the Lambda's timeout.
-    const read = await this.repository.listAmiRecords(budgetMs > 0 ? deadline : undefined);
+    const listed = await this.repository.listAmiRecords(budgetMs > 0 ? deadline : undefined);
+    const read = await this.withPresetsTheIndexMissed(listed, deadline);
     const completed = await this.completePendingSsmUpdates(read, deadline);
     const records = applyReconciliations(read, completed);
     const now = this.clock.now();
@@ -93,9 +98,41 @@ export class ReconciliationService {
   }
 
   /**
+   * The recordType index is eventually consistent (an update is a delete and a put there):
+   * a preset this container has reported before that the read misses is read by key
+   * (strongly consistent), and forgotten only if it is really gone.
+   */
+  private async withPresetsTheIndexMissed(
+    listed: ParsedAmiRecord[],
+    deadline: AbortSignal,
+  ): Promise<ParsedAmiRecord[]> {
+    const listedNames = new Set(listed.flatMap((parsed) => (parsed.valid ? [parsed.record.presetName] : [])));
+    const missed = [...this.seenPresets].filter((presetName) => !listedNames.has(presetName));
+    const found = await Promise.all(
+      missed.map(async (presetName) => {
+        try {
+          const record = await this.repository.findAmiRecord(amiJobId(presetName), deadline);
+          if (record === undefined) this.seenPresets.delete(presetName);
+          return record;
+        } catch (error) {
+          this.logger.warn('AMI record missing from the index read and unreadable by key; left out', {
+            preset: presetName,
+            outcome: 'state-table-error',
+            error: describeError(error),
+          });
+          return undefined;
+        }
+      }),
+    );
+    const records = [...listed, ...found.flatMap((parsed) => (parsed === undefined ? [] : [parsed]))];
+    for (const parsed of records) if (parsed.valid) this.seenPresets.add(parsed.record.presetName);
+    return records;
+  }
+
+  /**
    * A record marked with a pending SSM update (a crash, a throttle or the deadline between
    * its DynamoDB write and its SSM write) gets it now; never cached, so it is retried on
-   * every request until it succeeds.
+   * every request until it succeeds. Concurrent requests share one update in flight.
    */
   private completePendingSsmUpdates(
     records: ParsedAmiRecord[],
@@ -105,20 +142,39 @@ export class ReconciliationService {
       parsed.valid && parsed.record.ssmPendingAmiId !== undefined ? [parsed.record] : [],
     );
     return Promise.all(
-      pending.map((record) =>
-        this.limit(async (): Promise<ReportedReconciliation> => {
-          const presetName = record.presetName;
-          try {
-            const { record: after, ssmConfig } = await this.transitions.completeSsmUpdate(record, deadline);
-            return after.ssmPendingAmiId === undefined
-              ? { presetName, outcome: 'ssm-update-completed', record: after, ssmConfig, cached: false }
-              : { presetName, outcome: 'unresolved', reason: 'ssm-update-pending', ssmConfig, cached: false };
-          } catch (error) {
-            return { ...this.unresolvedBy(record, 'state-table-error', error, deadline), cached: false };
-          }
-        }),
-      ),
+      pending.map(async (record): Promise<ReportedReconciliation> => {
+        const key = [record.presetName, record.updatedAt, record.ssmPendingAmiId].join('\n');
+        const inFlight = this.ssmUpdatesInFlight.get(key);
+        if (inFlight !== undefined) {
+          const shared = await settleBy(inFlight, deadline, (): PresetReconciliation => ({
+            presetName: record.presetName,
+            outcome: 'unresolved',
+            reason: 'deadline-exceeded',
+          }));
+          return { ...shared, cached: true };
+        }
+        const started = this.limit(() => this.completePendingSsmUpdate(record, deadline)).finally(() =>
+          this.ssmUpdatesInFlight.delete(key),
+        );
+        this.ssmUpdatesInFlight.set(key, started);
+        return { ...(await started), cached: false };
+      }),
     );
+  }
+
+  private async completePendingSsmUpdate(
+    record: AmiRecord,
+    deadline: AbortSignal,
+  ): Promise<PresetReconciliation> {
+    const presetName = record.presetName;
+    try {
+      const { record: after, ssmConfig } = await this.transitions.completeSsmUpdate(record, deadline);
+      return after.ssmPendingAmiId === undefined
+        ? { presetName, outcome: 'ssm-update-completed', record: after, ssmConfig }
+        : { presetName, outcome: 'unresolved', reason: 'ssm-update-pending', ssmConfig };
+    } catch (error) {
+      return this.unresolvedBy(record, 'state-table-error', error, deadline);
+    }
   }
 
   private async reconcileStale(stale: AmiRecord[], deadline: AbortSignal): Promise<ReportedReconciliation[]> {
