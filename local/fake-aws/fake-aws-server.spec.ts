@@ -463,6 +463,83 @@ describe('FakeAwsServer through the real SDK clients', () => {
       expect(fake.ssm.parameter('/slow')?.value).toBe('before');
     });
 
+    /** Starts a PutParameter of `value`, and aborts it once the fake has received it. */
+    async function abandonedPut(name: string, value: string) {
+      const controller = new AbortController();
+      const call = ssm.send(new PutParameterCommand({ Name: name, Value: value, Overwrite: true }), {
+        abortSignal: controller.signal,
+      });
+      while (fake.callsTo('PutParameter').length === 0)
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      controller.abort();
+      await expect(call).rejects.toMatchObject({ name: 'AbortError' });
+    }
+
+    it('applyWhenAbandoned: a call the client gave up on lands after its latency all the same (a ghost write)', async () => {
+      // Prepare
+      fake.ssm.setParameter('/ghost', 'before');
+      fake.setLatency('PutParameter', 100);
+      fake.applyWhenAbandoned('PutParameter');
+
+      // Act
+      await abandonedPut('/ghost', 'after');
+      const rightAfterTheAbort = fake.ssm.parameter('/ghost')?.value;
+      await fake.idle();
+
+      // Assess
+      expect(rightAfterTheAbort).toBe('before');
+      expect(fake.ssm.parameter('/ghost')).toMatchObject({ value: 'after', version: 2 });
+    });
+
+    it('applyThenFail: the client is told the call failed although it was applied, every attempt', async () => {
+      fake.ssm.setParameter('/applied', 'before');
+      fake.applyThenFail('PutParameter', 3);
+
+      const call = ssm.send(
+        new PutParameterCommand({ Name: '/applied', Value: 'after', Overwrite: true }),
+        {},
+      );
+
+      // The SDK's three attempts each landed, and each was answered with a 500.
+      await expect(call).rejects.toMatchObject({ name: 'InternalServerError' });
+      expect(fake.ssm.parameter('/applied')).toMatchObject({ value: 'after', version: 4 });
+    });
+
+    it('applyThenFail once: the SDK retries, so the write lands twice', async () => {
+      fake.ssm.setParameter('/twice', 'before');
+      fake.applyThenFail('PutParameter', 1);
+
+      const { Version } = await ssm.send(
+        new PutParameterCommand({ Name: '/twice', Value: 'after', Overwrite: true }),
+      );
+
+      expect(Version).toBe(3);
+    });
+
+    it('hold: a call is never answered, and never applied', async () => {
+      // Prepare
+      fake.ssm.setParameter('/held', 'before');
+      fake.hold('PutParameter');
+
+      // Act
+      await abandonedPut('/held', 'after');
+      await fake.idle();
+
+      // Assess
+      expect(fake.ssm.parameter('/held')?.value).toBe('before');
+    });
+
+    it('hold with applyWhenAbandoned: never answered, but applied after its latency', async () => {
+      fake.ssm.setParameter('/held-ghost', 'before');
+      fake.hold('PutParameter');
+      fake.applyWhenAbandoned('PutParameter');
+
+      await abandonedPut('/held-ghost', 'after');
+      await fake.idle();
+
+      expect(fake.ssm.parameter('/held-ghost')?.value).toBe('after');
+    });
+
     it('records every call with its input and runs the hook of an operation', async () => {
       fake.ssm.setParameter('/hooked', 'x');
       const seen: unknown[] = [];

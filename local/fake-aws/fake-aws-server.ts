@@ -58,6 +58,12 @@ export class FakeAwsServer {
   }[] = [];
   private readonly failingServices = new Set<FakeService>();
   private readonly hooks = new Map<FakeOperation, CallHook>();
+  /** Operations applied although the client gave up on them (AWS does not know it did). */
+  private readonly appliedWhenAbandoned = new Set<FakeOperation>();
+  /** Operations that are never answered. */
+  private readonly held = new Set<FakeOperation>();
+  private readonly applyThenFailures: { operation: FakeOperation; kind: FailureKind; remaining: number }[] =
+    [];
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
 
@@ -99,6 +105,26 @@ export class FakeAwsServer {
     this.imageBuilder.shuffleSeed = seed;
   }
 
+  /**
+   * Calls to `operation` the client aborts or times out on are applied all the same, once
+   * their latency has passed: a ghost write, as AWS may apply a request the client gave up on.
+   */
+  applyWhenAbandoned(operation: FakeOperation, applied = true): void {
+    if (applied) this.appliedWhenAbandoned.add(operation);
+    else this.appliedWhenAbandoned.delete(operation);
+  }
+
+  /** The next `count` calls to `operation` are applied, then answered with a failure. */
+  applyThenFail(operation: FakeOperation, count: number, kind: FailureKind = 'internal-error'): void {
+    this.applyThenFailures.push({ operation, kind, remaining: count });
+  }
+
+  /** Calls to `operation` are never answered (and never applied, unless abandoned calls are). */
+  hold(operation: FakeOperation, held = true): void {
+    if (held) this.held.add(operation);
+    else this.held.delete(operation);
+  }
+
   /** Runs `hook` when `operation` is called, before it is answered (to interleave a writer). */
   onCall(operation: FakeOperation, hook: CallHook | undefined): void {
     if (hook) this.hooks.set(operation, hook);
@@ -130,6 +156,9 @@ export class FakeAwsServer {
     this.pendingFailures.length = 0;
     this.failingServices.clear();
     this.hooks.clear();
+    this.appliedWhenAbandoned.clear();
+    this.held.clear();
+    this.applyThenFailures.length = 0;
     this.imageBuilder.shuffleSeed = undefined;
     this.imageBuilder.pageSizeLimit = 25;
   }
@@ -146,11 +175,25 @@ export class FakeAwsServer {
       this.calls.push(route);
       this.checkSignature(request, route.service);
       await this.hooks.get(route.operation)?.(route.input);
-      await delayUnlessClosed(this.latencyMs.get(route.operation) ?? this.latencyMs.get('*') ?? 0, closed);
-      // A request the client aborted never takes effect: nothing is written after a timeout.
-      if (clientGone) return;
+      const latencyMs = this.latencyMs.get(route.operation) ?? this.latencyMs.get('*') ?? 0;
+      const held = this.held.has(route.operation);
+      if (this.appliedWhenAbandoned.has(route.operation)) {
+        // AWS takes its time whatever the client does, and applies the call after it.
+        await delay(latencyMs);
+        if (clientGone || held) {
+          this.applyUnanswered(route);
+          if (held) await closed;
+          return;
+        }
+      } else {
+        await (held ? closed : delayUnlessClosed(latencyMs, closed));
+        // Without applyWhenAbandoned, a request the client aborted never takes effect.
+        if (clientGone) return;
+      }
       this.injectFailure(route);
-      send(response, route.service, 200, this.dispatch(route));
+      const result = this.dispatch(route);
+      this.failAfterApplying(route);
+      send(response, route.service, 200, result);
     } catch (error) {
       if (clientGone) return;
       const awsError =
@@ -203,6 +246,28 @@ export class FakeAwsServer {
         `Request is not signed for ${service}`,
       );
     }
+  }
+
+  /** A call nobody reads the answer of: applied, and whatever it would have answered dropped. */
+  private applyUnanswered(route: Route): void {
+    try {
+      this.dispatch(route);
+    } catch {
+      // AWS refused it: nothing was applied, and nobody hears why.
+    }
+  }
+
+  /** A failure answered for a call that was applied all the same (applyThenFail). */
+  private failAfterApplying(route: Route): void {
+    const failure = this.applyThenFailures.find(
+      (candidate) => candidate.remaining > 0 && candidate.operation === route.operation,
+    );
+    if (!failure) return;
+    failure.remaining--;
+    if (failure.kind === 'internal-error') throw internalError(route.service);
+    throw route.service === 'imagebuilder'
+      ? new AwsError('CallRateLimitExceededException', 429, 'Rate exceeded')
+      : new AwsError('ThrottlingException', 400, 'Rate exceeded');
   }
 
   private injectFailure(route: Route): void {
@@ -303,6 +368,10 @@ function parseJson(body: string): Record<string, unknown> {
     // answered below
   }
   throw new AwsError('SerializationException', 400, 'The request body is not a JSON object');
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Waits `ms`, or less if the client hangs up first (it will not read the answer). */
