@@ -173,6 +173,48 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
     });
   });
 
+  describe('an imageCreatedAt another writer stored with an offset is compared as an instant', () => {
+    async function givenStoredImageCreatedAt(imageCreatedAt: string) {
+      await dynamoDb.put(tableName, {
+        ...amiRecord('linux-x64', {
+          status: 'ready',
+          amiId: 'ami-00000000000000001',
+          updatedAt: minutesAgo(60),
+        }),
+        imageCreatedAt,
+      });
+    }
+
+    it('applies an image newer by instant, though older as text, and stores its time normalised', async () => {
+      // Prepare: 11:00+02:00 is 09:00Z, an hour before the image (10:00Z); as text it sorts after.
+      await givenStoredImageCreatedAt('2026-11-23T11:00:00+02:00');
+      givenImages(image(7, 'AVAILABLE', 120));
+
+      // Act
+      const outcome = await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 7), 'AVAILABLE'));
+
+      // Assess
+      expect(outcome).toEqual({ outcome: 'applied', preset: 'linux-x64', to: 'ready' });
+      expect(await stored()).toMatchObject({
+        amiId: 'ami-bbbbbbbbbbbbbbbb7',
+        imageCreatedAt: minutesAgo(120),
+      });
+    });
+
+    it('refuses an image older by instant, though newer as text', async () => {
+      // Prepare: 08:30-02:00 is 10:30Z, after the image (10:00Z); as text it sorts before.
+      await givenStoredImageCreatedAt('2026-11-23T08:30:00-02:00');
+      givenImages(image(8, 'FAILED', 120));
+
+      // Act
+      const outcome = await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 8), 'FAILED'));
+
+      // Assess
+      expect(outcome).toMatchObject({ outcome: 'ignored', reason: 'not-newer' });
+      expect(await stored()).toMatchObject({ status: 'ready', imageCreatedAt: '2026-11-23T08:30:00-02:00' });
+    });
+  });
+
   it('ignores an image from a pipeline that is not a preset pipeline', async () => {
     const before = await stored();
     givenImages(image(6, 'AVAILABLE', 30, { sourcePipelineName: 'team-x-golden-image' }));

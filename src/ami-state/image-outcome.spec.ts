@@ -255,6 +255,10 @@ describe('image order', () => {
     ['an image created after the one the record reflects', '2026-11-23T09:29:59.999Z', true],
     ['the same image again (a duplicate event)', dateCreated, false],
     ['an image older than the one the record reflects (a late event)', '2026-11-23T09:30:00.001Z', false],
+    // As text these sort the other way round: compared as instants.
+    ['a recorded value with an offset, earlier as an instant', '2026-11-23T11:00:00+02:00', true],
+    ['a recorded value with an offset, later as an instant', '2026-11-23T08:00:00-02:00', false],
+    ['the same instant without milliseconds', '2026-11-23T09:30:00Z', false],
   ])('isNewerImage: %s → %s', (_, recorded, expected) => {
     expect(isNewerImage(reflecting(recorded), dateCreated)).toBe(expected);
   });

@@ -1,5 +1,5 @@
 import type { Image, ImageStatus } from '@aws-sdk/client-imagebuilder';
-import { AmiRecord, isAmiId } from '../aws/ami-record';
+import { AmiRecord, isAmiId, parseInstant } from '../aws/ami-record';
 
 /** What an image means for its preset's AMI record. */
 export type ImageOutcome =
@@ -74,7 +74,10 @@ export function decideImageOutcome(image: Image, imageArn: string, region: strin
  * The same image again (a duplicate event) or an older one (a late event) changes nothing.
  */
 export function isNewerImage(record: AmiRecord, imageCreatedAt: string): boolean {
-  return record.imageCreatedAt === undefined || record.imageCreatedAt < imageCreatedAt;
+  // As instants: a stored value written with an offset or without milliseconds sorts wrong as text.
+  return (
+    record.imageCreatedAt === undefined || parseInstant(record.imageCreatedAt)! < Date.parse(imageCreatedAt)
+  );
 }
 
 /**

@@ -79,6 +79,12 @@ export function parseInstant(value: unknown): number | undefined {
   return inRange && offsetInRange ? Date.parse(value) : undefined;
 }
 
+/** Whether `value` is an instant as `toISOString()` writes it: then text order is time order. */
+export function isNormalisedInstant(value: string): boolean {
+  const ms = parseInstant(value);
+  return ms !== undefined && new Date(ms).toISOString() === value;
+}
+
 /** Turns a raw table item into an AMI record, or says why it is not one this service understands. */
 export function parseAmiRecord(item: Record<string, unknown>): ParsedAmiRecord {
   const jobId = typeof item.jobId === 'string' ? item.jobId : undefined;

@@ -8,7 +8,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig, appConfig } from '../config/app-config';
-import { AMI_RECORD_TYPE, AmiRecord, ParsedAmiRecord, parseAmiRecord } from './ami-record';
+import {
+  AMI_RECORD_TYPE,
+  AmiRecord,
+  isNormalisedInstant,
+  ParsedAmiRecord,
+  parseAmiRecord,
+} from './ami-record';
 
 /** The state table could not be read; the message is for logs, never for a response. */
 export class AmiStateUnavailableError extends Error {
@@ -187,8 +193,13 @@ export class AmiStateRepository {
     change: Pick<UpdateCommandInput, 'UpdateExpression' | 'ExpressionAttributeValues'>,
     abortSignal?: AbortSignal,
   ): Promise<ConditionalWriteResult> {
-    const newerImage =
-      'attribute_exists(jobId) AND (attribute_not_exists(imageCreatedAt) OR imageCreatedAt < :imageCreatedAt)';
+    // DynamoDB compares the stored text: exact for the normalised values this service writes.
+    // A value stored otherwise (an offset, no milliseconds) was judged older by instant before
+    // this write; the write then also holds if that value is still there.
+    const storedOtherwise = seen.imageCreatedAt !== undefined && !isNormalisedInstant(seen.imageCreatedAt);
+    const newerImage = storedOtherwise
+      ? 'attribute_exists(jobId) AND (attribute_not_exists(imageCreatedAt) OR imageCreatedAt < :imageCreatedAt OR imageCreatedAt = :seenImageCreatedAt)'
+      : 'attribute_exists(jobId) AND (attribute_not_exists(imageCreatedAt) OR imageCreatedAt < :imageCreatedAt)';
     // Reconciliation also requires what it saw: the same status and the same updatedAt, verbatim.
     const unchangedSinceRead = guard === 'unchanged-since-read';
     return this.update(
@@ -202,6 +213,7 @@ export class AmiStateRepository {
         ExpressionAttributeValues: {
           ...change.ExpressionAttributeValues,
           ...(unchangedSinceRead && { ':seenStatus': seen.status, ':seenUpdatedAt': seen.updatedAt }),
+          ...(storedOtherwise && { ':seenImageCreatedAt': seen.imageCreatedAt }),
         },
       },
       abortSignal,
