@@ -1,3 +1,4 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   GetImageCommand,
   Image,
@@ -319,7 +320,72 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
 
     // Assess: our older AMI reached SSM last, so the record asks for the newer one again.
     expect(ssmAmi()).toBe('ami-bbbbbbbbbbbbbbbb3');
-    expect(await stored()).toEqual({ ...newer, ssmPendingAmiId: 'ami-6dbab113362054854' });
+    expect(await stored()).toEqual({
+      ...newer,
+      ssmPendingAmiId: 'ami-6dbab113362054854',
+      ssmPendingToken: expect.any(String),
+    });
+  });
+
+  it('Finding 1: a writer’s clear never removes the mark another writer set for the same AMI', async () => {
+    // Prepare: two events at once, for builds 2 and 3. Both read the record while it is
+    // building; writer 1 marks it ready with AMI 2, writer 2 with AMI 3; writer 2's SSM write
+    // lands first and writer 1's last; writer 1 sees AMI 3 in the record and marks it pending
+    // for AMI 3 again; only then does writer 2 clear "its" mark, also pending for AMI 3.
+    const [ami2, ami3] = ['ami-bbbbbbbbbbbbbbbb2', 'ami-bbbbbbbbbbbbbbbb3'];
+    givenImages(image(2, 'AVAILABLE', 40), image(3, 'AVAILABLE', 30));
+    const step = {
+      bothRead: deferred(),
+      ami2Marked: deferred(),
+      ami3Landed: deferred(),
+      writer1Done: deferred(),
+    };
+    let reads = 0;
+    const documentClient = app.moduleRef.get(DynamoDBDocumentClient, { strict: false });
+    documentClient.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as {
+          UpdateExpression?: string;
+          ExpressionAttributeValues?: Record<string, unknown>;
+        };
+        const marksReady = input.UpdateExpression?.startsWith('SET #status = :status, amiId');
+        // The document client's commands run on its DynamoDB client's stack, under their names.
+        if (context.commandName === 'GetItemCommand' && ++reads === 2) step.bothRead.resolve();
+        if (marksReady && input.ExpressionAttributeValues?.[':amiId'] === ami2) await step.bothRead.promise;
+        if (marksReady && input.ExpressionAttributeValues?.[':amiId'] === ami3) await step.ami2Marked.promise;
+        const result = await next(args);
+        if (marksReady && input.ExpressionAttributeValues?.[':amiId'] === ami2) step.ami2Marked.resolve();
+        return result;
+      },
+      { step: 'initialize', name: 'interleaveWriters' },
+    );
+    app.ssm.on(PutParameterCommand).callsFake(async (input: { Value: string }) => {
+      const { ami } = JSON.parse(input.Value) as { ami: string };
+      if (ami === ami3) {
+        const written = writeRunnerConfig(input);
+        step.ami3Landed.resolve();
+        await step.writer1Done.promise; // its answer comes back only after writer 1 is done
+        return written;
+      }
+      await step.ami3Landed.promise;
+      return writeRunnerConfig(input);
+    });
+
+    // Act
+    const writer1 = app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 2), 'AVAILABLE'));
+    const writer2 = app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 3), 'AVAILABLE'));
+    await writer1;
+    step.writer1Done.resolve();
+    await writer2;
+
+    // Assess: SSM holds AMI 2, behind the record, and the record still says so.
+    expect(ssmAmi()).toBe(ami2);
+    expect(await stored()).toMatchObject({ status: 'ready', amiId: ami3, ssmPendingAmiId: ami3 });
+
+    // …so the next event (or GET /status) brings the runner config to AMI 3.
+    await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 3), 'AVAILABLE'));
+    expect(ssmAmi()).toBe(ami3);
+    expect(await stored()).not.toHaveProperty('ssmPendingAmiId');
   });
 
   describe('an SSM failure after the DynamoDB write', () => {
@@ -392,3 +458,10 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
     });
   });
 });
+
+/** A promise a test resolves when it means to. */
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}

@@ -1,5 +1,6 @@
 import type { Image } from '@aws-sdk/client-imagebuilder';
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { AmiRecord, ParsedAmiRecord } from '../aws/ami-record';
 import { AmiStateRepository, TransitionGuard } from '../aws/ami-state.repository';
 import { SetAmiResult, SsmConfigService } from '../aws/ssm-config.service';
@@ -71,9 +72,18 @@ export class AmiTransitionService {
 
     abortSignal?.throwIfAborted();
     const now = this.clock.now();
+    // Each mark names its writer, so that no other writer's clear can remove it.
+    const pendingToken = randomUUID();
     const write =
       outcome.kind === 'ready'
-        ? await this.repository.markReady(record, outcome, now.toISOString(), guard, abortSignal)
+        ? await this.repository.markReady(
+            record,
+            outcome,
+            now.toISOString(),
+            guard,
+            pendingToken,
+            abortSignal,
+          )
         : await this.repository.markFailed(record, outcome, now.toISOString(), guard, abortSignal);
     if (write === 'superseded') {
       this.logger.info('Another writer changed the record first; its state is kept', {
@@ -84,7 +94,7 @@ export class AmiTransitionService {
       return { kind: 'superseded', current };
     }
 
-    const written = correctedRecord(record, outcome, now);
+    const written = correctedRecord(record, outcome, now, pendingToken);
     if (outcome.kind === 'failed') {
       // A failed build blocks the preset's jobs: worth an operator's look.
       this.logger.warn('Preset set failed: its newest image build failed', { preset, outcome: 'failed' });
@@ -115,15 +125,33 @@ export class AmiTransitionService {
 
     const current = await this.repository.findAmiRecord(record.jobId, abortSignal);
     if (current?.valid && current.record.amiId !== null && current.record.amiId !== amiId) {
-      await this.repository.markSsmPendingIfAmi(current.record, current.record.amiId, abortSignal);
+      const pendingToken = randomUUID();
+      await this.repository.markSsmPendingIfAmi(
+        current.record,
+        current.record.amiId,
+        pendingToken,
+        abortSignal,
+      );
       this.logger.warn('A newer AMI replaced ours during the SSM update; the config will follow it', {
         preset: record.presetName,
         outcome: 'ssm-pending-again',
       });
-      return { record: { ...current.record, ssmPendingAmiId: current.record.amiId }, ssmConfig: result };
+      return {
+        record: { ...current.record, ssmPendingAmiId: current.record.amiId, ssmPendingToken: pendingToken },
+        ssmConfig: result,
+      };
     }
-    await this.repository.clearSsmPendingIfCurrent(record, amiId, abortSignal);
-    const { ssmPendingAmiId: _done, ...done } = current?.valid ? current.record : record;
+    const cleared = await this.repository.clearSsmPendingIfCurrent(record, amiId, abortSignal);
+    if (cleared === 'superseded') {
+      // Another writer marked the record since: its mark stays, and is reported as it is.
+      const latest = await this.repository.findAmiRecord(record.jobId, abortSignal);
+      return { record: latest?.valid ? latest.record : record, ssmConfig: result };
+    }
+    const {
+      ssmPendingAmiId: _done,
+      ssmPendingToken: _token,
+      ...done
+    } = current?.valid ? current.record : record;
     return { record: done, ssmConfig: result };
   }
 

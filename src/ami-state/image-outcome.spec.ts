@@ -184,6 +184,7 @@ describe('correctedRecord', () => {
         imageCreatedAt: '2026-11-23T11:00:00.000Z',
       },
       now,
+      'token-of-this-write',
     );
 
     expect(record).toEqual({
@@ -194,6 +195,7 @@ describe('correctedRecord', () => {
       buildId: 'arn:new',
       imageCreatedAt: '2026-11-23T11:00:00.000Z',
       ssmPendingAmiId: 'ami-24bcf1d59063156ed',
+      ssmPendingToken: 'token-of-this-write',
       updatedAt: '2026-11-23T12:00:00.000Z',
       updatedAtMs: now.getTime(),
     });
@@ -209,6 +211,7 @@ describe('correctedRecord', () => {
         imageCreatedAt: '2026-11-23T11:00:00.000Z',
       },
       now,
+      'unused-by-a-failed-record',
     );
 
     expect(record).toEqual({

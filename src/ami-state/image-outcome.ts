@@ -84,7 +84,13 @@ export function isNewerImage(record: AmiRecord, imageCreatedAt: string): boolean
  * The record as a transition writes it: ready with the image's AMI (no error, its runner
  * config update pending), or failed with the image's reason, keeping the AMI it had.
  */
-export function correctedRecord(record: AmiRecord, outcome: SettledImageOutcome, now: Date): AmiRecord {
+export function correctedRecord(
+  record: AmiRecord,
+  outcome: SettledImageOutcome,
+  now: Date,
+  /** Names the write that sets a ready record's pending mark. */
+  pendingToken: string,
+): AmiRecord {
   const written = {
     buildId: outcome.buildId,
     imageCreatedAt: outcome.imageCreatedAt,
@@ -102,6 +108,7 @@ export function correctedRecord(record: AmiRecord, outcome: SettledImageOutcome,
     status: 'ready',
     amiId: outcome.amiId,
     ssmPendingAmiId: outcome.amiId,
+    ssmPendingToken: pendingToken,
   };
 }
 

@@ -18,6 +18,8 @@ export interface AmiRecord {
   imageCreatedAt?: string;
   /** Set with `ready`: the AMI the preset's SSM runner config must still be given. */
   ssmPendingAmiId?: string;
+  /** Which write set that mark: a clear removes only the mark it read, never a newer one. */
+  ssmPendingToken?: string;
 }
 
 export type InvalidRecordReason =
@@ -126,6 +128,7 @@ export function parseAmiRecord(item: Record<string, unknown>): ParsedAmiRecord {
       ...(typeof item.errorMessage === 'string' && { errorMessage: item.errorMessage }),
       ...(typeof imageCreatedAt === 'string' && { imageCreatedAt }),
       ...(typeof item.ssmPendingAmiId === 'string' && { ssmPendingAmiId: item.ssmPendingAmiId }),
+      ...(typeof item.ssmPendingToken === 'string' && { ssmPendingToken: item.ssmPendingToken }),
     },
   };
 }

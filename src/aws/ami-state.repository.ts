@@ -102,6 +102,7 @@ export class AmiStateRepository {
     image: ReadyImage,
     updatedAt: string,
     guard: TransitionGuard,
+    pendingToken: string,
     abortSignal?: AbortSignal,
   ): Promise<ConditionalWriteResult> {
     return this.transition(
@@ -110,12 +111,13 @@ export class AmiStateRepository {
       {
         UpdateExpression:
           'SET #status = :status, amiId = :amiId, buildId = :buildId, imageCreatedAt = :imageCreatedAt, ' +
-          'ssmPendingAmiId = :amiId, #updatedAt = :updatedAt REMOVE errorMessage',
+          'ssmPendingAmiId = :amiId, ssmPendingToken = :pendingToken, #updatedAt = :updatedAt REMOVE errorMessage',
         ExpressionAttributeValues: {
           ':status': 'ready',
           ':amiId': image.amiId,
           ':buildId': image.buildId,
           ':imageCreatedAt': image.imageCreatedAt,
+          ':pendingToken': pendingToken,
           ':updatedAt': updatedAt,
         },
       },
@@ -150,18 +152,29 @@ export class AmiStateRepository {
     );
   }
 
-  /** Clears the pending SSM update once the runner config holds `amiId`, unless a newer one replaced it. */
+  /**
+   * Clears the pending SSM update once the runner config holds `amiId`: only the very mark
+   * `record` carries (its token), so a mark another writer set since is never erased, even
+   * for the same AMI. A mark from before tokens is cleared by its AMI alone.
+   */
   clearSsmPendingIfCurrent(
     record: AmiRecord,
     amiId: string,
     abortSignal?: AbortSignal,
   ): Promise<ConditionalWriteResult> {
+    const token = record.ssmPendingToken;
     return this.update(
       record,
       {
-        UpdateExpression: 'REMOVE ssmPendingAmiId',
-        ConditionExpression: 'ssmPendingAmiId = :amiId',
-        ExpressionAttributeValues: { ':amiId': amiId },
+        UpdateExpression: 'REMOVE ssmPendingAmiId, ssmPendingToken',
+        ConditionExpression:
+          token === undefined
+            ? 'ssmPendingAmiId = :amiId AND attribute_not_exists(ssmPendingToken)'
+            : 'ssmPendingAmiId = :amiId AND ssmPendingToken = :pendingToken',
+        ExpressionAttributeValues: {
+          ':amiId': amiId,
+          ...(token !== undefined && { ':pendingToken': token }),
+        },
       },
       abortSignal,
     );
@@ -174,14 +187,15 @@ export class AmiStateRepository {
   markSsmPendingIfAmi(
     record: AmiRecord,
     amiId: string,
+    pendingToken: string,
     abortSignal?: AbortSignal,
   ): Promise<ConditionalWriteResult> {
     return this.update(
       record,
       {
-        UpdateExpression: 'SET ssmPendingAmiId = :amiId',
+        UpdateExpression: 'SET ssmPendingAmiId = :amiId, ssmPendingToken = :pendingToken',
         ConditionExpression: 'amiId = :amiId',
-        ExpressionAttributeValues: { ':amiId': amiId },
+        ExpressionAttributeValues: { ':amiId': amiId, ':pendingToken': pendingToken },
       },
       abortSignal,
     );

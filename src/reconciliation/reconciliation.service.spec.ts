@@ -229,15 +229,21 @@ describe('ReconciliationService', () => {
         ':buildId': IMAGE_ARN,
         ':imageCreatedAt': IMAGE_CREATED_AT,
         ':updatedAt': NOW.toISOString(),
+        ':pendingToken': expect.any(String),
         ':seenStatus': 'building',
         ':seenUpdatedAt': TWO_HOURS_AGO,
       },
     });
+    const marked = dynamoDbMock.commandCalls(UpdateCommand)[0].args[0].input.ExpressionAttributeValues!;
+    // The clear removes only the mark this very write set.
     expect(dynamoDbMock).toHaveReceivedCommandWith(UpdateCommand, {
       Key: { jobId: 'AMI#linux-x64' },
-      UpdateExpression: 'REMOVE ssmPendingAmiId',
-      ConditionExpression: 'ssmPendingAmiId = :amiId',
-      ExpressionAttributeValues: { ':amiId': 'ami-24bcf1d59063156ed' },
+      UpdateExpression: 'REMOVE ssmPendingAmiId, ssmPendingToken',
+      ConditionExpression: 'ssmPendingAmiId = :amiId AND ssmPendingToken = :pendingToken',
+      ExpressionAttributeValues: {
+        ':amiId': 'ami-24bcf1d59063156ed',
+        ':pendingToken': marked[':pendingToken'],
+      },
     });
     const put = ssmMock.commandCalls(PutParameterCommand)[0].args[0].input;
     expect(put).toMatchObject({ Name: '/spot-runner/configs/linux-x64', Type: 'String', Overwrite: true });
@@ -614,8 +620,10 @@ describe('ReconciliationService', () => {
     expect(JSON.parse(ssmMock.commandCalls(PutParameterCommand)[0].args[0].input.Value!)).toMatchObject({
       ami: 'ami-24bcf1d59063156ed',
     });
+    // A mark from before tokens is cleared by its AMI alone.
     expect(dynamoDbMock).toHaveReceivedCommandWith(UpdateCommand, {
-      UpdateExpression: 'REMOVE ssmPendingAmiId',
+      UpdateExpression: 'REMOVE ssmPendingAmiId, ssmPendingToken',
+      ConditionExpression: 'ssmPendingAmiId = :amiId AND attribute_not_exists(ssmPendingToken)',
     });
     expect(state.reconciliations).toEqual([
       expect.objectContaining({
