@@ -259,29 +259,12 @@ export class FakeAwsServer {
 
   /** A failure answered for a call that was applied all the same (applyThenFail). */
   private failAfterApplying(route: Route): void {
-    const failure = this.applyThenFailures.find(
-      (candidate) => candidate.remaining > 0 && candidate.operation === route.operation,
-    );
-    if (!failure) return;
-    failure.remaining--;
-    if (failure.kind === 'internal-error') throw internalError(route.service);
-    throw route.service === 'imagebuilder'
-      ? new AwsError('CallRateLimitExceededException', 429, 'Rate exceeded')
-      : new AwsError('ThrottlingException', 400, 'Rate exceeded');
+    throwNextFailure(this.applyThenFailures, route);
   }
 
   private injectFailure(route: Route): void {
     if (this.failingServices.has(route.service)) throw internalError(route.service);
-    const failure = this.pendingFailures.find(
-      (candidate) =>
-        candidate.remaining > 0 && (candidate.operation === '*' || candidate.operation === route.operation),
-    );
-    if (!failure) return;
-    failure.remaining--;
-    if (failure.kind === 'internal-error') throw internalError(route.service);
-    throw route.service === 'imagebuilder'
-      ? new AwsError('CallRateLimitExceededException', 429, 'Rate exceeded')
-      : new AwsError('ThrottlingException', 400, 'Rate exceeded');
+    throwNextFailure(this.pendingFailures, route);
   }
 
   private dispatch(route: Route): unknown {
@@ -309,6 +292,23 @@ const INTERNAL_ERROR_TYPES: Record<FakeService, string> = {
   imagebuilder: 'ServiceException',
   secretsmanager: 'InternalServiceError',
 };
+
+/** Throws the first failure still due for the route's operation ('*': any), counting it down. */
+function throwNextFailure(
+  failures: { operation: FakeOperation | '*'; kind: FailureKind; remaining: number }[],
+  route: Route,
+): void {
+  const failure = failures.find(
+    (candidate) =>
+      candidate.remaining > 0 && (candidate.operation === '*' || candidate.operation === route.operation),
+  );
+  if (!failure) return;
+  failure.remaining--;
+  if (failure.kind === 'internal-error') throw internalError(route.service);
+  throw route.service === 'imagebuilder'
+    ? new AwsError('CallRateLimitExceededException', 429, 'Rate exceeded')
+    : new AwsError('ThrottlingException', 400, 'Rate exceeded');
+}
 
 function internalError(service: FakeService): AwsError {
   return new AwsError(INTERNAL_ERROR_TYPES[service], 500, 'An internal error occurred');

@@ -39,6 +39,16 @@ function buildingRecord(presetName: string, updatedAt = TWO_HOURS_AGO) {
 
 const IMAGE_CREATED_AT = '2026-11-23T09:00:00.000Z';
 
+/** A record set ready whose runner config has not got its AMI yet (a mark from before tokens). */
+function readyWithSsmPending() {
+  return {
+    ...buildingRecord('linux-x64'),
+    status: 'ready',
+    amiId: 'ami-24bcf1d59063156ed',
+    ssmPendingAmiId: 'ami-24bcf1d59063156ed',
+  };
+}
+
 function availableImage(amiId = 'ami-24bcf1d59063156ed'): Image {
   return {
     arn: IMAGE_ARN,
@@ -535,13 +545,7 @@ describe('ReconciliationService', () => {
 
   it('shares one pending SSM update between concurrent requests: the runner config is written once', async () => {
     // Prepare
-    const ready = {
-      ...buildingRecord('linux-x64'),
-      status: 'ready',
-      amiId: 'ami-24bcf1d59063156ed',
-      ssmPendingAmiId: 'ami-24bcf1d59063156ed',
-    };
-    givenTable(ready);
+    givenTable(readyWithSsmPending());
     givenRunnerConfig();
     const service = newService();
 
@@ -604,13 +608,7 @@ describe('ReconciliationService', () => {
 
   it('completes an SSM update a record is marked pending for, then clears the mark', async () => {
     // Prepare
-    const ready = {
-      ...buildingRecord('linux-x64'),
-      status: 'ready',
-      amiId: 'ami-24bcf1d59063156ed',
-      ssmPendingAmiId: 'ami-24bcf1d59063156ed',
-    };
-    givenTable(ready);
+    givenTable(readyWithSsmPending());
     givenRunnerConfig();
 
     // Act
@@ -638,13 +636,7 @@ describe('ReconciliationService', () => {
 
   it('keeps the mark when the pending SSM update fails again, and retries on the next request', async () => {
     // Prepare
-    const ready = {
-      ...buildingRecord('linux-x64'),
-      status: 'ready',
-      amiId: 'ami-24bcf1d59063156ed',
-      ssmPendingAmiId: 'ami-24bcf1d59063156ed',
-    };
-    givenTable(ready);
+    givenTable(readyWithSsmPending());
     givenRunnerConfig();
     ssmMock.on(PutParameterCommand).rejects(new InternalServerError({ message: 'boom', $metadata: {} }));
     const service = newService();
