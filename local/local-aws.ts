@@ -1,4 +1,4 @@
-import { githubApiUrl, GitHubAppConfig } from '../src/config/app-config';
+import { GitHubAppConfig, parseGitHubAppConfig } from '../src/config/app-config';
 import { FakeAwsServer } from './fake-aws/fake-aws-server';
 import { FakeGitHub } from './fake-github';
 import { LocalDynamoDb } from './local-dynamodb';
@@ -50,14 +50,8 @@ export class LocalAws {
 
   /** The service's GitHub App configuration for this local AWS, as the environment gives it. */
   githubConfig(overrides: Partial<GitHubAppConfig> = {}): GitHubAppConfig {
-    return {
-      appId: String(this.github.app.id),
-      privateKeySecretArn: this.privateKeySecretArn,
-      apiUrl: githubApiUrl(this.github.serverUrl)!,
-      checkTtlMs: 300_000,
-      requestTimeoutMs: 5_000,
-      ...overrides,
-    };
+    // Parsed from the same environment a local Lambda gets, so the two cannot drift apart.
+    return { ...parseGitHubAppConfig(this.environment()), ...overrides };
   }
 
   private seedPrivateKeySecret(): void {

@@ -211,9 +211,9 @@ export class AmiStateRepository {
     // A value stored otherwise (an offset, no milliseconds) was judged older by instant before
     // this write; the write then also holds if that value is still there.
     const storedOtherwise = seen.imageCreatedAt !== undefined && !isNormalisedInstant(seen.imageCreatedAt);
-    const newerImage = storedOtherwise
-      ? 'attribute_exists(jobId) AND (attribute_not_exists(imageCreatedAt) OR imageCreatedAt < :imageCreatedAt OR imageCreatedAt = :seenImageCreatedAt)'
-      : 'attribute_exists(jobId) AND (attribute_not_exists(imageCreatedAt) OR imageCreatedAt < :imageCreatedAt)';
+    const newerImage =
+      'attribute_exists(jobId) AND (attribute_not_exists(imageCreatedAt) OR imageCreatedAt < :imageCreatedAt' +
+      (storedOtherwise ? ' OR imageCreatedAt = :seenImageCreatedAt)' : ')');
     // Reconciliation also requires what it saw: the same status and the same updatedAt, verbatim.
     const unchangedSinceRead = guard === 'unchanged-since-read';
     return this.update(

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../ami-state/clock';
-import { settleBy } from '../common/deadline';
+import { CachedSharedRead } from '../common/cached-shared-read';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { createAppJwt } from './app-jwt';
@@ -22,8 +22,7 @@ import { PrivateKeySecret } from './private-key-secret';
  */
 @Injectable()
 export class GitHubReadinessService {
-  private cached: { result: GitHubReadiness; expiresAtMs: number } | undefined;
-  private inFlight: Promise<GitHubReadiness> | undefined;
+  private readonly checks: CachedSharedRead<GitHubReadiness>;
 
   constructor(
     private readonly secret: PrivateKeySecret,
@@ -31,7 +30,9 @@ export class GitHubReadinessService {
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly logger: AppLogger,
-  ) {}
+  ) {
+    this.checks = new CachedSharedRead(clock, (result) => readinessTtlMs(result, config.github.checkTtlMs));
+  }
 
   /** The App's readiness, checked at most once per TTL; never throws, never outlasts `deadline`. */
   check(deadline: AbortSignal): Promise<GitHubReadiness> {
@@ -39,28 +40,12 @@ export class GitHubReadinessService {
     if (appId === undefined && privateKeySecretArn === undefined) {
       return Promise.resolve(readiness(false, 'not-configured'));
     }
-    if (this.cached && this.clock.now().getTime() < this.cached.expiresAtMs) {
-      return Promise.resolve(this.cached.result);
-    }
-    if (this.inFlight !== undefined) {
-      // Joins the check another request started, bounded by this request's own deadline.
-      return settleBy(this.inFlight, deadline, () =>
-        readiness(this.cached?.result.privateKeyConfigured ?? false, 'unreachable'),
-      );
-    }
-    // Every call of the check is bounded by this request's deadline: it settles by then.
-    this.inFlight = this.runCheck(deadline).finally(() => (this.inFlight = undefined));
-    return this.inFlight;
-  }
-
-  private async runCheck(deadline: AbortSignal): Promise<GitHubReadiness> {
-    const result = await this.checkNow(deadline);
-    // A result forced by this request's own deadline says nothing about GitHub: not kept.
-    if (!deadline.aborted) {
-      const ttlMs = readinessTtlMs(result, this.config.github.checkTtlMs);
-      this.cached = { result, expiresAtMs: this.clock.now().getTime() + ttlMs };
-    }
-    return result;
+    // Every call of the check is bounded by the deadline of the request that starts it.
+    return this.checks.get(
+      deadline,
+      (startedBy) => this.checkNow(startedBy),
+      () => readiness(this.checks.lastValue?.privateKeyConfigured ?? false, 'unreachable'),
+    );
   }
 
   private async checkNow(deadline: AbortSignal): Promise<GitHubReadiness> {
@@ -143,7 +128,7 @@ function secretReadFailure(error: unknown, deadline: AbortSignal): string {
   return 'secret-read-failed';
 }
 
-/** fetch() fails with "fetch failed"; what happened is in its cause (ECONNREFUSED, a timeout…). */
+/** What happened is in the innermost cause of GitHubUnreachableError: its name and code (ECONNREFUSED…). */
 function describeNetworkError(error: unknown): { name: string; code?: string } {
   let cause: unknown = error;
   while (cause instanceof Error && cause.cause !== undefined) cause = cause.cause;

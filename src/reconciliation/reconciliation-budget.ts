@@ -10,3 +10,8 @@ export function reconciliationBudgetMs(configuredMs: number, lambdaRemainingMs: 
   if (lambdaRemainingMs === undefined) return configuredMs;
   return Math.max(0, Math.min(configuredMs, lambdaRemainingMs - LAMBDA_RESPONSE_MARGIN_MS));
 }
+
+/** The deadline of one request with `budgetMs` to spend: already passed when there is none. */
+export function requestDeadline(budgetMs: number): AbortSignal {
+  return budgetMs > 0 ? AbortSignal.timeout(budgetMs) : AbortSignal.abort();
+}

@@ -11,6 +11,7 @@ import { ImageBuilderGateway } from '../aws/image-builder.gateway';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { newestImage } from './newest-image';
+import { requestDeadline } from './reconciliation-budget';
 import {
   applyReconciliations,
   isCacheable,
@@ -69,7 +70,7 @@ export class ReconciliationService {
    * the table cannot be read by then.
    */
   async reconcile(budgetMs: number): Promise<ReconciledState> {
-    const deadline = budgetMs > 0 ? AbortSignal.timeout(budgetMs) : AbortSignal.abort();
+    const deadline = requestDeadline(budgetMs);
     // Every in-flight AWS call and every waiting preset listens to this one signal.
     setMaxListeners(0, deadline);
     // A hung table read ends at the deadline too (a 503), never at the Lambda's timeout.
@@ -146,11 +147,7 @@ export class ReconciliationService {
         const key = [record.presetName, record.updatedAt, record.ssmPendingAmiId].join('\n');
         const inFlight = this.ssmUpdatesInFlight.get(key);
         if (inFlight !== undefined) {
-          const shared = await settleBy(inFlight, deadline, (): PresetReconciliation => ({
-            presetName: record.presetName,
-            outcome: 'unresolved',
-            reason: 'deadline-exceeded',
-          }));
+          const shared = await settleBy(inFlight, deadline, () => deadlineExceeded(record));
           return { ...shared, cached: true };
         }
         const started = this.limit(() => this.completePendingSsmUpdate(record, deadline)).finally(() =>
@@ -196,12 +193,7 @@ export class ReconciliationService {
         const entry = entries.get(record.presetName)!;
         const cached = !toStart.includes(record);
         const reconciliation =
-          entry.settled ??
-          (await settleBy(entry.result, deadline, (): PresetReconciliation => ({
-            presetName: record.presetName,
-            outcome: 'unresolved',
-            reason: 'deadline-exceeded',
-          })));
+          entry.settled ?? (await settleBy(entry.result, deadline, () => deadlineExceeded(record)));
         return { ...reconciliation, cached };
       }),
     );
@@ -373,4 +365,9 @@ export class ReconciliationService {
     });
     return { presetName: record.presetName, outcome: 'unresolved', reason: outcome };
   }
+}
+
+/** What a request reports for a preset whose shared work outlasts its own deadline. */
+function deadlineExceeded(record: AmiRecord): PresetReconciliation {
+  return { presetName: record.presetName, outcome: 'unresolved', reason: 'deadline-exceeded' };
 }

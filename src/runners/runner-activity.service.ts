@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../ami-state/clock';
-import { settleBy } from '../common/deadline';
+import { CachedSharedRead } from '../common/cached-shared-read';
 import { JobRecordsRepository } from '../aws/job-records.repository';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
@@ -21,46 +21,39 @@ import {
  */
 @Injectable()
 export class RunnerActivityService {
-  private cached: { activity: RunnerActivity | null; expiresAtMs: number } | undefined;
-  private inFlight: Promise<RunnerActivity | null> | undefined;
+  private readonly reads: CachedSharedRead<RunnerActivity | null>;
 
   constructor(
     private readonly jobRecords: JobRecordsRepository,
-    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    @Inject(appConfig.KEY) config: AppConfig,
     private readonly clock: Clock,
     private readonly logger: AppLogger,
-  ) {}
+  ) {
+    // A failure (null) is kept as long: the counts are informational.
+    this.reads = new CachedSharedRead(clock, () => config.runnerCountsTtlMs);
+  }
 
   /** The activity, read at most once per TTL; null when it cannot be read by `deadline`. */
   activity(deadline: AbortSignal): Promise<RunnerActivity | null> {
-    if (this.cached && this.clock.now().getTime() < this.cached.expiresAtMs) {
-      return Promise.resolve(this.cached.activity);
-    }
-    if (this.inFlight !== undefined)
-      return settleBy<RunnerActivity | null>(this.inFlight, deadline, () => null);
-    // Every query is bounded by this request's deadline: the read settles by then.
-    this.inFlight = this.read(deadline).finally(() => (this.inFlight = undefined));
-    return this.inFlight;
+    // Every query is bounded by the deadline of the request that starts the read.
+    return this.reads.get(
+      deadline,
+      (startedBy) => this.read(startedBy),
+      () => null,
+    );
   }
 
   private async read(deadline: AbortSignal): Promise<RunnerActivity | null> {
-    const now = this.clock.now();
-    let activity: RunnerActivity | null;
     try {
-      activity = await this.count(now, deadline);
+      return await this.count(this.clock.now(), deadline);
     } catch (error) {
       this.logger.warn('Runner activity could not be counted; reported as null', {
         outcome: 'runner-counts-unavailable',
         reason: deadline.aborted ? 'deadline-exceeded' : 'state-table-error',
         error: describeError(error instanceof Error && error.cause !== undefined ? error.cause : error),
       });
-      activity = null;
+      return null;
     }
-    // A read cut short by this request's own deadline says nothing of the table: not kept.
-    if (!deadline.aborted) {
-      this.cached = { activity, expiresAtMs: this.clock.now().getTime() + this.config.runnerCountsTtlMs };
-    }
-    return activity;
   }
 
   /** One COUNT query per runner status, one query per outcome status over the last 24 h (both windows). */

@@ -3,7 +3,7 @@ import { AmiStateUnavailableError } from '../aws/ami-state.repository';
 import { AppConfig, appConfig } from '../config/app-config';
 import { GitHubReadinessService } from '../github/github-readiness.service';
 import { AppLogger, describeError } from '../logging/app-logger';
-import { reconciliationBudgetMs } from '../reconciliation/reconciliation-budget';
+import { reconciliationBudgetMs, requestDeadline } from '../reconciliation/reconciliation-budget';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { RunnerActivityService } from '../runners/runner-activity.service';
 import { LambdaRemainingTime } from './lambda-remaining-time';
@@ -27,7 +27,7 @@ export class StatusController {
       this.config.reconciliationBudgetMs,
       this.lambdaRemainingTime.remainingMs(),
     );
-    const deadline = budgetMs > 0 ? AbortSignal.timeout(budgetMs) : AbortSignal.abort();
+    const deadline = requestDeadline(budgetMs);
     // The GitHub App and the runners are read beside the AMIs, not after them: a request
     // takes the longest of the three. Neither rejects.
     const github = this.githubReadiness.check(deadline);
