@@ -180,6 +180,8 @@ function describeOutcome(reconciliation: ReportedReconciliation): string {
       return 'still-building';
     case 'ssm-update-completed':
       return `pending SSM update completed (${reconciliation.ssmConfig})`;
+    case 'ssm-drift-repaired':
+      return `runner config drift repaired (${reconciliation.ssmConfig})`;
     case 'unresolved':
       return `unresolved (${reconciliation.reason})`;
   }

@@ -167,6 +167,7 @@ describe('StatusServiceStack', () => {
         'imagebuilder:ListImagePipelineImages',
         'imagebuilder:ListImagePipelines',
         'ssm:GetParameter',
+        'ssm:GetParameters',
         'ssm:PutParameter',
       ]);
     });
@@ -201,6 +202,7 @@ describe('StatusServiceStack', () => {
       expect(resourceOf('imagebuilder:GetImage')).toBe(arn('imagebuilder', 'image/*'));
       expect(resourceOf('ssm:GetParameter')).toBe(arn('ssm', 'parameter/spot-runner/configs/*'));
       expect(resourceOf('ssm:PutParameter')).toBe(arn('ssm', 'parameter/spot-runner/configs/*'));
+      expect(resourceOf('ssm:GetParameters')).toBe(arn('ssm', 'parameter/spot-runner/configs/*'));
       const wildcardResources = [...status, ...events].filter(
         (statement) => JSON.stringify(statement.Resource) === '"*"',
       );

@@ -179,6 +179,14 @@ export class StatusServiceStack extends Stack {
         resources: [this.arn('imagebuilder', `image-pipeline/${props.pipelineNamePrefix.toLowerCase()}*`)],
       }),
     );
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'VerifyRunnerConfigs',
+        // Every ready preset's runner config is read 10 at a time and compared to its record.
+        actions: ['ssm:GetParameters'],
+        resources: [this.arn('ssm', `parameter${props.configPrefix}/*`)],
+      }),
+    );
     const secretArn = props.githubApp?.privateKeySecretArn;
     if (secretArn) {
       fn.addToRolePolicy(

@@ -55,6 +55,10 @@ describe('the built Lambda handler (dist/main.lambda.js) in a cold Node process'
       amis: [{ region: localAws.region, image: 'ami-8828bb20318a544aa' }],
     });
     fake.ssm.setParameter('/spot-runner/configs/linux-arm64', '{"ami":"pending","platform":"linux"}');
+    fake.ssm.setParameter(
+      '/spot-runner/configs/linux-x64',
+      '{"ami":"ami-6a457e0f3aad11725","platform":"linux"}',
+    );
     // Stale too, but its build is still running: the second invocation must take it from the cache.
     await localAws.dynamoDb.put(
       tableName,

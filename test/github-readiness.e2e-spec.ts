@@ -37,6 +37,7 @@ describe('GET /status: the GitHub App beside the AMIs (local AWS, fake GitHub En
     await bed.put(
       amiRecord('linux-x64', { status: 'ready', amiId: 'ami-0a1b2c3d4e5f60001', updatedAt: minutesAgo(60) }),
     );
+    bed.localAws.fake.ssm.setParameter('/spot-runner/configs/linux-x64', '{"ami":"ami-0a1b2c3d4e5f60001"}');
   });
 
   afterEach(async () => {

@@ -48,6 +48,7 @@ describe('the production bundles (dist/lambda/*/index.js), with no node_modules 
     );
     localAws.fake.imageBuilder.createPipeline('spot-runner-linux-arm64');
     localAws.fake.ssm.setParameter('/spot-runner/configs/linux-arm64', '{"ami":"pending"}');
+    localAws.fake.ssm.setParameter('/spot-runner/configs/linux-x64', '{"ami":"ami-6a457e0f3aad11725"}');
   });
 
   it('the status bundle answers GET /status, heals a stale preset and checks the GitHub App', async () => {

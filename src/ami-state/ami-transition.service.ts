@@ -106,6 +106,33 @@ export class AmiTransitionService {
   }
 
   /**
+   * The runner config of a ready record was found not holding its AMI (a ghost write, a
+   * lost clear, an operator's edit of `ami`): the record is marked pending for its AMI, as a
+   * transition marks it, and the update is made. The mark stays until the config holds the
+   * AMI, so a failed repair is retried by the next request. Undefined when the record's AMI
+   * changed since it was read: its new AMI's own transition owns the config.
+   */
+  async repairRunnerConfig(
+    record: AmiRecord,
+    abortSignal?: AbortSignal,
+  ): Promise<{ record: AmiRecord; ssmConfig: SsmConfigOutcome } | undefined> {
+    const amiId = record.amiId;
+    if (amiId === null) return undefined;
+    const pendingToken = randomUUID();
+    const marked = await this.repository.markSsmPendingIfAmi(record, amiId, pendingToken, abortSignal);
+    if (marked === 'superseded') return undefined;
+    this.logger.warn("SSM runner config does not hold the preset's AMI; setting it again", {
+      preset: record.presetName,
+      outcome: 'ssm-drift',
+      amiId,
+    });
+    return this.completeSsmUpdate(
+      { ...record, ssmPendingAmiId: amiId, ssmPendingToken: pendingToken },
+      abortSignal,
+    );
+  }
+
+  /**
    * Gives the preset's SSM runner config the AMI its record is marked pending for, then
    * clears the mark. Returns the record as it now is (without the mark once done). When
    * another writer's AMI replaced ours in the meantime, the record is marked again for

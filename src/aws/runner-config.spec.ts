@@ -1,5 +1,5 @@
 import { PENDING_RUNNER_CONFIG } from '../testing/runner-config.fixture';
-import { withAmi } from './runner-config';
+import { amiOf, withAmi } from './runner-config';
 
 const pendingConfig = PENDING_RUNNER_CONFIG;
 
@@ -57,5 +57,19 @@ describe('withAmi', () => {
     ['two values', '{"ami":"pending"} {}'],
   ])('is invalid for %s', (_case, stored) => {
     expect(withAmi(stored, 'ami-0123456789abcdef0')).toEqual({ valid: false });
+  });
+});
+
+describe('amiOf', () => {
+  it.each([
+    ['{"ami":"ami-0123456789abcdef0","platform":"linux"}', 'ami-0123456789abcdef0'],
+    ['{"platform":"linux"}', undefined],
+    ['{"ami":12345678901234567890}', undefined],
+    ['["ami-0123456789abcdef0"]', null],
+    ['42', null],
+    ['not json', null],
+    ['', null],
+  ])('reads %j as %j', (stored, expected) => {
+    expect(amiOf(stored)).toBe(expected);
   });
 });

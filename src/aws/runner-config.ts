@@ -10,16 +10,29 @@ export type RunnerConfigUpdate =
  * when nothing changes.
  */
 export function withAmi(storedValue: string, amiId: string): RunnerConfigUpdate {
+  const config = parseRunnerConfig(storedValue);
+  if (config === undefined) return { valid: false };
+  if (config.ami === amiId) return { valid: true, changed: false };
+  return { valid: true, changed: true, value: stringify({ ...config, ami: amiId }) ?? '' };
+}
+
+/** The `ami` a stored config holds (undefined when it has none, or not as a string); null when it is no JSON object. */
+export function amiOf(storedValue: string): string | undefined | null {
+  const config = parseRunnerConfig(storedValue);
+  if (config === undefined) return null;
+  return typeof config.ami === 'string' ? config.ami : undefined;
+}
+
+function parseRunnerConfig(storedValue: string): Record<string, unknown> | undefined {
   let config: unknown;
   try {
     config = parse(storedValue);
   } catch {
-    return { valid: false };
+    return undefined;
   }
   // A plain object only: the lossless parser gives numbers as objects too.
   if (typeof config !== 'object' || config === null || Object.getPrototypeOf(config) !== Object.prototype) {
-    return { valid: false };
+    return undefined;
   }
-  if ((config as Record<string, unknown>).ami === amiId) return { valid: true, changed: false };
-  return { valid: true, changed: true, value: stringify({ ...config, ami: amiId }) ?? '' };
+  return config as Record<string, unknown>;
 }

@@ -1,5 +1,6 @@
 import {
   GetParameterCommand,
+  GetParametersCommand,
   InternalServerError,
   SSMServiceException,
   ParameterNotFound,
@@ -12,7 +13,8 @@ import { PENDING_RUNNER_CONFIG } from '../testing/runner-config.fixture';
 import { testConfig } from '../testing/test-config';
 import { SsmConfigService } from './ssm-config.service';
 
-const PARAMETER = '/spot-runner/configs/linux-x64';
+const PARAMETER_PREFIX = '/spot-runner/configs';
+const PARAMETER = `${PARAMETER_PREFIX}/linux-x64`;
 const STORED_CONFIG = PENDING_RUNNER_CONFIG;
 
 describe('SsmConfigService.setAmi', () => {
@@ -116,5 +118,54 @@ describe('SsmConfigService.setAmi', () => {
     const result = await service.setAmi('linux-x64', 'ami-0123456789abcdef0');
 
     expect(result).toBe('ssm-update-failed');
+  });
+});
+
+describe('SsmConfigService.currentAmis', () => {
+  const service = new SsmConfigService(testConfig(), new AppLogger());
+  const ssmMock = mockClient(service.client);
+
+  beforeEach(() => ssmMock.reset());
+
+  it('reads 10 parameters a call, decrypted, and gives each preset the ami its config holds', async () => {
+    // Prepare: 12 presets; one parameter missing, one not JSON, one without ami.
+    const presets = Array.from({ length: 12 }, (_, i) => `preset-${i}`);
+    ssmMock.on(GetParametersCommand).callsFake((input: { Names: string[] }) => ({
+      Parameters: input.Names.flatMap((name) => {
+        if (name.endsWith('preset-3')) return [];
+        const value = name.endsWith('preset-4')
+          ? 'not json'
+          : name.endsWith('preset-5')
+            ? '{"platform":"linux"}'
+            : JSON.stringify({ ami: `ami-${name.slice(-1)}`, platform: 'linux' });
+        return [{ Name: name, Value: value, Type: 'String' }];
+      }),
+      InvalidParameters: input.Names.filter((name) => name.endsWith('preset-3')),
+    }));
+
+    // Act
+    const amis = await service.currentAmis(presets);
+
+    // Assess
+    const calls = ssmMock.commandCalls(GetParametersCommand).map((call) => call.args[0].input);
+    expect(calls.map((input) => input.Names?.length)).toEqual([10, 2]);
+    expect(calls.every((input) => input.WithDecryption === true)).toBe(true);
+    expect(calls.flatMap((input) => input.Names)).toEqual(
+      presets.map((preset) => `${PARAMETER_PREFIX}/${preset}`),
+    );
+    expect(amis.get('preset-0')).toBe('ami-0');
+    expect(amis.get('preset-11')).toBe('ami-1');
+    expect([amis.get('preset-3'), amis.get('preset-4'), amis.get('preset-5')]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(amis.size).toBe(12);
+  });
+
+  it('throws what SSM throws, for the caller to retry later', async () => {
+    ssmMock.on(GetParametersCommand).rejects(new InternalServerError({ $metadata: {}, message: 'boom' }));
+
+    await expect(service.currentAmis(['linux-x64'])).rejects.toThrow('boom');
   });
 });

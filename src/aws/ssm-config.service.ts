@@ -1,9 +1,18 @@
-import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  GetParameterCommand,
+  GetParametersCommand,
+  ParameterNotFound,
+  PutParameterCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { clientSettings, LazyClient } from './aws-clients';
-import { withAmi } from './runner-config';
+import { amiOf, withAmi } from './runner-config';
+
+/** GetParameters accepts at most 10 names in one call. */
+const NAMES_PER_GET_PARAMETERS = 10;
 
 export type SetAmiResult =
   | 'updated'
@@ -48,6 +57,38 @@ export class SsmConfigService implements OnApplicationShutdown {
 
   parameterName(presetName: string): string {
     return `${this.config.configPrefix}/${presetName}`;
+  }
+
+  /**
+   * The `ami` each preset's runner config holds now (undefined when the parameter is
+   * missing, is no JSON object or has no `ami`), read 10 parameters a call. SSM errors throw.
+   */
+  async currentAmis(
+    presetNames: readonly string[],
+    abortSignal?: AbortSignal,
+  ): Promise<Map<string, string | undefined>> {
+    const amis = new Map<string, string | undefined>();
+    const batches: string[][] = [];
+    for (let i = 0; i < presetNames.length; i += NAMES_PER_GET_PARAMETERS) {
+      batches.push(presetNames.slice(i, i + NAMES_PER_GET_PARAMETERS));
+    }
+    await Promise.all(
+      batches.map(async (batch) => {
+        const { Parameters = [] } = await this.client.send(
+          new GetParametersCommand({
+            Names: batch.map((preset) => this.parameterName(preset)),
+            WithDecryption: true,
+          }),
+          { abortSignal },
+        );
+        const values = new Map(Parameters.map((parameter) => [parameter.Name, parameter.Value ?? '']));
+        for (const preset of batch) {
+          const value = values.get(this.parameterName(preset));
+          amis.set(preset, value === undefined ? undefined : (amiOf(value) ?? undefined));
+        }
+      }),
+    );
+    return amis;
   }
 
   /**

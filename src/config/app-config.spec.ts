@@ -13,6 +13,7 @@ describe('parseAppConfig', () => {
       reconciliationBudgetMs: 20_000,
       reconciliationConcurrency: 20,
       reconciliationRecheckMs: 300_000,
+      ssmVerifyMs: 300_000,
       runnerCountsTtlMs: 15_000,
       awsRegion: 'eu-west-1',
       github: {
@@ -37,6 +38,7 @@ describe('parseAppConfig', () => {
       RECONCILIATION_CONCURRENCY: '3',
       RUNNER_COUNTS_TTL_SECONDS: '60',
       RECONCILIATION_RECHECK_SECONDS: '120',
+      SSM_VERIFY_SECONDS: '60',
       GITHUB_APP_ID: '123456',
       PRIVATE_KEY_SECRET_ARN: SECRET_ARN,
       GITHUB_SERVER_URL: 'https://github.example.com/',
@@ -56,6 +58,7 @@ describe('parseAppConfig', () => {
       reconciliationBudgetMs: 10_000,
       reconciliationConcurrency: 3,
       reconciliationRecheckMs: 120_000,
+      ssmVerifyMs: 60_000,
       runnerCountsTtlMs: 60_000,
       awsRegion: 'us-gov-west-1',
       github: {
@@ -152,6 +155,7 @@ describe('parseAppConfig', () => {
     ['GITHUB_CHECK_TTL_SECONDS', '0'],
     ['RUNNER_COUNTS_TTL_SECONDS', '0'],
     ['RECONCILIATION_RECHECK_SECONDS', '0'],
+    ['SSM_VERIFY_SECONDS', '0'],
     ['RUNNER_COUNTS_TTL_SECONDS', '3601'],
     ['GITHUB_REQUEST_TIMEOUT_SECONDS', '26'],
   ])('rejects %s=%j with an error naming the variable', (variable, value) => {
@@ -195,6 +199,7 @@ describe('each entry point validates only the variables it uses', () => {
     RECONCILIATION_CONCURRENCY: 'many',
     RUNNER_COUNTS_TTL_SECONDS: '-1',
     RECONCILIATION_RECHECK_SECONDS: 'soon',
+    SSM_VERIFY_SECONDS: 'often',
     GITHUB_APP_ID: 'my-app',
     PRIVATE_KEY_SECRET_ARN: 'a-name',
     GITHUB_SERVER_URL: 'ftp://github.example.com',

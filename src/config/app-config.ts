@@ -10,6 +10,8 @@ export interface AppConfig {
   reconciliationConcurrency: number;
   /** How long a finding that left the record as it was holds before the preset is checked again. */
   reconciliationRecheckMs: number;
+  /** How often each ready preset's SSM runner config is checked against its record, per container. */
+  ssmVerifyMs: number;
   /** How long runner counts are kept per container. */
   runnerCountsTtlMs: number;
   awsRegion: string;
@@ -116,6 +118,7 @@ export function parseAppConfig(env: Environment, entryPoint: EntryPoint = 'statu
     reconciliationConcurrency: integerBetween(statusOnly, 'RECONCILIATION_CONCURRENCY', 20, 1, 50),
     reconciliationRecheckMs:
       integerBetween(statusOnly, 'RECONCILIATION_RECHECK_SECONDS', 300, 1, 86_400) * 1000,
+    ssmVerifyMs: integerBetween(statusOnly, 'SSM_VERIFY_SECONDS', 300, 1, 86_400) * 1000,
     runnerCountsTtlMs: integerBetween(statusOnly, 'RUNNER_COUNTS_TTL_SECONDS', 15, 1, 3600) * 1000,
     awsRegion,
     github: parseGitHubAppConfig(statusOnly),

@@ -29,6 +29,8 @@ export type PresetReconciliation =
   | { presetName: string; outcome: 'still-building' }
   /** A pending SSM update left by an earlier transition, now done. */
   | { presetName: string; outcome: 'ssm-update-completed'; record: AmiRecord; ssmConfig: SsmConfigOutcome }
+  /** A ready preset's runner config found not holding its AMI, and set to it again. */
+  | { presetName: string; outcome: 'ssm-drift-repaired'; record: AmiRecord; ssmConfig: SsmConfigOutcome }
   | {
       presetName: string;
       outcome: 'unresolved';
@@ -63,7 +65,7 @@ export function applyReconciliations(
   return records.map((parsed) => {
     if (!parsed.valid) return parsed;
     const reconciliation = byPreset.get(parsed.record.presetName);
-    if (reconciliation?.outcome === 'corrected' || reconciliation?.outcome === 'ssm-update-completed') {
+    if (reconciliation !== undefined && 'record' in reconciliation) {
       return { valid: true, record: reconciliation.record };
     }
     if (reconciliation?.outcome === 'unresolved' && reconciliation.current) return reconciliation.current;

@@ -18,6 +18,7 @@ import { AppLogger } from '../logging/app-logger';
 import { PENDING_RUNNER_CONFIG } from '../testing/runner-config.fixture';
 import { testConfig } from '../testing/test-config';
 import { ReconciliationService } from './reconciliation.service';
+import { RunnerConfigVerifier } from './runner-config-verifier.service';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const TWO_HOURS_AGO = '2026-11-23T10:00:00.000Z';
@@ -70,7 +71,16 @@ describe('ReconciliationService', () => {
   function newService(config: AppConfig = testConfig(), clock = { now: () => NOW }): ReconciliationService {
     const repository = new AmiStateRepository(documentClient, config);
     const transitions = new AmiTransitionService(repository, ssmConfig, config, logger, clock);
-    return new ReconciliationService(imageBuilder, repository, transitions, config, logger, clock);
+    const runnerConfigs = new RunnerConfigVerifier(ssmConfig, transitions, config, logger, clock);
+    return new ReconciliationService(
+      imageBuilder,
+      repository,
+      transitions,
+      config,
+      logger,
+      clock,
+      runnerConfigs,
+    );
   }
 
   /** The table holds `items`; the pipeline of each preset exists and its newest image is `image`. */

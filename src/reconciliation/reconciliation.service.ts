@@ -19,6 +19,7 @@ import {
   ReportedReconciliation,
   UnresolvedReason,
 } from './preset-reconciliation';
+import { RunnerConfigVerifier } from './runner-config-verifier.service';
 import { isStale } from './staleness';
 
 /** The AMI records after reconciliation, and what reconciliation did for each stale preset. */
@@ -60,13 +61,15 @@ export class ReconciliationService {
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,
     private readonly clock: Clock,
+    private readonly runnerConfigs: RunnerConfigVerifier,
   ) {
     this.limit = pLimit(config.reconciliationConcurrency);
   }
 
   /**
-   * Reads every AMI record, finishes the SSM updates records are marked pending for, and
-   * reconciles the stale ones, all within `budgetMs`. Throws AmiStateUnavailableError when
+   * Reads every AMI record, finishes the SSM updates records are marked pending for,
+   * reconciles the stale ones and verifies the ready ones' runner configs, all within
+   * `budgetMs`. Throws AmiStateUnavailableError when
    * the table cannot be read by then.
    */
   async reconcile(budgetMs: number): Promise<ReconciledState> {
@@ -76,6 +79,8 @@ export class ReconciliationService {
     // A hung table read ends at the deadline too (a 503), never at the Lambda's timeout.
     const listed = await this.repository.listAmiRecords(budgetMs > 0 ? deadline : undefined);
     const read = await this.withPresetsTheIndexMissed(listed, deadline);
+    // The ready presets' runner configs are verified beside everything else.
+    const verified = this.runnerConfigs.verify(read, deadline);
     const completed = await this.completePendingSsmUpdates(read, deadline);
     const records = applyReconciliations(read, completed);
     const now = this.clock.now();
@@ -92,9 +97,10 @@ export class ReconciliationService {
       }
     }
     const reconciled = stale.length > 0 ? await this.reconcileStale(stale, deadline) : [];
+    const repaired = await verified;
     return {
-      records: applyReconciliations(records, reconciled),
-      reconciliations: [...completed, ...reconciled],
+      records: applyReconciliations(records, [...reconciled, ...repaired]),
+      reconciliations: [...completed, ...reconciled, ...repaired],
     };
   }
 

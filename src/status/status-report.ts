@@ -18,7 +18,7 @@ export interface PresetStatus {
 
 export interface ReconciliationReport {
   name: string;
-  outcome: 'corrected' | 'still-building' | 'ssm-update-completed' | 'unresolved';
+  outcome: 'corrected' | 'still-building' | 'ssm-update-completed' | 'ssm-drift-repaired' | 'unresolved';
   from?: AmiStatus;
   to?: AmiStatus;
   reason?: UnresolvedReason;
@@ -113,7 +113,8 @@ function toReconciliationReport(reconciliation: ReportedReconciliation): Reconci
     case 'still-building':
       return { name, outcome: 'still-building', cached };
     case 'ssm-update-completed':
-      return { name, outcome: 'ssm-update-completed', ssmConfig: reconciliation.ssmConfig, cached };
+    case 'ssm-drift-repaired':
+      return { name, outcome: reconciliation.outcome, ssmConfig: reconciliation.ssmConfig, cached };
     case 'unresolved':
       return {
         name,

@@ -10,6 +10,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     reconciliationBudgetMs: 20_000,
     reconciliationConcurrency: 20,
     reconciliationRecheckMs: 300_000,
+    ssmVerifyMs: 300_000,
     runnerCountsTtlMs: 15_000,
     awsRegion: 'eu-west-1',
     github: {

@@ -1,0 +1,162 @@
+import { Inject, Injectable } from '@nestjs/common';
+import pLimit from 'p-limit';
+import { AmiTransitionService } from '../ami-state/ami-transition.service';
+import { Clock } from '../ami-state/clock';
+import { settleBy } from '../common/deadline';
+import { AmiRecord, ParsedAmiRecord } from '../aws/ami-record';
+import { SsmConfigService } from '../aws/ssm-config.service';
+import { AppConfig, appConfig } from '../config/app-config';
+import { AppLogger, describeError } from '../logging/app-logger';
+import { PresetReconciliation, ReportedReconciliation } from './preset-reconciliation';
+import { claimsRunnerConfigAmi, isRunnerConfigCheckDue, RunnerConfigVerified } from './runner-config-drift';
+
+/**
+ * The record is the truth and the runner config is derived from it: every ready preset's
+ * SSM `ami` is read (GetParameters, 10 a call) at most once per SSM_VERIFY_SECONDS per
+ * container, and set again when it differs, whatever made it drift (an SSM write applied
+ * after its writer gave up, a lost clear of the pending mark, an operator's edit). The
+ * pending mark is the fast path; this is the path that catches everything else.
+ * Singleton: what it verified lives as long as the container.
+ */
+@Injectable()
+export class RunnerConfigVerifier {
+  private readonly verified = new Map<string, RunnerConfigVerified>();
+  /** Checks and repairs in flight, by preset: concurrent requests share one. */
+  private readonly inFlight = new Map<string, Promise<PresetReconciliation | undefined>>();
+  private readonly limit: pLimit.Limit;
+
+  constructor(
+    private readonly ssmConfig: SsmConfigService,
+    private readonly transitions: AmiTransitionService,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly logger: AppLogger,
+    private readonly clock: Clock,
+  ) {
+    this.limit = pLimit(config.reconciliationConcurrency);
+  }
+
+  /** What verifying the ready presets of `records` repaired (or could not), within `deadline`. */
+  async verify(
+    records: readonly ParsedAmiRecord[],
+    deadline: AbortSignal,
+  ): Promise<ReportedReconciliation[]> {
+    const nowMs = this.clock.now().getTime();
+    const ready = records.flatMap((parsed) =>
+      parsed.valid && claimsRunnerConfigAmi(parsed.record) ? [parsed.record] : [],
+    );
+    const joined = new Map(
+      ready.flatMap((record) => {
+        const shared = this.inFlight.get(record.presetName);
+        return shared === undefined ? [] : [[record.presetName, shared] as const];
+      }),
+    );
+    const due = ready.filter(
+      (record) =>
+        !joined.has(record.presetName) &&
+        isRunnerConfigCheckDue(
+          record.amiId,
+          this.verified.get(record.presetName),
+          nowMs,
+          this.config.ssmVerifyMs,
+        ),
+    );
+    const started = this.start(due, deadline);
+    const reported = await Promise.all(
+      ready.map(async (record): Promise<ReportedReconciliation | undefined> => {
+        const own = started.get(record.presetName);
+        if (own !== undefined) {
+          const reconciliation = await own;
+          return reconciliation && { ...reconciliation, cached: false };
+        }
+        const shared = joined.get(record.presetName);
+        if (shared === undefined) return undefined;
+        const reconciliation = await settleBy(shared, deadline, () => undefined);
+        return reconciliation && { ...reconciliation, cached: true };
+      }),
+    );
+    return reported.flatMap((reconciliation) => (reconciliation === undefined ? [] : [reconciliation]));
+  }
+
+  private start(
+    records: (AmiRecord & { amiId: string })[],
+    deadline: AbortSignal,
+  ): Map<string, Promise<PresetReconciliation | undefined>> {
+    const started = new Map<string, Promise<PresetReconciliation | undefined>>();
+    if (records.length === 0) return started;
+    const amis = this.ssmConfig.currentAmis(
+      records.map((record) => record.presetName),
+      deadline,
+    );
+    amis.catch((error: unknown) =>
+      // Not remembered as verified: the next request checks again.
+      this.logger.warn('SSM runner configs could not be read to verify them; checked again next time', {
+        outcome: deadline.aborted ? 'deadline-exceeded' : 'ssm-verify-failed',
+        presets: records.length,
+        error: describeError(error),
+      }),
+    );
+    for (const record of records) {
+      const result = amis
+        .then(
+          (current) =>
+            this.limit(() => this.repairIfDrifted(record, current.get(record.presetName), deadline)),
+          () => undefined,
+        )
+        .finally(() => this.inFlight.delete(record.presetName));
+      this.inFlight.set(record.presetName, result);
+      started.set(record.presetName, result);
+    }
+    return started;
+  }
+
+  private async repairIfDrifted(
+    record: AmiRecord,
+    configAmi: string | undefined,
+    deadline: AbortSignal,
+  ): Promise<PresetReconciliation | undefined> {
+    const presetName = record.presetName;
+    if (configAmi === record.amiId) {
+      this.remember(record);
+      return undefined;
+    }
+    try {
+      const repaired = await this.transitions.repairRunnerConfig(record, deadline);
+      // The record's AMI changed since it was read: that AMI's own transition sets the config.
+      if (repaired === undefined) return undefined;
+      if (repaired.record.ssmPendingAmiId !== undefined) {
+        return {
+          presetName,
+          outcome: 'unresolved',
+          reason: 'ssm-update-pending',
+          ssmConfig: repaired.ssmConfig,
+          current: { valid: true, record: repaired.record },
+        };
+      }
+      this.remember(repaired.record);
+      this.logger.info("SSM runner config set to the preset's AMI again", {
+        preset: presetName,
+        outcome: 'ssm-drift-repaired',
+        amiId: record.amiId,
+      });
+      return {
+        presetName,
+        outcome: 'ssm-drift-repaired',
+        record: repaired.record,
+        ssmConfig: repaired.ssmConfig,
+      };
+    } catch (error) {
+      const reason = deadline.aborted ? 'deadline-exceeded' : 'state-table-error';
+      this.logger.warn('SSM runner config drift could not be repaired; checked again next time', {
+        preset: presetName,
+        outcome: reason,
+        error: describeError(error),
+      });
+      return { presetName, outcome: 'unresolved', reason };
+    }
+  }
+
+  private remember(record: AmiRecord): void {
+    if (record.amiId !== null)
+      this.verified.set(record.presetName, { amiId: record.amiId, atMs: this.clock.now().getTime() });
+  }
+}
