@@ -1,4 +1,5 @@
 import { GitHubAppConfig, parseGitHubAppConfig } from '../src/config/app-config';
+import { DynamoDbFaultProxy } from './fake-aws/dynamodb-fault-proxy';
 import { FakeAwsServer } from './fake-aws/fake-aws-server';
 import { FakeGitHub } from './fake-github';
 import { LocalDynamoDb } from './local-dynamodb';
@@ -9,21 +10,28 @@ export const PRIVATE_KEY_SECRET_NAME = 'spot-runner/github-app-private-key';
 export interface LocalAwsOptions {
   region?: string;
   tableName?: string;
+  /** `false`: the service reaches dynalite directly, without the fault proxy's hop (benchmarks). */
+  dynamoDbFaultProxy?: boolean;
 }
 
 /**
- * AWS on loopback for development and tests: dynalite with the state table, the fake SSM,
- * Image Builder and Secrets Manager, and beside them a fake GitHub Enterprise Server whose
- * App's private key is stored in the fake secret. The service reaches it only through the
- * SDK's own endpoint settings and `GITHUB_SERVER_URL` (`environment()`), exactly as it would
- * reach real AWS and GitHub.
+ * AWS on loopback for development and tests: dynalite with the state table behind a fault
+ * proxy (`dynamoDbFaults`: latency, throttling, 500s, unanswered and ghost writes), the fake
+ * SSM, Image Builder and Secrets Manager, and beside them a fake GitHub Enterprise Server
+ * whose App's private key is stored in the fake secret. The service reaches it only through
+ * the SDK's own endpoint settings and `GITHUB_SERVER_URL` (`environment()`), exactly as it
+ * would reach real AWS and GitHub; its DynamoDB calls go through the proxy, while the test's
+ * own helpers (`dynamoDb`, `putItem`, `getItem`) use dynalite directly.
  */
 export class LocalAws {
+  /** Where the service reaches DynamoDB: the fault proxy, unless started without it. */
+  dynamoDbEndpoint = '';
   /** The ARN of the secret holding the GitHub App's key (seeded again by `reset()`). */
   privateKeySecretArn = '';
 
   private constructor(
     readonly dynamoDb: LocalDynamoDb,
+    readonly dynamoDbFaults: DynamoDbFaultProxy,
     readonly fake: FakeAwsServer,
     readonly fakeEndpoint: string,
     readonly github: FakeGitHub,
@@ -33,17 +41,31 @@ export class LocalAws {
     this.seedPrivateKeySecret();
   }
 
-  static async start({ region = 'eu-west-1', tableName = 'spot-runner-state' }: LocalAwsOptions = {}) {
+  static async start({
+    region = 'eu-west-1',
+    tableName = 'spot-runner-state',
+    dynamoDbFaultProxy = true,
+  }: LocalAwsOptions = {}) {
     const dynamoDb = await LocalDynamoDb.start(region);
     await dynamoDb.createStateTable(tableName);
     const fake = new FakeAwsServer(region);
-    const [fakeEndpoint, github] = await Promise.all([fake.listen(), FakeGitHub.start()]);
-    return new LocalAws(dynamoDb, fake, fakeEndpoint, github, region, tableName);
+    const [dynamoDbFaults, fakeEndpoint, github] = await Promise.all([
+      DynamoDbFaultProxy.start(dynamoDb.endpoint),
+      fake.listen(),
+      FakeGitHub.start(),
+    ]);
+    const localAws = new LocalAws(dynamoDb, dynamoDbFaults, fake, fakeEndpoint, github, region, tableName);
+    localAws.dynamoDbEndpoint = dynamoDbFaultProxy ? dynamoDbFaults.endpoint : dynamoDb.endpoint;
+    return localAws;
   }
 
-  /** Forgets the fakes' state, calls and controls; the GitHub App's key is stored again. */
+  /**
+   * Forgets the fakes' state, calls and controls, and the DynamoDB proxy's calls and controls
+   * (not the table's items); the GitHub App's key is stored again.
+   */
   reset(): void {
     this.fake.reset();
+    this.dynamoDbFaults.resetControls();
     this.github.reset();
     this.seedPrivateKeySecret();
   }
@@ -68,7 +90,7 @@ export class LocalAws {
       AWS_REGION: this.region,
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: this.dynamoDb.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: this.dynamoDbEndpoint,
       AWS_ENDPOINT_URL_SSM: this.fakeEndpoint,
       AWS_ENDPOINT_URL_IMAGEBUILDER: this.fakeEndpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: this.fakeEndpoint,
@@ -102,6 +124,11 @@ export class LocalAws {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.fake.close(), this.github.close(), this.dynamoDb.stop()]);
+    // dynalite waits for its connections to end: the proxy's go first.
+    await Promise.all([
+      this.fake.close(),
+      this.github.close(),
+      this.dynamoDbFaults.close().then(() => this.dynamoDb.stop()),
+    ]);
   }
 }

@@ -21,7 +21,7 @@ async function startWithLocalAws(): Promise<void> {
   await app.listen(port);
   const logger = app.get(AppLogger);
   logger.info('Local AWS started and seeded with a demo (linux-x64, linux-arm64, windows-x64)', {
-    dynamodb: localAws.dynamoDb.endpoint,
+    dynamodb: localAws.dynamoDbEndpoint,
     ssmImageBuilderAndSecretsManager: localAws.fakeEndpoint,
     githubServer: localAws.github.serverUrl,
     githubApp: localAws.github.app.slug,

@@ -186,7 +186,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
       });
     }
 
-    it('applies an image newer by instant, though older as text, and stores its time normalised', async () => {
+    it('Finding 6: applies an image newer by instant, though older as text, and stores its time normalised', async () => {
       // Prepare: 11:00+02:00 is 09:00Z, an hour before the image (10:00Z); as text it sorts after.
       await givenStoredImageCreatedAt('2026-11-23T11:00:00+02:00');
       givenImages(image(7, 'AVAILABLE', 120));
@@ -202,7 +202,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
       });
     });
 
-    it('refuses an image older by instant, though newer as text', async () => {
+    it('Finding 6: refuses an image older by instant, though newer as text', async () => {
       // Prepare: 08:30-02:00 is 10:30Z, after the image (10:00Z); as text it sorts before.
       await givenStoredImageCreatedAt('2026-11-23T08:30:00-02:00');
       givenImages(image(8, 'FAILED', 120));
@@ -278,7 +278,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
     expect(await stored()).toMatchObject({ status: 'building' });
   });
 
-  it('resolves an event whose SSM write SSM refuses for good (the value too large), keeping the mark for /status', async () => {
+  it('Finding 6: resolves an event whose SSM write SSM refuses for good (the value too large), keeping the mark for /status', async () => {
     // Prepare
     givenImages(image(3, 'AVAILABLE', 30));
     app.ssm.on(PutParameterCommand).rejects(

@@ -3,11 +3,16 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { imageStateChangeEvent } from '../local/lambda/image-builder-events';
+import { LocalAws } from '../local/local-aws';
+import { amiRecord } from '../local/local-dynamodb';
+import { AmiEventService } from '../src/ami-events/ami-event.service';
+import { EventsAppModule } from '../src/events-app.module';
 import { clientSettings } from '../src/aws/aws-clients';
 import { handler as eventsHandler } from '../src/main.events';
 import { testConfig } from '../src/testing/test-config';
 import { imageArn } from './support/image-builder-fixtures';
 import { startStatusApp } from './support/status-app';
+import { compileWithTestConfig } from './support/testing-module';
 
 /** A server that takes every request and never answers: a hung AWS endpoint. */
 async function startBlackHole(): Promise<{ server: Server; endpoint: string; received: () => number }> {
@@ -36,7 +41,7 @@ describe('every AWS call really times out', () => {
     await new Promise((resolve) => blackHole.server.close(resolve));
   });
 
-  it('turns a request that exceeds requestTimeout into an error, not a warning', () => {
+  it('Finding 3: turns a request that exceeds requestTimeout into an error, not a warning', () => {
     expect(clientSettings(testConfig()).requestHandler).toEqual({
       connectionTimeout: 3_000,
       requestTimeout: 10_000,
@@ -44,7 +49,7 @@ describe('every AWS call really times out', () => {
     });
   });
 
-  it('answers the 503 JSON within the budget when the DynamoDB read hangs', async () => {
+  it('Finding 3: answers the 503 JSON within the budget when the DynamoDB read hangs', async () => {
     // Prepare
     process.env.AWS_ENDPOINT_URL_DYNAMODB = blackHole.endpoint;
     const statusApp = await startStatusApp({ reconciliationBudgetMs: 1_000 }, new Date());
@@ -59,7 +64,7 @@ describe('every AWS call really times out', () => {
     expect(response.body).toEqual({ status: 'error', message: 'AMI state is temporarily unavailable' });
   });
 
-  it('fails an event as retryable at its own deadline when GetImage hangs, before Lambda would kill it', async () => {
+  it('Finding 3: fails an event as retryable at its own deadline when GetImage hangs, before Lambda would kill it', async () => {
     // Prepare: the handler's own application, from the environment, with Image Builder hung.
     Object.assign(process.env, {
       STATE_TABLE_NAME: 'spot-runner-state',
@@ -75,5 +80,39 @@ describe('every AWS call really times out', () => {
     await expect(outcome).rejects.toThrow('AMI event not handled before the invocation deadline');
     await expect(outcome).rejects.toMatchObject({ name: 'RetryableAmiEventError' });
     expect(blackHole.received()).toBe(1);
+  });
+
+  it('Finding 3: fails an event as retryable at its deadline when the DynamoDB GetItem hangs, and writes nothing', async () => {
+    // Prepare: real DynamoDB (dynalite) behind the fault proxy, which never answers GetItem.
+    const localAws = await LocalAws.start();
+    Object.assign(process.env, localAws.environment());
+    const presetPipeline = 'spot-runner-linux-x64';
+    localAws.fake.imageBuilder.createPipeline(presetPipeline);
+    const arn = localAws.fake.imageBuilder.addImage(presetPipeline, {
+      status: 'AVAILABLE',
+      dateCreated: '2026-11-23T11:00:00.000Z',
+      amis: [{ region: localAws.region, image: 'ami-0123456789abcdef0' }],
+    });
+    await localAws.putItem(
+      amiRecord('linux-x64', { status: 'building', updatedAt: '2026-11-23T10:00:00.000Z' }),
+    );
+    localAws.dynamoDbFaults.hold('GetItem');
+    const events = await compileWithTestConfig(EventsAppModule, {}, new Date('2026-11-23T12:00:00.000Z'));
+    events.useLogger(false);
+    await events.init();
+
+    // Act
+    const outcome = events
+      .get(AmiEventService)
+      .handle(imageStateChangeEvent(arn, 'AVAILABLE'), AbortSignal.timeout(300));
+
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ name: 'RetryableAmiEventError' });
+    await events.close();
+    await localAws.dynamoDbFaults.idle();
+    expect(localAws.dynamoDbFaults.callsTo('GetItem')).toHaveLength(1);
+    expect(localAws.dynamoDbFaults.callsTo('UpdateItem')).toHaveLength(0);
+    expect(await localAws.getItem('AMI#linux-x64')).toMatchObject({ status: 'building' });
+    await localAws.stop();
   });
 });

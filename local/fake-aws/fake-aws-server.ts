@@ -6,6 +6,7 @@ import { AwsError, FailureKind } from './aws-error';
 import { FakeImageBuilder } from './fake-image-builder';
 import { FakeSecretsManager } from './fake-secrets-manager';
 import { FakeSsm } from './fake-ssm';
+import { delay, delayUnlessClosed, readBody } from './http-helpers';
 
 export type FakeService = 'ssm' | 'imagebuilder' | 'secretsmanager';
 export type FakeOperation =
@@ -174,10 +175,12 @@ export class FakeAwsServer {
       const route = this.route(request, body);
       this.calls.push(route);
       this.checkSignature(request, route.service);
+      // A call is held, or applied although abandoned, as the controls were when it arrived.
+      const held = this.held.has(route.operation);
+      const appliedWhenAbandoned = this.appliedWhenAbandoned.has(route.operation);
       await this.hooks.get(route.operation)?.(route.input);
       const latencyMs = this.latencyMs.get(route.operation) ?? this.latencyMs.get('*') ?? 0;
-      const held = this.held.has(route.operation);
-      if (this.appliedWhenAbandoned.has(route.operation)) {
+      if (appliedWhenAbandoned) {
         // AWS takes its time whatever the client does, and applies the call after it.
         await delay(latencyMs);
         if (clientGone || held) {
@@ -348,15 +351,6 @@ function sendError(response: ServerResponse, service: FakeService, error: AwsErr
   send(response, service, error.statusCode, { message: error.message });
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
 function parseJson(body: string): Record<string, unknown> {
   if (body.trim() === '') return {};
   try {
@@ -368,16 +362,4 @@ function parseJson(body: string): Record<string, unknown> {
     // answered below
   }
   throw new AwsError('SerializationException', 400, 'The request body is not a JSON object');
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Waits `ms`, or less if the client hangs up first (it will not read the answer). */
-async function delayUnlessClosed(ms: number, closed: Promise<void>): Promise<void> {
-  if (ms <= 0) return;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, ms))), closed]);
-  clearTimeout(timer);
 }

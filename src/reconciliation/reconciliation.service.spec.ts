@@ -385,7 +385,7 @@ describe('ReconciliationService', () => {
       'unresolved',
     ],
   ] as const)(
-    'checks a preset it found %s again after RECONCILIATION_RECHECK_SECONDS; within it the cache holds',
+    'Finding 4: checks a preset it found %s again after RECONCILIATION_RECHECK_SECONDS; within it the cache holds',
     async (_, image, outcome) => {
       // Prepare
       givenTable(buildingRecord('linux-x64'));
@@ -553,7 +553,7 @@ describe('ReconciliationService', () => {
     );
   });
 
-  it('shares one pending SSM update between concurrent requests: the runner config is written once', async () => {
+  it('Finding 7: shares one pending SSM update between concurrent requests: the runner config is written once', async () => {
     // Prepare
     givenTable(readyWithSsmPending());
     givenRunnerConfig();
@@ -573,7 +573,7 @@ describe('ReconciliationService', () => {
   describe('a preset the recordType index read misses (eventually consistent)', () => {
     const ready = { ...buildingRecord('linux-x64'), status: 'ready', amiId: 'ami-24bcf1d59063156ed' };
 
-    it('is read by key, strongly consistent, and reported, once this container has seen it', async () => {
+    it('Finding 5: is read by key, strongly consistent, and reported, once this container has seen it', async () => {
       // Prepare
       givenTable(ready);
       const service = newService();
