@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import {
   Agent,
   createServer,
@@ -12,7 +11,8 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FailureKind } from './aws-error';
-import { delay, delayUnlessClosed, readBody } from './http-helpers';
+import { CallControls } from './call-controls';
+import { readBody } from './http-helpers';
 
 /** The operation a call names after `DynamoDB_20120810.` in its X-Amz-Target header. */
 export type DynamoDbOperation =
@@ -34,15 +34,6 @@ export type DynamoDbOperation =
 export interface DynamoDbCall {
   operation: DynamoDbOperation;
   input: Record<string, unknown>;
-}
-
-type CallHook = (input: Record<string, unknown>) => void | Promise<void>;
-
-/** Failures still due for an operation ('*': any). */
-interface DueFailures {
-  operation: DynamoDbOperation | '*';
-  kind: FailureKind;
-  remaining: number;
 }
 
 /** An answer as the proxy sends it: from the target, or made up. */
@@ -78,9 +69,9 @@ const NOT_RELAYED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'c
  * unchanged, unless a test asks for a partial failure: latency, throttling or 500s before or
  * after the call is applied, calls never answered, calls applied although the client gave up
  * on them. It keeps a log of the calls and runs hooks before forwarding. The controls are
- * those of `FakeAwsServer`.
+ * `CallControls`, shared with `FakeAwsServer`.
  */
-export class DynamoDbFaultProxy {
+export class DynamoDbFaultProxy extends CallControls<DynamoDbOperation> {
   /** Every call received, in order, with its parsed JSON body. */
   readonly calls: DynamoDbCall[] = [];
   /** Where clients reach the proxy: http://127.0.0.1:port. */
@@ -88,21 +79,12 @@ export class DynamoDbFaultProxy {
 
   private readonly target: URL;
   private readonly agent = new Agent({ keepAlive: true });
-  private readonly latencyMs = new Map<DynamoDbOperation | '*', number>();
-  private readonly pendingFailures: DueFailures[] = [];
-  private readonly applyThenFailures: DueFailures[] = [];
-  private readonly hooks = new Map<DynamoDbOperation, CallHook>();
-  /** Operations applied although the client gave up on them (AWS does not know it did). */
-  private readonly appliedWhenAbandoned = new Set<DynamoDbOperation>();
-  /** Operations that are never answered. */
-  private readonly held = new Set<DynamoDbOperation>();
-  private inFlight = 0;
-  private idleWaiters: (() => void)[] = [];
 
   private constructor(
     private readonly server: Server,
     targetEndpoint: string,
   ) {
+    super();
     this.target = new URL(targetEndpoint);
     this.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
@@ -124,121 +106,37 @@ export class DynamoDbFaultProxy {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  /** Every call to `operation` (or every call, with '*') is forwarded `ms` later. */
-  setLatency(operation: DynamoDbOperation | '*', ms: number): void {
-    this.latencyMs.set(operation, ms);
-  }
-
-  /** The next `count` calls to `operation` fail, throttled or with a 500, and are not applied. */
-  failNext(operation: DynamoDbOperation | '*', count: number, kind: FailureKind = 'throttling'): void {
-    this.pendingFailures.push({ operation, kind, remaining: count });
-  }
-
-  /** The next `count` calls to `operation` are applied, then answered with a failure. */
-  applyThenFail(operation: DynamoDbOperation, count: number, kind: FailureKind = 'internal-error'): void {
-    this.applyThenFailures.push({ operation, kind, remaining: count });
-  }
-
-  /**
-   * Calls to `operation` the client aborts or times out on are applied all the same, once
-   * their latency has passed: a ghost write, as AWS may apply a request the client gave up on.
-   */
-  applyWhenAbandoned(operation: DynamoDbOperation, applied = true): void {
-    if (applied) this.appliedWhenAbandoned.add(operation);
-    else this.appliedWhenAbandoned.delete(operation);
-  }
-
-  /** Calls to `operation` are never answered (and never applied, unless abandoned calls are). */
-  hold(operation: DynamoDbOperation, held = true): void {
-    if (held) this.held.add(operation);
-    else this.held.delete(operation);
-  }
-
-  /** Runs `hook` when `operation` is called, before it is forwarded (to interleave a writer). */
-  onCall(operation: DynamoDbOperation, hook: CallHook | undefined): void {
-    if (hook) this.hooks.set(operation, hook);
-    else this.hooks.delete(operation);
-  }
-
   /** The inputs of the calls to `operation`, in order. */
   callsTo(operation: DynamoDbOperation): Record<string, unknown>[] {
     return this.calls.filter((call) => call.operation === operation).map((call) => call.input);
   }
 
-  /** Resolves once no request is being handled (also those the client gave up on). */
-  idle(): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
   /** Forgets calls, latencies, failures, hooks, holds and applyWhenAbandoned. */
   resetControls(): void {
     this.calls.length = 0;
-    this.latencyMs.clear();
-    this.pendingFailures.length = 0;
-    this.applyThenFailures.length = 0;
-    this.hooks.clear();
-    this.appliedWhenAbandoned.clear();
-    this.held.clear();
+    this.clearControls();
   }
 
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    this.inFlight++;
-    let clientGone = false;
-    const closed = once(response, 'close').then(() => {
-      clientGone = !response.writableFinished;
-    });
-    try {
-      const body = await readBody(request);
-      const call: DynamoDbCall = { operation: operationOf(request), input: parseInput(body) };
-      this.calls.push(call);
-      // A call is held, or applied although abandoned, as the controls were when it arrived.
-      const held = this.held.has(call.operation);
-      const appliedWhenAbandoned = this.appliedWhenAbandoned.has(call.operation);
-      await this.hooks.get(call.operation)?.(call.input);
-      const latencyMs = this.latencyMs.get(call.operation) ?? this.latencyMs.get('*') ?? 0;
-      if (appliedWhenAbandoned) {
-        // AWS takes its time whatever the client does, and applies the call after it.
-        await delay(latencyMs);
-        if (clientGone || held) {
-          await this.applyUnanswered(request, body);
-          if (held) await closed;
-          return;
-        }
-      } else {
-        await (held ? closed : delayUnlessClosed(latencyMs, closed));
-        // Without applyWhenAbandoned, a request the client gave up on never takes effect.
-        if (clientGone) return;
+  private handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    return this.track(async () => {
+      const client = CallControls.watch(response);
+      try {
+        const body = await readBody(request);
+        const call: DynamoDbCall = { operation: operationOf(request), input: parseInput(body) };
+        this.calls.push(call);
+        const passage = await this.pass(call.operation, call.input, client, () =>
+          this.forward(request, body),
+        );
+        if (passage.kind === 'answered') send(response, passage.result);
+        if (passage.kind === 'failed') send(response, failureAnswer(passage.failure));
+      } catch (error) {
+        if (client.gone()) return;
+        send(
+          response,
+          errorAnswer(500, FAILURES['internal-error'].type, 'The fault proxy failed: ' + String(error)),
+        );
       }
-      send(response, await this.answer(call, request, body));
-    } catch (error) {
-      if (clientGone) return;
-      send(
-        response,
-        errorAnswer(500, FAILURES['internal-error'].type, 'The fault proxy failed: ' + String(error)),
-      );
-    } finally {
-      this.inFlight--;
-      if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
-    }
-  }
-
-  /** A failure due before the call is applied; else the target's answer, or a failure due after. */
-  private async answer(call: DynamoDbCall, request: IncomingMessage, body: string): Promise<Answer> {
-    const failure = takeDueFailure(this.pendingFailures, call.operation);
-    if (failure) return failureAnswer(failure);
-    const answer = await this.forward(request, body);
-    const failureAfterApplying = takeDueFailure(this.applyThenFailures, call.operation);
-    return failureAfterApplying ? failureAnswer(failureAfterApplying) : answer;
-  }
-
-  /** A call nobody reads the answer of: applied, and whatever the target answers dropped. */
-  private async applyUnanswered(request: IncomingMessage, body: string): Promise<void> {
-    try {
-      await this.forward(request, body);
-    } catch {
-      // The target could not be reached: nothing was applied, and nobody hears why.
-    }
+    });
   }
 
   /** Sends the call to the target as it came (Host aside), and reads the whole answer. */
@@ -291,17 +189,6 @@ function parseInput(body: string): Record<string, unknown> {
     // recorded as {} below
   }
   return {};
-}
-
-/** The kind of the first failure still due for `operation` ('*': any), counted down. */
-function takeDueFailure(failures: DueFailures[], operation: DynamoDbOperation): FailureKind | undefined {
-  const due = failures.find(
-    (candidate) =>
-      candidate.remaining > 0 && (candidate.operation === '*' || candidate.operation === operation),
-  );
-  if (!due) return undefined;
-  due.remaining--;
-  return due.kind;
 }
 
 function failureAnswer(kind: FailureKind): Answer {

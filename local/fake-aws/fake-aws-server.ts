@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AwsError, FailureKind } from './aws-error';
+import { CallControls } from './call-controls';
 import { FakeImageBuilder } from './fake-image-builder';
 import { FakeSecretsManager } from './fake-secrets-manager';
 import { FakeSsm } from './fake-ssm';
-import { delay, delayUnlessClosed, readBody } from './http-helpers';
+import { readBody } from './http-helpers';
 
 export type FakeService = 'ssm' | 'imagebuilder' | 'secretsmanager';
 export type FakeOperation =
@@ -23,8 +23,6 @@ export interface RecordedCall {
   operation: FakeOperation;
   input: Record<string, unknown>;
 }
-
-type CallHook = (input: Record<string, unknown>) => void | Promise<void>;
 
 interface Route {
   service: FakeService;
@@ -44,31 +42,17 @@ const JSON_TARGETS: Record<string, { service: FakeService; operations: readonly 
  * shapes, and the controls tests need: latency, injected failures, list shuffling, a call
  * log, hooks.
  */
-export class FakeAwsServer {
+export class FakeAwsServer extends CallControls<FakeOperation> {
   readonly ssm: FakeSsm;
   readonly imageBuilder: FakeImageBuilder;
   readonly secretsManager: FakeSecretsManager;
   readonly calls: RecordedCall[] = [];
 
   private readonly server: Server;
-  private readonly latencyMs = new Map<FakeOperation | '*', number>();
-  private readonly pendingFailures: {
-    operation: FakeOperation | '*';
-    kind: FailureKind;
-    remaining: number;
-  }[] = [];
   private readonly failingServices = new Set<FakeService>();
-  private readonly hooks = new Map<FakeOperation, CallHook>();
-  /** Operations applied although the client gave up on them (AWS does not know it did). */
-  private readonly appliedWhenAbandoned = new Set<FakeOperation>();
-  /** Operations that are never answered. */
-  private readonly held = new Set<FakeOperation>();
-  private readonly applyThenFailures: { operation: FakeOperation; kind: FailureKind; remaining: number }[] =
-    [];
-  private inFlight = 0;
-  private idleWaiters: (() => void)[] = [];
 
   constructor(readonly region: string) {
+    super();
     this.ssm = new FakeSsm(region);
     this.imageBuilder = new FakeImageBuilder(region);
     this.secretsManager = new FakeSecretsManager(region);
@@ -85,16 +69,6 @@ export class FakeAwsServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  /** Every call to `operation` (or every call, with '*') answers `ms` later. */
-  setLatency(operation: FakeOperation | '*', ms: number): void {
-    this.latencyMs.set(operation, ms);
-  }
-
-  /** The next `count` calls to `operation` fail: throttled, or with a 500. */
-  failNext(operation: FakeOperation | '*', count: number, kind: FailureKind = 'throttling'): void {
-    this.pendingFailures.push({ operation, kind, remaining: count });
-  }
-
   /** Every call to `service` fails with a 500 until `failAlways(service, false)`. */
   failAlways(service: FakeService, failing = true): void {
     if (failing) this.failingServices.add(service);
@@ -106,40 +80,8 @@ export class FakeAwsServer {
     this.imageBuilder.shuffleSeed = seed;
   }
 
-  /**
-   * Calls to `operation` the client aborts or times out on are applied all the same, once
-   * their latency has passed: a ghost write, as AWS may apply a request the client gave up on.
-   */
-  applyWhenAbandoned(operation: FakeOperation, applied = true): void {
-    if (applied) this.appliedWhenAbandoned.add(operation);
-    else this.appliedWhenAbandoned.delete(operation);
-  }
-
-  /** The next `count` calls to `operation` are applied, then answered with a failure. */
-  applyThenFail(operation: FakeOperation, count: number, kind: FailureKind = 'internal-error'): void {
-    this.applyThenFailures.push({ operation, kind, remaining: count });
-  }
-
-  /** Calls to `operation` are never answered (and never applied, unless abandoned calls are). */
-  hold(operation: FakeOperation, held = true): void {
-    if (held) this.held.add(operation);
-    else this.held.delete(operation);
-  }
-
-  /** Runs `hook` when `operation` is called, before it is answered (to interleave a writer). */
-  onCall(operation: FakeOperation, hook: CallHook | undefined): void {
-    if (hook) this.hooks.set(operation, hook);
-    else this.hooks.delete(operation);
-  }
-
   callsTo(operation: FakeOperation): Record<string, unknown>[] {
     return this.calls.filter((call) => call.operation === operation).map((call) => call.input);
-  }
-
-  /** Resolves once no request is being answered (also those the client gave up on). */
-  idle(): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Forgets the seeded state and every control: a fresh SSM, Image Builder and Secrets Manager. */
@@ -153,61 +95,36 @@ export class FakeAwsServer {
   /** Forgets calls, latencies, failures, hooks and shuffling; keeps the seeded state. */
   resetControls(): void {
     this.calls.length = 0;
-    this.latencyMs.clear();
-    this.pendingFailures.length = 0;
+    this.clearControls();
     this.failingServices.clear();
-    this.hooks.clear();
-    this.appliedWhenAbandoned.clear();
-    this.held.clear();
-    this.applyThenFailures.length = 0;
     this.imageBuilder.shuffleSeed = undefined;
     this.imageBuilder.pageSizeLimit = 25;
   }
 
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    this.inFlight++;
-    let clientGone = false;
-    const closed = once(response, 'close').then(() => {
-      clientGone = !response.writableFinished;
-    });
-    try {
-      const body = await readBody(request);
-      const route = this.route(request, body);
-      this.calls.push(route);
-      this.checkSignature(request, route.service);
-      // A call is held, or applied although abandoned, as the controls were when it arrived.
-      const held = this.held.has(route.operation);
-      const appliedWhenAbandoned = this.appliedWhenAbandoned.has(route.operation);
-      await this.hooks.get(route.operation)?.(route.input);
-      const latencyMs = this.latencyMs.get(route.operation) ?? this.latencyMs.get('*') ?? 0;
-      if (appliedWhenAbandoned) {
-        // AWS takes its time whatever the client does, and applies the call after it.
-        await delay(latencyMs);
-        if (clientGone || held) {
-          this.applyUnanswered(route);
-          if (held) await closed;
-          return;
-        }
-      } else {
-        await (held ? closed : delayUnlessClosed(latencyMs, closed));
-        // Without applyWhenAbandoned, a request the client aborted never takes effect.
-        if (clientGone) return;
+  private handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    return this.track(async () => {
+      const client = CallControls.watch(response);
+      try {
+        const body = await readBody(request);
+        const route = this.route(request, body);
+        this.calls.push(route);
+        this.checkSignature(request, route.service);
+        const passage = await this.pass(route.operation, route.input, client, () => {
+          if (this.failingServices.has(route.service)) throw internalError(route.service);
+          return this.dispatch(route);
+        });
+        if (passage.kind === 'answered') send(response, route.service, 200, passage.result);
+        if (passage.kind === 'failed')
+          sendError(response, route.service, failure(route.service, passage.failure));
+      } catch (error) {
+        if (client.gone()) return;
+        const awsError =
+          error instanceof AwsError
+            ? error
+            : new AwsError('InternalFailure', 500, 'The fake failed: ' + String(error));
+        sendError(response, serviceOf(request), awsError);
       }
-      this.injectFailure(route);
-      const result = this.dispatch(route);
-      this.failAfterApplying(route);
-      send(response, route.service, 200, result);
-    } catch (error) {
-      if (clientGone) return;
-      const awsError =
-        error instanceof AwsError
-          ? error
-          : new AwsError('InternalFailure', 500, 'The fake failed: ' + String(error));
-      sendError(response, serviceOf(request), awsError);
-    } finally {
-      this.inFlight--;
-      if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
-    }
+    });
   }
 
   private route(request: IncomingMessage, body: string): Route {
@@ -251,25 +168,6 @@ export class FakeAwsServer {
     }
   }
 
-  /** A call nobody reads the answer of: applied, and whatever it would have answered dropped. */
-  private applyUnanswered(route: Route): void {
-    try {
-      this.dispatch(route);
-    } catch {
-      // AWS refused it: nothing was applied, and nobody hears why.
-    }
-  }
-
-  /** A failure answered for a call that was applied all the same (applyThenFail). */
-  private failAfterApplying(route: Route): void {
-    throwNextFailure(this.applyThenFailures, route);
-  }
-
-  private injectFailure(route: Route): void {
-    if (this.failingServices.has(route.service)) throw internalError(route.service);
-    throwNextFailure(this.pendingFailures, route);
-  }
-
   private dispatch(route: Route): unknown {
     switch (route.operation) {
       case 'GetParameter':
@@ -296,19 +194,10 @@ const INTERNAL_ERROR_TYPES: Record<FakeService, string> = {
   secretsmanager: 'InternalServiceError',
 };
 
-/** Throws the first failure still due for the route's operation ('*': any), counting it down. */
-function throwNextFailure(
-  failures: { operation: FakeOperation | '*'; kind: FailureKind; remaining: number }[],
-  route: Route,
-): void {
-  const failure = failures.find(
-    (candidate) =>
-      candidate.remaining > 0 && (candidate.operation === '*' || candidate.operation === route.operation),
-  );
-  if (!failure) return;
-  failure.remaining--;
-  if (failure.kind === 'internal-error') throw internalError(route.service);
-  throw route.service === 'imagebuilder'
+/** The error a due failure answers: throttled as the service throttles, or its 500. */
+function failure(service: FakeService, kind: FailureKind): AwsError {
+  if (kind === 'internal-error') return internalError(service);
+  return service === 'imagebuilder'
     ? new AwsError('CallRateLimitExceededException', 429, 'Rate exceeded')
     : new AwsError('ThrottlingException', 400, 'Rate exceeded');
 }
