@@ -17,6 +17,87 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
     },
   },
+  // The module graph (README, Architecture): the forbidden directions fail the lint.
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/local/**'], message: 'src/ never imports local/ (tests and development only).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/aws/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/local/**'], message: 'src/ never imports local/ (tests and development only).' },
+            {
+              group: [
+                '**/reconciliation/**',
+                '**/status/**',
+                '**/ami-events/**',
+                '**/runners/**',
+                '**/github/**',
+              ],
+              message: 'aws/ holds adapters: it may import ami-state/, config/, logging/ and common/ only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/ami-state/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/local/**'], message: 'src/ never imports local/ (tests and development only).' },
+            {
+              group: [
+                '**/reconciliation/**',
+                '**/status/**',
+                '**/ami-events/**',
+                '**/runners/**',
+                '**/github/**',
+              ],
+              message: 'ami-state/ is the domain core: the paths that use it import it, never the other way.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/ami-events/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/local/**'], message: 'src/ never imports local/ (tests and development only).' },
+            {
+              group: ['**/status/**'],
+              message: 'ami-events/ never imports status/: the AMI update path never depends on GET /status.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],

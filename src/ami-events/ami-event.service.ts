@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AmiTransitionService } from '../ami-state/ami-transition.service';
-import { amiJobId, AmiRecord } from '../aws/ami-record';
+import { amiJobId, AmiRecord } from '../ami-state/ami-record';
 import { AmiStateRepository } from '../aws/ami-state.repository';
 import { ImageBuilderGateway } from '../aws/image-builder.gateway';
 import { AppConfig, appConfig } from '../config/app-config';

@@ -1,5 +1,5 @@
 import { IMAGE_STATUSES } from '../ami-state/image-outcome';
-import { isPresetName } from '../aws/ami-record';
+import { isPresetName } from '../ami-state/ami-record';
 
 /** An "EC2 Image Builder Image State Change" event, as this service needs it. */
 export interface ImageStateEvent {

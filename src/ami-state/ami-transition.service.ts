@@ -1,7 +1,7 @@
 import type { Image } from '@aws-sdk/client-imagebuilder';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AmiRecord, ParsedAmiRecord } from '../aws/ami-record';
+import { AmiRecord, ParsedAmiRecord } from './ami-record';
 import { AmiStateRepository, TransitionGuard } from '../aws/ami-state.repository';
 import { SetAmiResult, SsmConfigService } from '../aws/ssm-config.service';
 import { AppConfig, appConfig } from '../config/app-config';

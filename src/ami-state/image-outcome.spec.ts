@@ -1,5 +1,5 @@
 import { Image } from '@aws-sdk/client-imagebuilder';
-import { AmiRecord } from '../aws/ami-record';
+import { AmiRecord } from './ami-record';
 import { correctedRecord, decideImageOutcome, isNewerImage } from './image-outcome';
 
 const imageArn = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/3';

@@ -1,5 +1,5 @@
 import type { Image, ImageStatus } from '@aws-sdk/client-imagebuilder';
-import { AmiRecord, isAmiId, parseInstant } from '../aws/ami-record';
+import { AmiRecord, isAmiId, parseInstant } from './ami-record';
 
 /** What an image means for its preset's AMI record. */
 export type ImageOutcome =

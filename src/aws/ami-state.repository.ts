@@ -14,15 +14,8 @@ import {
   isNormalisedInstant,
   ParsedAmiRecord,
   parseAmiRecord,
-} from './ami-record';
-
-/** The state table could not be read; the message is for logs, never for a response. */
-export class AmiStateUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super('The AMI state table could not be read', { cause });
-    this.name = 'AmiStateUnavailableError';
-  }
-}
+} from '../ami-state/ami-record';
+import { AmiStateUnavailableError } from '../ami-state/ami-state-unavailable.error';
 
 /** `applied`: the record changed as asked. `superseded`: another writer changed it first. */
 export type ConditionalWriteResult = 'applied' | 'superseded';

@@ -1,7 +1,7 @@
 import { DynamoDBDocumentClient, paginateQuery, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig, appConfig } from '../config/app-config';
-import { AMI_RECORD_TYPE } from './ami-record';
+import { AMI_RECORD_TYPE } from '../ami-state/ami-record';
 
 /** The job records could not be counted; the message is for logs, never for a response. */
 export class JobRecordsUnavailableError extends Error {

@@ -1,4 +1,4 @@
-import { AmiRecord, ParsedAmiRecord } from '../aws/ami-record';
+import { AmiRecord, ParsedAmiRecord } from '../ami-state/ami-record';
 import {
   applyReconciliations,
   isCacheable,

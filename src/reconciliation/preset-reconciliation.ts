@@ -1,5 +1,5 @@
 import { SsmConfigOutcome } from '../ami-state/ami-transition.service';
-import { AmiRecord, ParsedAmiRecord } from '../aws/ami-record';
+import { AmiRecord, ParsedAmiRecord } from '../ami-state/ami-record';
 
 /** Why a stale preset was left as it was. A fixed vocabulary: it reaches the response. */
 export type UnresolvedReason =

@@ -5,7 +5,7 @@ import pLimit from 'p-limit';
 import { AmiTransitionService, TransitionResult } from '../ami-state/ami-transition.service';
 import { Clock } from '../ami-state/clock';
 import { settleBy } from '../common/deadline';
-import { AmiRecord, amiJobId, ParsedAmiRecord } from '../aws/ami-record';
+import { AmiRecord, amiJobId, ParsedAmiRecord } from '../ami-state/ami-record';
 import { AmiStateRepository } from '../aws/ami-state.repository';
 import { ImageBuilderGateway } from '../aws/image-builder.gateway';
 import { AppConfig, appConfig } from '../config/app-config';

@@ -1,4 +1,4 @@
-import { AmiRecord } from '../aws/ami-record';
+import { AmiRecord } from '../ami-state/ami-record';
 import { claimsRunnerConfigAmi, isRunnerConfigCheckDue } from './runner-config-drift';
 
 const AMI = 'ami-0123456789abcdef0';

@@ -1,4 +1,4 @@
-import { AmiRecord } from '../aws/ami-record';
+import { AmiRecord } from '../ami-state/ami-record';
 
 /** When a preset's runner config was last found holding its record's AMI, and which AMI. */
 export interface RunnerConfigVerified {

@@ -3,7 +3,7 @@ import pLimit from 'p-limit';
 import { AmiTransitionService } from '../ami-state/ami-transition.service';
 import { Clock } from '../ami-state/clock';
 import { settleBy } from '../common/deadline';
-import { AmiRecord, ParsedAmiRecord } from '../aws/ami-record';
+import { AmiRecord, ParsedAmiRecord } from '../ami-state/ami-record';
 import { SsmConfigService } from '../aws/ssm-config.service';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';

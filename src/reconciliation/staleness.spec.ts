@@ -1,4 +1,4 @@
-import { AmiRecord, AmiStatus } from '../aws/ami-record';
+import { AmiRecord, AmiStatus } from '../ami-state/ami-record';
 import { isStale } from './staleness';
 
 const now = new Date('2026-11-23T12:00:00.000Z');

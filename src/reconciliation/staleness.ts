@@ -1,4 +1,4 @@
-import { AmiRecord } from '../aws/ami-record';
+import { AmiRecord } from '../ami-state/ami-record';
 
 /**
  * Stale: still `building` more than `thresholdMs` after its last update. A future `updatedAt`

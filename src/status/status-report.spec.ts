@@ -1,4 +1,4 @@
-import { AmiRecord, ParsedAmiRecord } from '../aws/ami-record';
+import { AmiRecord, ParsedAmiRecord } from '../ami-state/ami-record';
 import { readiness } from '../github/github-readiness';
 import { ReportedReconciliation } from '../reconciliation/preset-reconciliation';
 import { CONNECTED_GITHUB } from '../testing/github-readiness.fixture';

@@ -1,5 +1,5 @@
 import { SsmConfigOutcome } from '../ami-state/ami-transition.service';
-import { AmiStatus, ParsedAmiRecord } from '../aws/ami-record';
+import { AmiStatus, ParsedAmiRecord } from '../ami-state/ami-record';
 import { GitHubReadiness, isPlatformReady, readinessProblem } from '../github/github-readiness';
 import { ReportedReconciliation, UnresolvedReason } from '../reconciliation/preset-reconciliation';
 import { RunnerActivity, runnerContext } from '../runners/runner-activity';

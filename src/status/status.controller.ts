@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { AmiStateUnavailableError } from '../aws/ami-state.repository';
+import { AmiStateUnavailableError } from '../ami-state/ami-state-unavailable.error';
 import { AppConfig, appConfig } from '../config/app-config';
 import { GitHubReadinessService } from '../github/github-readiness.service';
 import { AppLogger, describeError } from '../logging/app-logger';
