@@ -152,7 +152,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
     const outcome = await app.events.handle(event);
 
     // Assess
-    expect(outcome).toEqual({ outcome: 'ignored', reason: 'not-newer', preset: 'linux-x64' });
+    expect(outcome).toEqual({ outcome: 'ignored', reason: 'no-newer-image', preset: 'linux-x64' });
     expect(await stored()).toEqual(afterFirst);
     expect(app.ssm).toHaveReceivedCommandTimes(PutParameterCommand, 1);
   });
@@ -166,7 +166,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
     const outcome = await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 4), 'FAILED'));
 
     // Assess
-    expect(outcome).toMatchObject({ outcome: 'ignored', reason: 'not-newer' });
+    expect(outcome).toMatchObject({ outcome: 'ignored', reason: 'no-newer-image' });
     expect(await stored()).toMatchObject({
       status: 'ready',
       amiId: 'ami-bbbbbbbbbbbbbbbb5',
@@ -211,7 +211,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
       const outcome = await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 8), 'FAILED'));
 
       // Assess
-      expect(outcome).toMatchObject({ outcome: 'ignored', reason: 'not-newer' });
+      expect(outcome).toMatchObject({ outcome: 'ignored', reason: 'no-newer-image' });
       expect(await stored()).toMatchObject({ status: 'ready', imageCreatedAt: '2026-11-23T08:30:00-02:00' });
     });
   });
@@ -409,7 +409,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
     it('is healed by the next event for the preset (here EventBridge retrying the same one)', async () => {
       const outcome = await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 3), 'AVAILABLE'));
 
-      expect(outcome).toMatchObject({ outcome: 'ignored', reason: 'not-newer' });
+      expect(outcome).toMatchObject({ outcome: 'ignored', reason: 'no-newer-image' });
       expect(ssmAmi()).toBe('ami-bbbbbbbbbbbbbbbb3');
       expect(await stored()).not.toHaveProperty('ssmPendingAmiId');
     });

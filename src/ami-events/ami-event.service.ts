@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AmiTransitionService } from '../ami-state/ami-transition.service';
+import { EventIgnoredReason } from '../ami-state/outcomes';
 import { amiJobId, AmiRecord } from '../ami-state/ami-record';
 import { AmiStateRepository } from '../aws/ami-state.repository';
 import { ImageBuilderGateway } from '../aws/image-builder.gateway';
@@ -10,7 +11,7 @@ import { parseImageStateEvent, presetOfPipeline } from './image-state-event';
 /** What handling one event did; for logs and tests. */
 export type AmiEventOutcome =
   | { outcome: 'applied'; preset: string; to: 'ready' | 'failed' }
-  | { outcome: 'ignored'; reason: string; preset?: string };
+  | { outcome: 'ignored'; reason: EventIgnoredReason; preset?: string };
 
 /** Thrown for what may succeed on a retry, so Lambda and EventBridge retry the event. */
 export class RetryableAmiEventError extends Error {
@@ -82,13 +83,13 @@ export class AmiEventService {
           throw new RetryableAmiEventError(`SSM runner config of ${preset} not updated yet`);
         }
         return { outcome: 'applied', preset, to: result.to };
-      case 'in-progress':
-        return this.ignored('info', 'Image not settled yet; nothing to record', 'not-settled', {
+      case 'still-building':
+        return this.ignored('info', 'Image not settled yet; nothing to record', 'still-building', {
           preset,
           eventStatus: status,
         });
       default:
-        // not-newer, superseded, unresolved: logged by the transition; retrying cannot change them.
+        // no-newer-image, superseded, unresolved: logged by the transition; a retry changes nothing.
         return {
           outcome: 'ignored',
           reason: result.kind === 'unresolved' ? result.reason : result.kind,
@@ -112,7 +113,7 @@ export class AmiEventService {
   private ignored(
     level: 'info' | 'warn',
     message: string,
-    reason: string,
+    reason: EventIgnoredReason,
     fields: LogFields = {},
   ): AmiEventOutcome {
     this.logger[level](message, { ...fields, outcome: 'ignored', reason });

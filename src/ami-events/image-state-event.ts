@@ -1,3 +1,4 @@
+import { EventRejectedReason } from '../ami-state/outcomes';
 import { IMAGE_STATUSES } from '../ami-state/image-outcome';
 import { isPresetName } from '../ami-state/ami-record';
 
@@ -9,7 +10,7 @@ export interface ImageStateEvent {
 }
 
 export type ParsedImageStateEvent =
-  { valid: true; event: ImageStateEvent } | { valid: false; reason: string };
+  { valid: true; event: ImageStateEvent } | { valid: false; reason: EventRejectedReason };
 
 export const IMAGE_STATE_CHANGE = {
   source: 'aws.imagebuilder',
@@ -22,7 +23,7 @@ const IMAGE_ARN = /^arn:aws[a-z-]*:imagebuilder:[a-z0-9-]+:\d{12}:image\/[^/]+\/
  * `resources[0]` and a known `detail.state.status`. What fails here can never succeed.
  */
 export function parseImageStateEvent(raw: unknown): ParsedImageStateEvent {
-  const invalid = (reason: string): ParsedImageStateEvent => ({ valid: false, reason });
+  const invalid = (reason: EventRejectedReason): ParsedImageStateEvent => ({ valid: false, reason });
   if (typeof raw !== 'object' || raw === null) return invalid('not-an-object');
   const event = raw as Record<string, unknown>;
   if (event.source !== IMAGE_STATE_CHANGE.source) return invalid('wrong-source');

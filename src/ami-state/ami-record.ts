@@ -1,3 +1,5 @@
+import { InvalidRecordReason } from './outcomes';
+
 /** An AMI record of the state table, as the rest of the platform writes it. */
 export type AmiStatus = 'building' | 'ready' | 'failed';
 
@@ -21,15 +23,6 @@ export interface AmiRecord {
   /** Which write set that mark: a clear removes only the mark it read, never a newer one. */
   ssmPendingToken?: string;
 }
-
-export type InvalidRecordReason =
-  | 'invalid-preset-name'
-  | 'preset-name-mismatch'
-  | 'invalid-status'
-  | 'invalid-updated-at'
-  | 'invalid-ami-id'
-  | 'invalid-ssm-pending-ami-id'
-  | 'invalid-image-created-at';
 
 /** A record this service does not understand: reported, never reconciled, never written. */
 export interface InvalidAmiRecord {

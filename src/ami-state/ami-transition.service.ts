@@ -3,22 +3,20 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AmiRecord, ParsedAmiRecord } from './ami-record';
 import { AmiStateRepository, TransitionGuard } from '../aws/ami-state.repository';
-import { SetAmiResult, SsmConfigService } from '../aws/ssm-config.service';
+import { SsmConfigService } from '../aws/ssm-config.service';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger } from '../logging/app-logger';
 import { Clock } from './clock';
-import { correctedRecord, decideImageOutcome, isNewerImage, UnresolvedImageReason } from './image-outcome';
-
-/** What happened to the preset's SSM runner config after its record was set ready. */
-export type SsmConfigOutcome = SetAmiResult | 'deadline-exceeded';
+import { correctedRecord, decideImageOutcome, isNewerImage } from './image-outcome';
+import { ImageUnresolvedReason, SsmConfigOutcome } from './outcomes';
 
 /** What applying an image to a preset's AMI record did. */
 export type TransitionResult =
   | { kind: 'applied'; record: AmiRecord; to: 'ready' | 'failed'; ssmConfig?: SsmConfigOutcome }
-  | { kind: 'in-progress'; imageStatus: string }
-  | { kind: 'unresolved'; reason: UnresolvedImageReason; imageStatus: string }
+  | { kind: 'still-building'; imageStatus: string }
+  | { kind: 'unresolved'; reason: ImageUnresolvedReason; imageStatus: string }
   /** The image is not newer than the one the record reflects: a duplicate or a late event. */
-  | { kind: 'not-newer' }
+  | { kind: 'no-newer-image' }
   /** Another writer changed the record since it was read; `current` is its newer state. */
   | { kind: 'superseded'; current?: ParsedAmiRecord };
 
@@ -48,7 +46,7 @@ export class AmiTransitionService {
   ): Promise<TransitionResult> {
     const preset = record.presetName;
     const outcome = decideImageOutcome(image, imageArn, this.config.awsRegion);
-    if (outcome.kind === 'in-progress') return outcome;
+    if (outcome.kind === 'still-building') return outcome;
     if (outcome.kind === 'unresolved') {
       // No AMI for this region means the pipeline's distribution is wrong: an operator must act.
       const level = outcome.reason === 'no-ami-for-region' ? 'error' : 'warn';
@@ -63,11 +61,11 @@ export class AmiTransitionService {
     if (!isNewerImage(record, outcome.imageCreatedAt)) {
       this.logger.info('Image is not newer than the one the record reflects; nothing written', {
         preset,
-        outcome: 'not-newer',
+        outcome: 'no-newer-image',
         imageCreatedAt: outcome.imageCreatedAt,
         recordImageCreatedAt: record.imageCreatedAt,
       });
-      return { kind: 'not-newer' };
+      return { kind: 'no-newer-image' };
     }
 
     abortSignal?.throwIfAborted();
@@ -185,7 +183,7 @@ export class AmiTransitionService {
   private leftPending(record: AmiRecord, ssmConfig: SsmConfigOutcome) {
     this.logger.error('SSM runner config not updated yet; the record keeps it pending', {
       preset: record.presetName,
-      outcome: 'ssm-pending',
+      outcome: 'ssm-update-pending',
       ssmConfig,
     });
     return { record, ssmConfig };

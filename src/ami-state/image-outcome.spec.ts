@@ -135,7 +135,7 @@ describe('decideImageOutcome', () => {
     'is in progress when the image is %s',
     (status) => {
       expect(decideImageOutcome(imageIn(status), imageArn, region)).toEqual({
-        kind: 'in-progress',
+        kind: 'still-building',
         imageStatus: status,
       });
     },

@@ -1,20 +1,21 @@
 import type { Image, ImageStatus } from '@aws-sdk/client-imagebuilder';
 import { AmiRecord, isAmiId, parseInstant } from './ami-record';
+import { ImageUnresolvedReason } from './outcomes';
 
 /** What an image means for its preset's AMI record. */
 export type ImageOutcome =
   | { kind: 'ready'; amiId: string; buildId: string; imageCreatedAt: string }
   | { kind: 'failed'; buildId: string; errorMessage: string; imageCreatedAt: string }
-  | { kind: 'in-progress'; imageStatus: string }
-  | { kind: 'unresolved'; reason: UnresolvedImageReason; imageStatus: string };
+  | { kind: 'still-building'; imageStatus: string }
+  | { kind: 'unresolved'; reason: ImageUnresolvedReason; imageStatus: string };
 
 export type SettledImageOutcome = Extract<ImageOutcome, { kind: 'ready' | 'failed' }>;
 
-/**
- * `no-ami-for-region`: AVAILABLE, but no AMI in this service's region. `unexpected-image-state`:
- * DEPRECATED, DISABLED, DELETED or unknown. `image-undated`: no `dateCreated` to order it by.
+/*
+ * Unresolved: `no-ami-for-region`: AVAILABLE, but no AMI in this service's region.
+ * `unexpected-image-state`: DEPRECATED, DISABLED, DELETED or unknown. `image-undated`: no
+ * `dateCreated` to order it by.
  */
-export type UnresolvedImageReason = 'no-ami-for-region' | 'unexpected-image-state' | 'image-undated';
 
 /** The steps of a build, in order: the image is not settled yet. */
 const IN_PROGRESS: readonly ImageStatus[] = [
@@ -46,7 +47,8 @@ const MAX_ERROR_MESSAGE_LENGTH = 1_000;
  */
 export function decideImageOutcome(image: Image, imageArn: string, region: string): ImageOutcome {
   const imageStatus: string = image.state?.status ?? 'UNKNOWN';
-  if ((IN_PROGRESS as readonly string[]).includes(imageStatus)) return { kind: 'in-progress', imageStatus };
+  if ((IN_PROGRESS as readonly string[]).includes(imageStatus))
+    return { kind: 'still-building', imageStatus };
   const settled = imageStatus === 'AVAILABLE' || imageStatus === 'FAILED' || imageStatus === 'CANCELLED';
   if (!settled) return { kind: 'unresolved', reason: 'unexpected-image-state', imageStatus };
   const imageCreatedAt = normalisedInstant(image.dateCreated);

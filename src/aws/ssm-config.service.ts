@@ -6,6 +6,7 @@ import {
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { SsmConfigOutcome } from '../ami-state/outcomes';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { clientSettings, LazyClient } from './aws-clients';
@@ -14,13 +15,8 @@ import { amiOf, withAmi } from './runner-config';
 /** GetParameters accepts at most 10 names in one call. */
 const NAMES_PER_GET_PARAMETERS = 10;
 
-export type SetAmiResult =
-  | 'updated'
-  | 'already-set'
-  | 'ssm-parameter-missing'
-  | 'ssm-config-invalid'
-  | 'ssm-update-rejected'
-  | 'ssm-update-failed';
+/** What setting `ami` did: an SSM config outcome, except the deadline (the caller's to judge). */
+export type SetAmiResult = Exclude<SsmConfigOutcome, 'deadline-exceeded'>;
 
 /**
  * SSM refusing the write itself (the value past its tier's size, a version limit, a type

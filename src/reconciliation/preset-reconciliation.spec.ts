@@ -1,10 +1,6 @@
 import { AmiRecord, ParsedAmiRecord } from '../ami-state/ami-record';
-import {
-  applyReconciliations,
-  isCacheable,
-  PresetReconciliation,
-  UnresolvedReason,
-} from './preset-reconciliation';
+import { UnresolvedReason } from '../ami-state/outcomes';
+import { applyReconciliations, isCacheable, PresetReconciliation } from './preset-reconciliation';
 
 function building(presetName: string): AmiRecord {
   return {

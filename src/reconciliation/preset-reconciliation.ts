@@ -1,19 +1,5 @@
-import { SsmConfigOutcome } from '../ami-state/ami-transition.service';
+import { SsmConfigOutcome, UnresolvedReason } from '../ami-state/outcomes';
 import { AmiRecord, ParsedAmiRecord } from '../ami-state/ami-record';
-
-/** Why a stale preset was left as it was. A fixed vocabulary: it reaches the response. */
-export type UnresolvedReason =
-  | 'pipeline-not-found'
-  | 'no-images'
-  | 'no-ami-for-region'
-  | 'unexpected-image-state'
-  | 'image-undated'
-  | 'no-newer-image'
-  | 'ssm-update-pending'
-  | 'image-builder-error'
-  | 'state-table-error'
-  | 'deadline-exceeded'
-  | 'superseded';
 
 /** What reconciling one stale preset found and did. */
 export type PresetReconciliation =

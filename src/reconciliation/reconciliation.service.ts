@@ -4,6 +4,7 @@ import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { AmiTransitionService, TransitionResult } from '../ami-state/ami-transition.service';
 import { Clock } from '../ami-state/clock';
+import { UnresolvedReason } from '../ami-state/outcomes';
 import { settleBy } from '../common/deadline';
 import { AmiRecord, amiJobId, ParsedAmiRecord } from '../ami-state/ami-record';
 import { AmiStateRepository } from '../aws/ami-state.repository';
@@ -17,7 +18,6 @@ import {
   isCacheable,
   PresetReconciliation,
   ReportedReconciliation,
-  UnresolvedReason,
 } from './preset-reconciliation';
 import { RunnerConfigVerifier } from './runner-config-verifier.service';
 import { isStale } from './staleness';
@@ -324,7 +324,7 @@ export class ReconciliationService {
           record: transition.record,
           ...(transition.ssmConfig && { ssmConfig: transition.ssmConfig }),
         };
-      case 'in-progress':
+      case 'still-building':
         this.logger.info('Newest image is still being built', {
           preset: presetName,
           outcome: 'still-building',
@@ -333,7 +333,7 @@ export class ReconciliationService {
         return { presetName, outcome: 'still-building' };
       case 'unresolved':
         return { presetName, outcome: 'unresolved', reason: transition.reason };
-      case 'not-newer':
+      case 'no-newer-image':
         // The record says a build runs, but Image Builder shows nothing newer than what it reflects.
         this.logger.warn('Stale preset: no image newer than the one its record reflects', {
           preset: presetName,

@@ -1,7 +1,7 @@
-import { SsmConfigOutcome } from '../ami-state/ami-transition.service';
+import { ReconciliationOutcome, SsmConfigOutcome, UnresolvedReason } from '../ami-state/outcomes';
 import { AmiStatus, ParsedAmiRecord } from '../ami-state/ami-record';
 import { GitHubReadiness, isPlatformReady, readinessProblem } from '../github/github-readiness';
-import { ReportedReconciliation, UnresolvedReason } from '../reconciliation/preset-reconciliation';
+import { ReportedReconciliation } from '../reconciliation/preset-reconciliation';
 import { RunnerActivity, runnerContext } from '../runners/runner-activity';
 
 export type OverallStatus = 'ready' | 'building' | 'degraded';
@@ -18,7 +18,7 @@ export interface PresetStatus {
 
 export interface ReconciliationReport {
   name: string;
-  outcome: 'corrected' | 'still-building' | 'ssm-update-completed' | 'ssm-drift-repaired' | 'unresolved';
+  outcome: ReconciliationOutcome;
   from?: AmiStatus;
   to?: AmiStatus;
   reason?: UnresolvedReason;

@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  EVENT_IGNORED_REASONS,
+  EVENT_OUTCOMES,
+  EVENT_REJECTED_REASONS,
+  IMAGE_UNRESOLVED_REASONS,
+  INVALID_RECORD_REASONS,
+  RECONCILIATION_OUTCOMES,
+  SSM_CONFIG_OUTCOMES,
+  UNRESOLVED_REASONS,
+} from './outcomes';
+
+const VOCABULARY = {
+  IMAGE_UNRESOLVED_REASONS,
+  SSM_CONFIG_OUTCOMES,
+  UNRESOLVED_REASONS,
+  RECONCILIATION_OUTCOMES,
+  INVALID_RECORD_REASONS,
+  EVENT_REJECTED_REASONS,
+  EVENT_IGNORED_REASONS,
+  EVENT_OUTCOMES,
+};
+
+describe('the AMI outcome vocabulary', () => {
+  it('is pinned: a name changes only by a decision (and a line in the README changelog)', () => {
+    expect(VOCABULARY).toEqual({
+      IMAGE_UNRESOLVED_REASONS: ['no-ami-for-region', 'unexpected-image-state', 'image-undated'],
+      SSM_CONFIG_OUTCOMES: [
+        'updated',
+        'already-set',
+        'ssm-parameter-missing',
+        'ssm-config-invalid',
+        'ssm-update-rejected',
+        'ssm-update-failed',
+        'deadline-exceeded',
+      ],
+      UNRESOLVED_REASONS: [
+        'no-ami-for-region',
+        'unexpected-image-state',
+        'image-undated',
+        'pipeline-not-found',
+        'no-images',
+        'no-newer-image',
+        'ssm-update-pending',
+        'image-builder-error',
+        'state-table-error',
+        'deadline-exceeded',
+        'superseded',
+      ],
+      RECONCILIATION_OUTCOMES: [
+        'corrected',
+        'still-building',
+        'ssm-update-completed',
+        'ssm-drift-repaired',
+        'unresolved',
+      ],
+      INVALID_RECORD_REASONS: [
+        'invalid-preset-name',
+        'preset-name-mismatch',
+        'invalid-status',
+        'invalid-updated-at',
+        'invalid-ami-id',
+        'invalid-ssm-pending-ami-id',
+        'invalid-image-created-at',
+      ],
+      EVENT_REJECTED_REASONS: [
+        'not-an-object',
+        'wrong-source',
+        'wrong-detail-type',
+        'no-image-arn',
+        'unknown-state',
+      ],
+      EVENT_IGNORED_REASONS: [
+        'not-an-object',
+        'wrong-source',
+        'wrong-detail-type',
+        'no-image-arn',
+        'unknown-state',
+        'image-not-found',
+        'foreign-pipeline',
+        'no-ami-record',
+        'invalid-preset-name',
+        'preset-name-mismatch',
+        'invalid-status',
+        'invalid-updated-at',
+        'invalid-ami-id',
+        'invalid-ssm-pending-ami-id',
+        'invalid-image-created-at',
+        'no-ami-for-region',
+        'unexpected-image-state',
+        'image-undated',
+        'still-building',
+        'no-newer-image',
+        'superseded',
+      ],
+      EVENT_OUTCOMES: ['applied', 'ignored'],
+    });
+  });
+
+  it.each(Object.entries(VOCABULARY))('%s names each fact once', (_list, names) => {
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it.each([...RECONCILIATION_OUTCOMES, ...UNRESOLVED_REASONS, ...SSM_CONFIG_OUTCOMES])(
+    'the README explains %s, which the response can carry',
+    (name) => {
+      const readme = readFileSync(resolve(__dirname, '../../README.md'), 'utf8');
+      expect(readme).toContain(`\`${name}\``);
+    },
+  );
+});
