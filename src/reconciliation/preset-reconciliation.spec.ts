@@ -1,6 +1,5 @@
 import { AmiRecord, ParsedAmiRecord } from '../ami-state/ami-record';
-import { UnresolvedReason } from '../ami-state/outcomes';
-import { applyReconciliations, isCacheable, PresetReconciliation } from './preset-reconciliation';
+import { applyReconciliations, PresetReconciliation } from './preset-reconciliation';
 
 function building(presetName: string): AmiRecord {
   return {
@@ -25,42 +24,6 @@ function readyAsWritten(presetName: string): AmiRecord {
 }
 
 const valid = (record: AmiRecord): ParsedAmiRecord => ({ valid: true, record });
-
-describe('isCacheable', () => {
-  it('caches a correction', () => {
-    const corrected: PresetReconciliation = {
-      presetName: 'linux-x64',
-      outcome: 'corrected',
-      from: 'building',
-      to: 'ready',
-      record: readyAsWritten('linux-x64'),
-      ssmConfig: 'updated',
-    };
-
-    expect(isCacheable(corrected)).toBe(true);
-  });
-
-  it('caches a build still in progress', () => {
-    expect(isCacheable({ presetName: 'linux-x64', outcome: 'still-building' })).toBe(true);
-  });
-
-  it.each<UnresolvedReason>([
-    'pipeline-not-found',
-    'no-images',
-    'no-ami-for-region',
-    'unexpected-image-state',
-    'superseded',
-  ])('caches the lasting finding unresolved %s', (reason) => {
-    expect(isCacheable({ presetName: 'linux-x64', outcome: 'unresolved', reason })).toBe(true);
-  });
-
-  it.each<UnresolvedReason>(['image-builder-error', 'state-table-error', 'deadline-exceeded'])(
-    'does not cache the transient failure unresolved %s, so the next request retries',
-    (reason) => {
-      expect(isCacheable({ presetName: 'linux-x64', outcome: 'unresolved', reason })).toBe(false);
-    },
-  );
-});
 
 describe('applyReconciliations', () => {
   it('shows a corrected preset as the record written', () => {

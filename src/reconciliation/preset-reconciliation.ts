@@ -30,18 +30,6 @@ export type PresetReconciliation =
 /** A reconciliation as one request saw it: `cached` when this request made no AWS call for it. */
 export type ReportedReconciliation = PresetReconciliation & { cached: boolean };
 
-const TRANSIENT_REASONS: readonly UnresolvedReason[] = [
-  'image-builder-error',
-  'state-table-error',
-  'deadline-exceeded',
-  'ssm-update-pending',
-];
-
-/** Failures are retried by the next request; every other finding holds for the same updatedAt. */
-export function isCacheable(reconciliation: PresetReconciliation): boolean {
-  return !(reconciliation.outcome === 'unresolved' && TRANSIENT_REASONS.includes(reconciliation.reason));
-}
-
 /** The records as they are after reconciliation: corrected and superseded presets show their new state. */
 export function applyReconciliations(
   records: readonly ParsedAmiRecord[],

@@ -13,12 +13,8 @@ import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { newestImage } from './newest-image';
 import { requestDeadline } from './reconciliation-budget';
-import {
-  applyReconciliations,
-  isCacheable,
-  PresetReconciliation,
-  ReportedReconciliation,
-} from './preset-reconciliation';
+import { applyReconciliations, PresetReconciliation, ReportedReconciliation } from './preset-reconciliation';
+import { ReconciliationCache } from './reconciliation-cache';
 import { RunnerConfigVerifier } from './runner-config-verifier.service';
 import { isStale } from './staleness';
 
@@ -26,15 +22,6 @@ import { isStale } from './staleness';
 export interface ReconciledState {
   records: ParsedAmiRecord[];
   reconciliations: ReportedReconciliation[];
-}
-
-/** A reconciliation started on this container, keyed by the updatedAt it was started for. */
-interface CacheEntry {
-  updatedAt: string;
-  result: Promise<PresetReconciliation>;
-  settled?: PresetReconciliation;
-  /** When `settled` was found: it holds for RECONCILIATION_RECHECK_SECONDS. */
-  settledAtMs?: number;
 }
 
 /** ListImagePipelines accepts at most 10 values in one filter. */
@@ -47,7 +34,7 @@ const PIPELINE_NAMES_PER_LOOKUP = 10;
  */
 @Injectable()
 export class ReconciliationService {
-  private readonly reconciledPresets = new Map<string, CacheEntry>();
+  private readonly cache: ReconciliationCache;
   /** Pending SSM updates in flight, by record and AMI: concurrent requests share one. */
   private readonly ssmUpdatesInFlight = new Map<string, Promise<PresetReconciliation>>();
   /** Every preset this container has reported: one the index read misses is read by key. */
@@ -64,6 +51,7 @@ export class ReconciliationService {
     private readonly runnerConfigs: RunnerConfigVerifier,
   ) {
     this.limit = pLimit(config.reconciliationConcurrency);
+    this.cache = new ReconciliationCache(clock, config.reconciliationRecheckMs);
   }
 
   /**
@@ -180,48 +168,27 @@ export class ReconciliationService {
     }
   }
 
+  /** Stale presets: what the cache knows still holds; the rest is started, 10 pipelines a lookup. */
   private async reconcileStale(stale: AmiRecord[], deadline: AbortSignal): Promise<ReportedReconciliation[]> {
-    const entries = new Map<string, CacheEntry>();
-    const toStart: AmiRecord[] = [];
-    const nowMs = this.clock.now().getTime();
-    for (const record of stale) {
-      const known = this.reconciledPresets.get(record.presetName);
-      if (known?.updatedAt === record.updatedAt && this.stillHolds(known, nowMs)) {
-        entries.set(record.presetName, known);
-      } else {
-        toStart.push(record);
-      }
-    }
-    for (const [presetName, entry] of this.start(toStart, deadline)) entries.set(presetName, entry);
-
+    const known = new Map(stale.map((record) => [record.presetName, this.cache.lookup(record)]));
+    const started = this.start(
+      stale.filter((record) => known.get(record.presetName) === undefined),
+      deadline,
+    );
     return Promise.all(
-      stale.map(async (record) => {
-        const entry = entries.get(record.presetName)!;
-        const cached = !toStart.includes(record);
-        const reconciliation =
-          entry.settled ?? (await settleBy(entry.result, deadline, () => deadlineExceeded(record)));
-        return { ...reconciliation, cached };
+      stale.map(async (record): Promise<ReportedReconciliation> => {
+        const cached = known.get(record.presetName);
+        if (cached !== undefined && 'settled' in cached) return { ...cached.settled, cached: true };
+        const result = cached?.inFlight ?? started.get(record.presetName)!;
+        const reconciliation = await settleBy(result, deadline, () => deadlineExceeded(record));
+        return { ...reconciliation, cached: cached !== undefined };
       }),
     );
   }
 
-  /** Starts reconciling `records`; concurrent requests for the same updatedAt share the work. */
-  private start(records: AmiRecord[], deadline: AbortSignal): Map<string, CacheEntry> {
-    const started = new Map<string, CacheEntry>();
-    if (records.length === 0) return started;
-    // Whatever is still running when the deadline passes is aborted: forget it, so the next
-    // request starts afresh instead of joining work that will only report the deadline.
-    deadline.addEventListener(
-      'abort',
-      () => {
-        for (const [presetName, entry] of started) {
-          if (!entry.settled && this.reconciledPresets.get(presetName) === entry) {
-            this.reconciledPresets.delete(presetName);
-          }
-        }
-      },
-      { once: true },
-    );
+  /** Starts reconciling `records`; the cache shares each with concurrent requests. */
+  private start(records: AmiRecord[], deadline: AbortSignal): Map<string, Promise<PresetReconciliation>> {
+    const started = new Map<string, Promise<PresetReconciliation>>();
     for (let i = 0; i < records.length; i += PIPELINE_NAMES_PER_LOOKUP) {
       const batch = records.slice(i, i + PIPELINE_NAMES_PER_LOOKUP);
       const pipelineArns = this.limit(() =>
@@ -236,31 +203,11 @@ export class ReconciliationService {
             this.limit(() => this.reconcilePreset(record, arns.get(this.pipelineName(record)), deadline)),
           )
           .catch((error: unknown) => this.unresolvedBy(record, 'image-builder-error', error, deadline));
-        const entry: CacheEntry = { updatedAt: record.updatedAt, result };
-        void result.then((reconciliation) => this.remember(record.presetName, entry, reconciliation));
-        this.reconciledPresets.set(record.presetName, entry);
-        started.set(record.presetName, entry);
+        this.cache.track(record, result, deadline);
+        started.set(record.presetName, result);
       }
     }
     return started;
-  }
-
-  private remember(presetName: string, entry: CacheEntry, reconciliation: PresetReconciliation): void {
-    if (isCacheable(reconciliation)) {
-      entry.settled = reconciliation;
-      entry.settledAtMs = this.clock.now().getTime();
-    } else if (this.reconciledPresets.get(presetName) === entry) {
-      this.reconciledPresets.delete(presetName);
-    }
-  }
-
-  /**
-   * An entry in flight is shared; a finding holds for RECONCILIATION_RECHECK_SECONDS. The
-   * record it left alone (a build still running, no pipeline or image yet, nothing newer)
-   * may be settled by a build whose event is lost: checked again after that.
-   */
-  private stillHolds(entry: CacheEntry, nowMs: number): boolean {
-    return entry.settledAtMs === undefined || nowMs - entry.settledAtMs < this.config.reconciliationRecheckMs;
   }
 
   private pipelineName(record: AmiRecord): string {
