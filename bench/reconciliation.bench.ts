@@ -4,6 +4,7 @@ import { amiRecord } from '../local/local-dynamodb';
 import { AppModule } from '../src/app.module';
 import { AppConfig, appConfig } from '../src/config/app-config';
 import type { ReportedReconciliation } from '../src/reconciliation/preset-reconciliation';
+import { requestDeadline } from '../src/reconciliation/reconciliation-budget';
 import { ReconciliationService } from '../src/reconciliation/reconciliation.service';
 import { PENDING_RUNNER_CONFIG } from '../src/testing/runner-config.fixture';
 import { formatMs, formatRatio, formatTally } from './stats';
@@ -106,7 +107,7 @@ async function reconcileOnFreshContext(localAws: LocalAws): Promise<Reconciliati
     const { reconciliationConcurrency } = app.get<AppConfig>(appConfig.KEY);
     const callsBefore = localAws.fake.calls.length;
     const started = performance.now();
-    const { reconciliations } = await service.reconcile(RECONCILIATION_BUDGET_MS);
+    const { reconciliations } = await service.reconcile(requestDeadline(RECONCILIATION_BUDGET_MS));
     const wallMs = performance.now() - started;
     const calls = localAws.fake.calls.slice(callsBefore);
     return {

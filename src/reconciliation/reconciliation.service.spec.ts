@@ -17,6 +17,7 @@ import { AppConfig } from '../config/app-config';
 import { AppLogger } from '../logging/app-logger';
 import { PENDING_RUNNER_CONFIG } from '../testing/runner-config.fixture';
 import { testConfig } from '../testing/test-config';
+import { requestDeadline } from './reconciliation-budget';
 import { ReconciliationService } from './reconciliation.service';
 import { RunnerConfigVerifier } from './runner-config-verifier.service';
 
@@ -126,7 +127,7 @@ describe('ReconciliationService', () => {
   it('reads AMI records from the recordType GSI', async () => {
     givenTable();
 
-    await newService().reconcile(1_000);
+    await newService().reconcile(requestDeadline(1_000));
 
     expect(dynamoDbMock).toHaveReceivedCommandWith(QueryCommand, {
       TableName: 'spot-runner-state',
@@ -139,7 +140,7 @@ describe('ReconciliationService', () => {
   it('Record is not stale: a recent building record makes no Image Builder call', async () => {
     givenTable(buildingRecord('linux-x64', '2026-11-23T11:45:00.000Z'));
 
-    const state = await newService().reconcile(1_000);
+    const state = await newService().reconcile(requestDeadline(1_000));
 
     expect(imageBuilderMock.calls()).toHaveLength(0);
     expect(state.reconciliations).toEqual([]);
@@ -155,7 +156,7 @@ describe('ReconciliationService', () => {
       { ...buildingRecord('linux-arm64', '2020-01-01T00:00:00.000Z'), status: 'failed' },
     );
 
-    await newService().reconcile(1_000);
+    await newService().reconcile(requestDeadline(1_000));
 
     expect(imageBuilderMock.calls()).toHaveLength(0);
   });
@@ -167,7 +168,7 @@ describe('ReconciliationService', () => {
     givenPipelineImage({ ...availableImage(), state: { status: 'BUILDING' } });
 
     // Act
-    await newService().reconcile(1_000);
+    await newService().reconcile(requestDeadline(1_000));
 
     // Assess
     const lookups = imageBuilderMock
@@ -193,7 +194,7 @@ describe('ReconciliationService', () => {
       .resolvesOnce({ imageSummaryList: [{ arn: IMAGE_ARN, dateCreated: '2026-11-23T09:00:00.000Z' }] });
 
     // Act
-    await newService().reconcile(1_000);
+    await newService().reconcile(requestDeadline(1_000));
 
     // Assess
     expect(imageBuilderMock).toHaveReceivedCommandWith(ListImagePipelineImagesCommand, {
@@ -213,7 +214,7 @@ describe('ReconciliationService', () => {
     const warn = jest.spyOn(logger, 'warn');
 
     // Act
-    const state = await newService().reconcile(1_000);
+    const state = await newService().reconcile(requestDeadline(1_000));
 
     // Assess
     expect(state.reconciliations).toEqual([
@@ -234,7 +235,7 @@ describe('ReconciliationService', () => {
     givenRunnerConfig();
 
     // Act
-    const state = await newService().reconcile(1_000);
+    const state = await newService().reconcile(requestDeadline(1_000));
 
     // Assess
     expect(dynamoDbMock).toHaveReceivedCommandWith(UpdateCommand, {
@@ -290,7 +291,7 @@ describe('ReconciliationService', () => {
     });
 
     // Act
-    const state = await newService().reconcile(1_000);
+    const state = await newService().reconcile(requestDeadline(1_000));
 
     // Assess
     const update = dynamoDbMock.commandCalls(UpdateCommand)[0].args[0].input;
@@ -312,7 +313,7 @@ describe('ReconciliationService', () => {
     givenTable(buildingRecord('linux-x64'));
     givenPipelineImage({ arn: IMAGE_ARN, dateCreated: IMAGE_CREATED_AT, state: { status: 'CANCELLED' } });
 
-    const state = await newService().reconcile(1_000);
+    const state = await newService().reconcile(requestDeadline(1_000));
 
     expect(state.reconciliations[0]).toMatchObject({ outcome: 'corrected', to: 'failed' });
     expect(ssmMock.calls()).toHaveLength(0);
@@ -322,7 +323,7 @@ describe('ReconciliationService', () => {
     givenTable(buildingRecord('linux-x64'));
     givenPipelineImage({ arn: IMAGE_ARN, state: { status: 'TESTING' } });
 
-    const state = await newService().reconcile(1_000);
+    const state = await newService().reconcile(requestDeadline(1_000));
 
     expect(dynamoDbMock).not.toHaveReceivedCommand(UpdateCommand);
     expect(state.reconciliations[0]).toMatchObject({ outcome: 'still-building' });
@@ -347,7 +348,7 @@ describe('ReconciliationService', () => {
     dynamoDbMock.on(GetCommand).resolves({ Item: newer });
 
     // Act
-    const state = await newService().reconcile(1_000);
+    const state = await newService().reconcile(requestDeadline(1_000));
 
     // Assess
     expect(ssmMock.calls()).toHaveLength(0);
@@ -366,9 +367,9 @@ describe('ReconciliationService', () => {
     const service = newService();
 
     // Act
-    const first = await service.reconcile(1_000);
+    const first = await service.reconcile(requestDeadline(1_000));
     const callsAfterFirst = imageBuilderMock.calls().length;
-    const second = await service.reconcile(1_000);
+    const second = await service.reconcile(requestDeadline(1_000));
 
     // Assess
     expect(callsAfterFirst).toBe(3);
@@ -394,14 +395,14 @@ describe('ReconciliationService', () => {
       const service = newService(testConfig({ reconciliationRecheckMs: 300_000 }), {
         now: () => new Date(nowMs),
       });
-      await service.reconcile(1_000);
+      await service.reconcile(requestDeadline(1_000));
 
       // Act
       nowMs += 299_999;
-      const withinRecheck = await service.reconcile(1_000);
+      const withinRecheck = await service.reconcile(requestDeadline(1_000));
       const callsWithinRecheck = imageBuilderMock.calls().length;
       nowMs += 1;
-      const after = await service.reconcile(1_000);
+      const after = await service.reconcile(requestDeadline(1_000));
 
       // Assess
       expect(withinRecheck.reconciliations[0]).toMatchObject({ outcome, cached: true });
@@ -418,12 +419,12 @@ describe('ReconciliationService', () => {
     givenRunnerConfig();
     let nowMs = NOW.getTime();
     const service = newService(testConfig(), { now: () => new Date(nowMs) });
-    await service.reconcile(1_000);
+    await service.reconcile(requestDeadline(1_000));
 
     // Act
     givenPipelineImage(availableImage());
     nowMs += 300_000;
-    const after = await service.reconcile(1_000);
+    const after = await service.reconcile(requestDeadline(1_000));
 
     // Assess
     expect(after.reconciliations[0]).toMatchObject({ outcome: 'corrected', to: 'ready', cached: false });
@@ -433,10 +434,10 @@ describe('ReconciliationService', () => {
     givenTable(buildingRecord('linux-x64'));
     givenPipelineImage({ arn: IMAGE_ARN, state: { status: 'BUILDING' } });
     const service = newService();
-    await service.reconcile(1_000);
+    await service.reconcile(requestDeadline(1_000));
 
     givenTable(buildingRecord('linux-x64', '2026-11-23T11:00:00.000Z'));
-    const second = await service.reconcile(1_000);
+    const second = await service.reconcile(requestDeadline(1_000));
 
     expect(imageBuilderMock).toHaveReceivedCommandTimes(ListImagePipelinesCommand, 2);
     expect(second.reconciliations[0]).toMatchObject({ cached: false });
@@ -447,7 +448,10 @@ describe('ReconciliationService', () => {
     givenPipelineImage({ arn: IMAGE_ARN, state: { status: 'BUILDING' } });
     const service = newService();
 
-    const [first, second] = await Promise.all([service.reconcile(1_000), service.reconcile(1_000)]);
+    const [first, second] = await Promise.all([
+      service.reconcile(requestDeadline(1_000)),
+      service.reconcile(requestDeadline(1_000)),
+    ]);
 
     expect(imageBuilderMock).toHaveReceivedCommandTimes(ListImagePipelinesCommand, 1);
     expect(imageBuilderMock).toHaveReceivedCommandTimes(GetImageCommand, 1);
@@ -468,8 +472,8 @@ describe('ReconciliationService', () => {
     const service = newService();
 
     // Act
-    const first = await service.reconcile(1_000);
-    const second = await service.reconcile(1_000);
+    const first = await service.reconcile(requestDeadline(1_000));
+    const second = await service.reconcile(requestDeadline(1_000));
 
     // Assess
     expect(first.reconciliations[0]).toEqual({
@@ -489,7 +493,7 @@ describe('ReconciliationService', () => {
       outputResources: { amis: [{ region: 'us-east-1', image: 'ami-7aebc140a25287660' }] },
     });
 
-    const state = await newService().reconcile(1_000);
+    const state = await newService().reconcile(requestDeadline(1_000));
 
     expect(state.reconciliations[0]).toMatchObject({ outcome: 'unresolved', reason: 'no-ami-for-region' });
     expect(dynamoDbMock).not.toHaveReceivedCommand(UpdateCommand);
@@ -504,7 +508,7 @@ describe('ReconciliationService', () => {
     const service = newService();
 
     // Act
-    const state = await service.reconcile(50);
+    const state = await service.reconcile(requestDeadline(50));
 
     // Assess
     expect(state.reconciliations[0]).toMatchObject({ outcome: 'unresolved', reason: 'deadline-exceeded' });
@@ -516,7 +520,7 @@ describe('ReconciliationService', () => {
     givenTable(buildingRecord('linux-x64'));
     givenPipelineImage(availableImage());
 
-    const state = await newService().reconcile(0);
+    const state = await newService().reconcile(requestDeadline(0));
 
     expect(state.reconciliations[0]).toMatchObject({ reason: 'deadline-exceeded' });
     expect(imageBuilderMock.calls()).toHaveLength(0);
@@ -526,7 +530,7 @@ describe('ReconciliationService', () => {
     givenTable({ ...buildingRecord('linux-x64'), status: 'stuck' });
     const warn = jest.spyOn(logger, 'warn');
 
-    const state = await newService().reconcile(1_000);
+    const state = await newService().reconcile(requestDeadline(1_000));
 
     expect(state.records).toEqual([
       { valid: false, invalid: { name: 'linux-x64', reason: 'invalid-status', updatedAt: TWO_HOURS_AGO } },
@@ -543,7 +547,7 @@ describe('ReconciliationService', () => {
     givenPipelineImage(availableImage());
     const warn = jest.spyOn(logger, 'warn');
 
-    const state = await newService().reconcile(1_000);
+    const state = await newService().reconcile(requestDeadline(1_000));
 
     expect(dynamoDbMock).not.toHaveReceivedCommand(UpdateCommand);
     expect(state.reconciliations[0]).toMatchObject({ outcome: 'unresolved', reason: 'no-newer-image' });
@@ -560,7 +564,7 @@ describe('ReconciliationService', () => {
     const service = newService();
 
     // Act
-    const states = await Promise.all([1, 2, 3, 4].map(() => service.reconcile(1_000)));
+    const states = await Promise.all([1, 2, 3, 4].map(() => service.reconcile(requestDeadline(1_000))));
 
     // Assess
     expect(ssmMock).toHaveReceivedCommandTimes(PutParameterCommand, 1);
@@ -577,12 +581,12 @@ describe('ReconciliationService', () => {
       // Prepare
       givenTable(ready);
       const service = newService();
-      await service.reconcile(1_000);
+      await service.reconcile(requestDeadline(1_000));
       dynamoDbMock.on(QueryCommand).resolves({ Items: [] });
       dynamoDbMock.on(GetCommand, { Key: { jobId: 'AMI#linux-x64' } }).resolves({ Item: ready });
 
       // Act
-      const state = await service.reconcile(1_000);
+      const state = await service.reconcile(requestDeadline(1_000));
 
       // Assess
       expect(dynamoDbMock).toHaveReceivedCommandWith(GetCommand, {
@@ -601,13 +605,13 @@ describe('ReconciliationService', () => {
       // Prepare
       givenTable(ready);
       const service = newService();
-      await service.reconcile(1_000);
+      await service.reconcile(requestDeadline(1_000));
       dynamoDbMock.on(QueryCommand).resolves({ Items: [] });
       dynamoDbMock.on(GetCommand).resolves({});
 
       // Act
-      const gone = await service.reconcile(1_000);
-      const next = await service.reconcile(1_000);
+      const gone = await service.reconcile(requestDeadline(1_000));
+      const next = await service.reconcile(requestDeadline(1_000));
 
       // Assess
       expect(gone.records).toEqual([]);
@@ -622,7 +626,7 @@ describe('ReconciliationService', () => {
     givenRunnerConfig();
 
     // Act
-    const state = await newService().reconcile(1_000);
+    const state = await newService().reconcile(requestDeadline(1_000));
 
     // Assess
     expect(JSON.parse(ssmMock.commandCalls(PutParameterCommand)[0].args[0].input.Value!)).toMatchObject({
@@ -652,8 +656,8 @@ describe('ReconciliationService', () => {
     const service = newService();
 
     // Act
-    const first = await service.reconcile(1_000);
-    const second = await service.reconcile(1_000);
+    const first = await service.reconcile(requestDeadline(1_000));
+    const second = await service.reconcile(requestDeadline(1_000));
 
     // Assess
     expect(first.reconciliations[0]).toMatchObject({

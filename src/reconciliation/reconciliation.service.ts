@@ -1,6 +1,5 @@
 import type { Image } from '@aws-sdk/client-imagebuilder';
 import { Inject, Injectable } from '@nestjs/common';
-import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { AmiTransitionService, TransitionResult } from '../ami-state/ami-transition.service';
 import { Clock } from '../ami-state/clock';
@@ -12,7 +11,6 @@ import { ImageBuilderGateway } from '../aws/image-builder.gateway';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { newestImage } from './newest-image';
-import { requestDeadline } from './reconciliation-budget';
 import { applyReconciliations, PresetReconciliation, ReportedReconciliation } from './preset-reconciliation';
 import { ReconciliationCache } from './reconciliation-cache';
 import { RunnerConfigVerifier } from './runner-config-verifier.service';
@@ -57,15 +55,13 @@ export class ReconciliationService {
   /**
    * Reads every AMI record, finishes the SSM updates records are marked pending for,
    * reconciles the stale ones and verifies the ready ones' runner configs, all within
-   * `budgetMs`. Throws AmiStateUnavailableError when
-   * the table cannot be read by then.
+   * the request's `deadline` (its one signal: every AWS call in flight and every waiting
+   * preset listens to it). Throws AmiStateUnavailableError when the table cannot be read by then.
    */
-  async reconcile(budgetMs: number): Promise<ReconciledState> {
-    const deadline = requestDeadline(budgetMs);
-    // Every in-flight AWS call and every waiting preset listens to this one signal.
-    setMaxListeners(0, deadline);
-    // A hung table read ends at the deadline too (a 503), never at the Lambda's timeout.
-    const listed = await this.repository.listAmiRecords(budgetMs > 0 ? deadline : undefined);
+  async reconcile(deadline: AbortSignal): Promise<ReconciledState> {
+    // A hung table read ends at the deadline too (a 503), never at the Lambda's timeout; a
+    // request without any budget still reads the table, and does nothing more.
+    const listed = await this.repository.listAmiRecords(deadline.aborted ? undefined : deadline);
     const read = await this.withPresetsTheIndexMissed(listed, deadline);
     // The ready presets' runner configs are verified beside everything else.
     const verified = this.runnerConfigs.verify(read, deadline);
