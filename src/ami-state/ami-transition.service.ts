@@ -151,12 +151,17 @@ export class AmiTransitionService {
     const current = await this.repository.findAmiRecord(record.jobId, abortSignal);
     if (current?.valid && current.record.amiId !== null && current.record.amiId !== amiId) {
       const pendingToken = randomUUID();
-      await this.repository.markSsmPendingIfAmi(
+      const marked = await this.repository.markSsmPendingIfAmi(
         current.record,
         current.record.amiId,
         pendingToken,
         abortSignal,
       );
+      if (marked === 'superseded') {
+        // Its AMI changed once more: that writer marks the record for it; reported as it is.
+        const latest = await this.repository.findAmiRecord(record.jobId, abortSignal);
+        return { record: latest?.valid ? latest.record : current.record, ssmConfig: result };
+      }
       this.logger.warn('A newer AMI replaced ours during the SSM update; the config will follow it', {
         preset: record.presetName,
         outcome: 'ssm-pending-again',

@@ -1,0 +1,225 @@
+import type { Image } from '@aws-sdk/client-imagebuilder';
+import { AmiStateRepository } from '../aws/ami-state.repository';
+import { SsmConfigService } from '../aws/ssm-config.service';
+import { AppLogger } from '../logging/app-logger';
+import { testConfig } from '../testing/test-config';
+import { AmiRecord } from './ami-record';
+import { AmiTransitionService } from './ami-transition.service';
+
+const NOW = new Date('2026-11-23T12:00:00.000Z');
+const AMI_2 = 'ami-0222222222222222a';
+const AMI_3 = 'ami-0333333333333333b';
+const IMAGE_ARN = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/3';
+
+function record(fields: Partial<AmiRecord> = {}): AmiRecord {
+  return {
+    jobId: 'AMI#linux-x64',
+    presetName: 'linux-x64',
+    status: 'ready',
+    amiId: AMI_2,
+    updatedAt: '2026-11-23T11:00:00.000Z',
+    updatedAtMs: Date.parse('2026-11-23T11:00:00.000Z'),
+    imageCreatedAt: '2026-11-23T10:00:00.000Z',
+    ...fields,
+  };
+}
+
+function availableImage(amiId: string, dateCreated: string): Image {
+  return {
+    arn: IMAGE_ARN,
+    dateCreated,
+    state: { status: 'AVAILABLE' },
+    outputResources: { amis: [{ region: 'eu-west-1', image: amiId }] },
+  };
+}
+
+/** The service with its collaborators as visible mocks. */
+function newService() {
+  const repository = {
+    markReady: jest.fn(),
+    markFailed: jest.fn(),
+    findAmiRecord: jest.fn(),
+    clearSsmPendingIfCurrent: jest.fn(),
+    markSsmPendingIfAmi: jest.fn(),
+  };
+  const ssmConfig = { setAmi: jest.fn() };
+  const logger = new AppLogger();
+  const service = new AmiTransitionService(
+    repository as unknown as AmiStateRepository,
+    ssmConfig as unknown as SsmConfigService,
+    testConfig(),
+    logger,
+    { now: () => NOW },
+  );
+  return { service, repository, ssmConfig, logger };
+}
+
+describe(AmiTransitionService.name, () => {
+  describe('applyImage', () => {
+    it('sets a newer AVAILABLE image ready with a pending mark, then the SSM config, then clears the mark', async () => {
+      // Prepare
+      const { service, repository, ssmConfig } = newService();
+      repository.markReady.mockResolvedValue('applied');
+      ssmConfig.setAmi.mockResolvedValue('updated');
+      repository.findAmiRecord.mockImplementation(() => {
+        const [, , , , pendingToken] = repository.markReady.mock.calls[0] as unknown[];
+        const written = record({
+          amiId: AMI_3,
+          ssmPendingAmiId: AMI_3,
+          ssmPendingToken: pendingToken as string,
+        });
+        return Promise.resolve({ valid: true, record: written });
+      });
+      repository.clearSsmPendingIfCurrent.mockResolvedValue('applied');
+
+      // Act
+      const result = await service.applyImage(
+        record(),
+        availableImage(AMI_3, '2026-11-23T11:30:00.000Z'),
+        IMAGE_ARN,
+        'newer-image',
+      );
+
+      // Assess
+      expect(repository.markReady).toHaveBeenCalledWith(
+        record(),
+        { kind: 'ready', amiId: AMI_3, buildId: IMAGE_ARN, imageCreatedAt: '2026-11-23T11:30:00.000Z' },
+        NOW.toISOString(),
+        'newer-image',
+        expect.any(String),
+        undefined,
+      );
+      expect(ssmConfig.setAmi).toHaveBeenCalledWith('linux-x64', AMI_3, undefined);
+      expect(repository.clearSsmPendingIfCurrent).toHaveBeenCalledTimes(1);
+      expect(result).toMatchObject({ kind: 'applied', to: 'ready', ssmConfig: 'updated' });
+      expect(result.kind === 'applied' && result.record).not.toHaveProperty('ssmPendingAmiId');
+    });
+
+    it('writes nothing for an image that is not newer than the one the record reflects', async () => {
+      const { service, repository, ssmConfig } = newService();
+
+      const result = await service.applyImage(
+        record(),
+        availableImage(AMI_3, '2026-11-23T09:00:00.000Z'),
+        IMAGE_ARN,
+        'newer-image',
+      );
+
+      expect(result).toEqual({ kind: 'no-newer-image' });
+      expect(repository.markReady).not.toHaveBeenCalled();
+      expect(ssmConfig.setAmi).not.toHaveBeenCalled();
+    });
+
+    it('reports the newer record another writer left when its conditional write is superseded', async () => {
+      const { service, repository, ssmConfig } = newService();
+      const newer = { valid: true, record: record({ amiId: AMI_3, updatedAt: '2026-11-23T11:45:00.000Z' }) };
+      repository.markReady.mockResolvedValue('superseded');
+      repository.findAmiRecord.mockResolvedValue(newer);
+
+      const result = await service.applyImage(
+        record(),
+        availableImage(AMI_3, '2026-11-23T11:30:00.000Z'),
+        IMAGE_ARN,
+        'unchanged-since-read',
+      );
+
+      expect(result).toEqual({ kind: 'superseded', current: newer });
+      expect(ssmConfig.setAmi).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('completeSsmUpdate', () => {
+    const pending = record({ ssmPendingAmiId: AMI_2, ssmPendingToken: 'token-1' });
+
+    it('keeps the mark and says why when SSM cannot take the AMI', async () => {
+      const { service, repository, ssmConfig } = newService();
+      ssmConfig.setAmi.mockResolvedValue('ssm-parameter-missing');
+
+      const result = await service.completeSsmUpdate(pending);
+
+      expect(result).toEqual({ record: pending, ssmConfig: 'ssm-parameter-missing' });
+      expect(repository.clearSsmPendingIfCurrent).not.toHaveBeenCalled();
+    });
+
+    it('marks the record again for the AMI that replaced ours while our SSM write was on its way', async () => {
+      const { service, repository, ssmConfig } = newService();
+      ssmConfig.setAmi.mockResolvedValue('updated');
+      repository.findAmiRecord.mockResolvedValue({ valid: true, record: record({ amiId: AMI_3 }) });
+      repository.markSsmPendingIfAmi.mockResolvedValue('applied');
+
+      const result = await service.completeSsmUpdate(pending);
+
+      expect(repository.markSsmPendingIfAmi).toHaveBeenCalledWith(
+        record({ amiId: AMI_3 }),
+        AMI_3,
+        expect.any(String),
+        undefined,
+      );
+      expect(repository.clearSsmPendingIfCurrent).not.toHaveBeenCalled();
+      expect(result.record).toMatchObject({ amiId: AMI_3, ssmPendingAmiId: AMI_3 });
+    });
+
+    it('reports the record as it is when that new mark is itself superseded, never a mark it did not write', async () => {
+      // Prepare: AMI 3 replaced ours; by the time we mark it, AMI 4 replaced AMI 3.
+      const { service, repository, ssmConfig } = newService();
+      const ami4 = 'ami-0444444444444444c';
+      const latest = record({ amiId: ami4, ssmPendingAmiId: ami4, ssmPendingToken: 'token-4' });
+      ssmConfig.setAmi.mockResolvedValue('updated');
+      repository.findAmiRecord
+        .mockResolvedValueOnce({ valid: true, record: record({ amiId: AMI_3 }) })
+        .mockResolvedValueOnce({ valid: true, record: latest });
+      repository.markSsmPendingIfAmi.mockResolvedValue('superseded');
+
+      // Act
+      const result = await service.completeSsmUpdate(pending);
+
+      // Assess
+      expect(result).toEqual({ record: latest, ssmConfig: 'updated' });
+    });
+
+    it('reports the newer mark another writer set when its own clear is superseded', async () => {
+      const { service, repository, ssmConfig } = newService();
+      const remarked = record({ ssmPendingAmiId: AMI_2, ssmPendingToken: 'token-2' });
+      ssmConfig.setAmi.mockResolvedValue('already-set');
+      repository.findAmiRecord
+        .mockResolvedValueOnce({ valid: true, record: pending })
+        .mockResolvedValueOnce({ valid: true, record: remarked });
+      repository.clearSsmPendingIfCurrent.mockResolvedValue('superseded');
+
+      const result = await service.completeSsmUpdate(pending);
+
+      expect(result).toEqual({ record: remarked, ssmConfig: 'already-set' });
+    });
+  });
+
+  describe('repairRunnerConfig', () => {
+    it('marks the record pending for its own AMI, then sets the config and clears the mark', async () => {
+      const { service, repository, ssmConfig } = newService();
+      repository.markSsmPendingIfAmi.mockResolvedValue('applied');
+      ssmConfig.setAmi.mockResolvedValue('updated');
+      repository.findAmiRecord.mockResolvedValue({ valid: true, record: record() });
+      repository.clearSsmPendingIfCurrent.mockResolvedValue('applied');
+
+      const result = await service.repairRunnerConfig(record());
+
+      expect(repository.markSsmPendingIfAmi).toHaveBeenCalledWith(
+        record(),
+        AMI_2,
+        expect.any(String),
+        undefined,
+      );
+      expect(ssmConfig.setAmi).toHaveBeenCalledWith('linux-x64', AMI_2, undefined);
+      expect(result).toEqual({ record: record(), ssmConfig: 'updated' });
+    });
+
+    it('leaves the config alone when the record’s AMI changed since it was read', async () => {
+      const { service, repository, ssmConfig } = newService();
+      repository.markSsmPendingIfAmi.mockResolvedValue('superseded');
+
+      const result = await service.repairRunnerConfig(record());
+
+      expect(result).toBeUndefined();
+      expect(ssmConfig.setAmi).not.toHaveBeenCalled();
+    });
+  });
+});
