@@ -1,6 +1,6 @@
 import type { Image } from '@aws-sdk/client-imagebuilder';
 import { AmiStateRepository } from '../aws/ami-state.repository';
-import { SsmConfigService } from '../aws/ssm-config.service';
+import { RunnerConfigError, SsmConfigService } from '../aws/ssm-config.service';
 import { AppLogger } from '../logging/app-logger';
 import { testConfig } from '../testing/test-config';
 import { AmiRecord } from './ami-record';
@@ -42,7 +42,10 @@ function newService() {
     clearSsmPendingIfCurrent: jest.fn(),
     markSsmPendingIfAmi: jest.fn(),
   };
-  const ssmConfig = { setAmi: jest.fn() };
+  const ssmConfig = {
+    setAmi: jest.fn(),
+    parameterName: (preset: string) => `/spot-runner/configs/${preset}`,
+  };
   const logger = new AppLogger();
   const service = new AmiTransitionService(
     repository as unknown as AmiStateRepository,
@@ -131,14 +134,37 @@ describe(AmiTransitionService.name, () => {
   describe('completeSsmUpdate', () => {
     const pending = record({ ssmPendingAmiId: AMI_2, ssmPendingToken: 'token-1' });
 
-    it('keeps the mark and says why when SSM cannot take the AMI', async () => {
-      const { service, repository, ssmConfig } = newService();
-      ssmConfig.setAmi.mockResolvedValue('ssm-parameter-missing');
+    it('keeps the mark and says why when SSM cannot take the AMI, in one log line', async () => {
+      // Prepare
+      const { service, repository, ssmConfig, logger } = newService();
+      const cause = new Error('ParameterNotFound');
+      ssmConfig.setAmi.mockRejectedValue(new RunnerConfigError('ssm-parameter-missing', cause));
+      const errors = jest.spyOn(logger, 'error').mockImplementation();
 
+      // Act
       const result = await service.completeSsmUpdate(pending);
 
+      // Assess
       expect(result).toEqual({ record: pending, ssmConfig: 'ssm-parameter-missing' });
       expect(repository.clearSsmPendingIfCurrent).not.toHaveBeenCalled();
+      expect(errors).toHaveBeenCalledTimes(1);
+      expect(errors).toHaveBeenCalledWith(
+        'SSM runner config parameter does not exist; nothing written; the record keeps it pending',
+        expect.objectContaining({ preset: 'linux-x64', outcome: 'ssm-parameter-missing' }),
+      );
+    });
+
+    it('reports the deadline, not the error, when the request gave up on SSM', async () => {
+      const { service, ssmConfig } = newService();
+      const deadline = new AbortController();
+      ssmConfig.setAmi.mockImplementation(() => {
+        deadline.abort();
+        return Promise.reject(new RunnerConfigError('ssm-update-failed', new Error('AbortError')));
+      });
+
+      const result = await service.completeSsmUpdate(pending, deadline.signal);
+
+      expect(result).toEqual({ record: pending, ssmConfig: 'deadline-exceeded' });
     });
 
     it('marks the record again for the AMI that replaced ours while our SSM write was on its way', async () => {

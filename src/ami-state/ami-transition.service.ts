@@ -3,12 +3,21 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AmiRecord, ParsedAmiRecord } from './ami-record';
 import { AmiStateRepository, TransitionGuard } from '../aws/ami-state.repository';
-import { SsmConfigService } from '../aws/ssm-config.service';
+import { RunnerConfigError, SsmConfigService } from '../aws/ssm-config.service';
 import { AppConfig, appConfig } from '../config/app-config';
-import { AppLogger } from '../logging/app-logger';
+import { AppLogger, describeError } from '../logging/app-logger';
 import { Clock } from './clock';
 import { correctedRecord, decideImageOutcome, isNewerImage } from './image-outcome';
 import { ImageUnresolvedReason, SsmConfigOutcome } from './outcomes';
+
+/** What each reason a runner config did not get its AMI means, for its one log line. */
+const SSM_FAILURE_MESSAGES: Partial<Record<SsmConfigOutcome, string>> = {
+  'ssm-parameter-missing': 'SSM runner config parameter does not exist; nothing written',
+  'ssm-config-invalid': 'SSM runner config is not a JSON object; left unchanged',
+  'ssm-update-rejected': 'SSM refused the runner config update; left unchanged until an operator acts',
+  'ssm-update-failed': 'SSM runner config could not be updated',
+  'deadline-exceeded': 'SSM runner config not updated before the deadline',
+};
 
 /** What applying an image to a preset's AMI record did. */
 export type TransitionResult =
@@ -143,9 +152,20 @@ export class AmiTransitionService {
     const amiId = record.ssmPendingAmiId;
     if (amiId === undefined) return { record, ssmConfig: 'already-set' };
     if (abortSignal?.aborted) return this.leftPending(record, 'deadline-exceeded');
-    const result = await this.ssmConfig.setAmi(record.presetName, amiId, abortSignal);
-    if (result !== 'updated' && result !== 'already-set') {
-      return this.leftPending(record, abortSignal?.aborted ? 'deadline-exceeded' : result);
+    let result: 'updated' | 'already-set';
+    try {
+      result = await this.ssmConfig.setAmi(record.presetName, amiId, abortSignal);
+    } catch (error) {
+      if (abortSignal?.aborted) return this.leftPending(record, 'deadline-exceeded', error);
+      if (error instanceof RunnerConfigError) return this.leftPending(record, error.outcome, error.cause);
+      throw error;
+    }
+    if (result === 'updated') {
+      this.logger.info('SSM runner config now uses the AMI', {
+        preset: record.presetName,
+        amiId,
+        outcome: 'updated',
+      });
     }
 
     const current = await this.repository.findAmiRecord(record.jobId, abortSignal);
@@ -185,12 +205,17 @@ export class AmiTransitionService {
     return { record: done, ssmConfig: result };
   }
 
-  private leftPending(record: AmiRecord, ssmConfig: SsmConfigOutcome) {
-    this.logger.error('SSM runner config not updated yet; the record keeps it pending', {
-      preset: record.presetName,
-      outcome: 'ssm-update-pending',
-      ssmConfig,
-    });
+  /** The one log of a runner config not given its AMI: the mark stays, and says so. */
+  private leftPending(record: AmiRecord, ssmConfig: SsmConfigOutcome, error?: unknown) {
+    this.logger.error(
+      `${SSM_FAILURE_MESSAGES[ssmConfig] ?? 'SSM runner config not updated'}; the record keeps it pending`,
+      {
+        preset: record.presetName,
+        parameter: this.ssmConfig.parameterName(record.presetName),
+        outcome: ssmConfig,
+        ...(error !== undefined && { error: describeError(error) }),
+      },
+    );
     return { record, ssmConfig };
   }
 }

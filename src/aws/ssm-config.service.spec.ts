@@ -19,7 +19,7 @@ const STORED_CONFIG = PENDING_RUNNER_CONFIG;
 
 describe('SsmConfigService.setAmi', () => {
   const logger = new AppLogger();
-  const service = new SsmConfigService(testConfig(), logger);
+  const service = new SsmConfigService(testConfig());
   const ssmMock = mockClient(service.client);
 
   beforeEach(() => {
@@ -56,21 +56,21 @@ describe('SsmConfigService.setAmi', () => {
     expect(ssmMock).not.toHaveReceivedCommand(PutParameterCommand);
   });
 
-  it('reports a missing parameter, logs an error and writes nothing', async () => {
+  it('throws a missing parameter as ssm-parameter-missing, logs nothing and writes nothing', async () => {
     // Prepare
     ssmMock.on(GetParameterCommand).rejects(new ParameterNotFound({ message: 'not found', $metadata: {} }));
-    const error = jest.spyOn(logger, 'error');
+    const logs = [jest.spyOn(logger, 'error'), jest.spyOn(logger, 'warn'), jest.spyOn(logger, 'info')];
 
     // Act
-    const result = await service.setAmi('linux-x64', 'ami-0123456789abcdef0');
+    const result = service.setAmi('linux-x64', 'ami-0123456789abcdef0');
 
     // Assess
-    expect(result).toBe('ssm-parameter-missing');
+    await expect(result).rejects.toMatchObject({
+      name: 'RunnerConfigError',
+      outcome: 'ssm-parameter-missing',
+    });
     expect(ssmMock).not.toHaveReceivedCommand(PutParameterCommand);
-    expect(error).toHaveBeenCalledWith(
-      expect.any(String),
-      expect.objectContaining({ preset: 'linux-x64', outcome: 'ssm-parameter-missing' }),
-    );
+    for (const log of logs) expect(log).not.toHaveBeenCalled();
   });
 
   it.each([
@@ -78,18 +78,13 @@ describe('SsmConfigService.setAmi', () => {
     ['a JSON array', '["pending"]'],
     ['a JSON string', '"pending"'],
     ['JSON null', 'null'],
-  ])('reports a value that is %s and writes nothing', async (_, value) => {
+  ])('throws a value that is %s as ssm-config-invalid and writes nothing', async (_, value) => {
     storedParameter(value);
-    const error = jest.spyOn(logger, 'error');
 
-    const result = await service.setAmi('linux-x64', 'ami-0123456789abcdef0');
+    const result = service.setAmi('linux-x64', 'ami-0123456789abcdef0');
 
-    expect(result).toBe('ssm-config-invalid');
+    await expect(result).rejects.toMatchObject({ outcome: 'ssm-config-invalid' });
     expect(ssmMock).not.toHaveReceivedCommand(PutParameterCommand);
-    expect(error).toHaveBeenCalledWith(
-      expect.any(String),
-      expect.objectContaining({ outcome: 'ssm-config-invalid' }),
-    );
   });
 
   it.each(['ValidationException', 'ParameterMaxVersionLimitExceeded'])(
@@ -105,24 +100,25 @@ describe('SsmConfigService.setAmi', () => {
         }),
       );
 
-      expect(await service.setAmi('linux-x64', 'ami-0123456789abcdef0')).toBe('ssm-update-rejected');
+      await expect(service.setAmi('linux-x64', 'ami-0123456789abcdef0')).rejects.toMatchObject({
+        outcome: 'ssm-update-rejected',
+      });
     },
   );
 
-  it('reports an SSM failure on write without throwing', async () => {
+  it('throws an SSM failure on write as ssm-update-failed, with SSM’s error as the cause', async () => {
     storedParameter(JSON.stringify(STORED_CONFIG));
-    ssmMock
-      .on(PutParameterCommand)
-      .rejects(new InternalServerError({ message: 'Internal failure', $metadata: {} }));
+    const failure = new InternalServerError({ message: 'Internal failure', $metadata: {} });
+    ssmMock.on(PutParameterCommand).rejects(failure);
 
-    const result = await service.setAmi('linux-x64', 'ami-0123456789abcdef0');
+    const result = service.setAmi('linux-x64', 'ami-0123456789abcdef0');
 
-    expect(result).toBe('ssm-update-failed');
+    await expect(result).rejects.toMatchObject({ outcome: 'ssm-update-failed', cause: failure });
   });
 });
 
 describe('SsmConfigService.currentAmis', () => {
-  const service = new SsmConfigService(testConfig(), new AppLogger());
+  const service = new SsmConfigService(testConfig());
   const ssmMock = mockClient(service.client);
 
   beforeEach(() => ssmMock.reset());

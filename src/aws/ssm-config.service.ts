@@ -2,21 +2,32 @@ import {
   GetParameterCommand,
   GetParametersCommand,
   ParameterNotFound,
+  ParameterType,
   PutParameterCommand,
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { SsmConfigOutcome } from '../ami-state/outcomes';
 import { AppConfig, appConfig } from '../config/app-config';
-import { AppLogger, describeError } from '../logging/app-logger';
 import { clientSettings, LazyClient } from './aws-clients';
 import { amiOf, withAmi } from './runner-config';
 
 /** GetParameters accepts at most 10 names in one call. */
 const NAMES_PER_GET_PARAMETERS = 10;
 
-/** What setting `ami` did: an SSM config outcome, except the deadline (the caller's to judge). */
-export type SetAmiResult = Exclude<SsmConfigOutcome, 'deadline-exceeded'>;
+/** Why a runner config could not be given its AMI: SSM's answer, or what the value is. */
+export type RunnerConfigFailure = Exclude<SsmConfigOutcome, 'updated' | 'already-set' | 'deadline-exceeded'>;
+
+/** A runner config that could not be given its AMI; nothing was written. */
+export class RunnerConfigError extends Error {
+  constructor(
+    readonly outcome: RunnerConfigFailure,
+    cause?: unknown,
+  ) {
+    super(`The SSM runner config could not be given its AMI: ${outcome}`, { cause });
+    this.name = 'RunnerConfigError';
+  }
+}
 
 /**
  * SSM refusing the write itself (the value past its tier's size, a version limit, a type
@@ -35,10 +46,7 @@ const PERMANENT_PUT_ERRORS: readonly string[] = [
 export class SsmConfigService implements OnApplicationShutdown {
   private readonly lazy: LazyClient<SSMClient>;
 
-  constructor(
-    @Inject(appConfig.KEY) private readonly config: AppConfig,
-    private readonly logger: AppLogger,
-  ) {
+  constructor(@Inject(appConfig.KEY) private readonly config: AppConfig) {
     this.lazy = new LazyClient(() => new SSMClient(clientSettings(config)));
   }
 
@@ -88,60 +96,41 @@ export class SsmConfigService implements OnApplicationShutdown {
   }
 
   /**
-   * Sets `ami` in the preset's config and keeps every other field and the parameter's type.
-   * Never throws: a missing parameter, a value that is not a JSON object or an SSM error is
-   * logged and returned, and nothing is written.
+   * Sets `ami` in the preset's config and keeps every other field and the parameter's type;
+   * says whether it had to write. Logs nothing: a missing parameter, a value that is no JSON
+   * object and SSM's refusal or failure are thrown as a RunnerConfigError naming the
+   * outcome, for the caller to decide on and log once. Nothing is written then.
    */
-  async setAmi(presetName: string, amiId: string, abortSignal?: AbortSignal): Promise<SetAmiResult> {
+  async setAmi(
+    presetName: string,
+    amiId: string,
+    abortSignal?: AbortSignal,
+  ): Promise<'updated' | 'already-set'> {
     const name = this.parameterName(presetName);
-    const fields = { preset: presetName, parameter: name };
+    let stored: { Value?: string; Type?: ParameterType } | undefined;
     try {
-      const { Parameter } = await this.client.send(
+      ({ Parameter: stored } = await this.client.send(
         new GetParameterCommand({ Name: name, WithDecryption: true }),
         { abortSignal },
+      ));
+    } catch (error) {
+      throw new RunnerConfigError(
+        error instanceof ParameterNotFound ? 'ssm-parameter-missing' : 'ssm-update-failed',
+        error,
       );
-      const update = withAmi(Parameter?.Value ?? '', amiId);
-      if (!update.valid) {
-        this.logger.error('SSM runner config is not a JSON object; left unchanged', {
-          ...fields,
-          outcome: 'ssm-config-invalid',
-        });
-        return 'ssm-config-invalid';
-      }
-      if (!update.changed) return 'already-set';
+    }
+    const update = withAmi(stored?.Value ?? '', amiId);
+    if (!update.valid) throw new RunnerConfigError('ssm-config-invalid');
+    if (!update.changed) return 'already-set';
+    try {
       await this.client.send(
-        new PutParameterCommand({
-          Name: name,
-          Value: update.value,
-          Type: Parameter?.Type,
-          Overwrite: true,
-        }),
+        new PutParameterCommand({ Name: name, Value: update.value, Type: stored?.Type, Overwrite: true }),
         { abortSignal },
       );
-      this.logger.info('SSM runner config now uses the new AMI', { ...fields, amiId, outcome: 'updated' });
-      return 'updated';
     } catch (error) {
-      if (error instanceof ParameterNotFound) {
-        this.logger.error('SSM runner config parameter does not exist; nothing written', {
-          ...fields,
-          outcome: 'ssm-parameter-missing',
-        });
-        return 'ssm-parameter-missing';
-      }
-      if (error instanceof Error && PERMANENT_PUT_ERRORS.includes(error.name)) {
-        this.logger.error('SSM refused the runner config update; left unchanged until an operator acts', {
-          ...fields,
-          outcome: 'ssm-update-rejected',
-          error: describeError(error),
-        });
-        return 'ssm-update-rejected';
-      }
-      this.logger.error('SSM runner config could not be updated', {
-        ...fields,
-        outcome: 'ssm-update-failed',
-        error: describeError(error),
-      });
-      return 'ssm-update-failed';
+      const permanent = error instanceof Error && PERMANENT_PUT_ERRORS.includes(error.name);
+      throw new RunnerConfigError(permanent ? 'ssm-update-rejected' : 'ssm-update-failed', error);
     }
+    return 'updated';
   }
 }
