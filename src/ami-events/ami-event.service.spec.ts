@@ -1,0 +1,152 @@
+import type { Image } from '@aws-sdk/client-imagebuilder';
+import { imageStateChangeEvent } from '../../local/lambda/image-builder-events';
+import { AmiRecord } from '../ami-state/ami-record';
+import { AmiTransitionService } from '../ami-state/ami-transition.service';
+import { AmiStateRepository } from '../aws/ami-state.repository';
+import { ImageBuilderGateway } from '../aws/image-builder.gateway';
+import { AppLogger } from '../logging/app-logger';
+import { testConfig } from '../testing/test-config';
+import { AmiEventService, RetryableAmiEventError } from './ami-event.service';
+
+const IMAGE_ARN = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/3';
+const AMI_3 = 'ami-0333333333333333b';
+
+const record: AmiRecord = {
+  jobId: 'AMI#linux-x64',
+  presetName: 'linux-x64',
+  status: 'building',
+  amiId: null,
+  updatedAt: '2026-11-23T10:00:00.000Z',
+  updatedAtMs: Date.parse('2026-11-23T10:00:00.000Z'),
+};
+
+const image = (pipeline = 'spot-runner-linux-x64'): Image => ({
+  arn: IMAGE_ARN,
+  sourcePipelineName: pipeline,
+  dateCreated: '2026-11-23T11:00:00.000Z',
+  state: { status: 'AVAILABLE' },
+  outputResources: { amis: [{ region: 'eu-west-1', image: AMI_3 }] },
+});
+
+const event = imageStateChangeEvent(IMAGE_ARN, 'AVAILABLE');
+
+/** The service with its collaborators as visible mocks. */
+function newService() {
+  const imageBuilder = { getImage: jest.fn() };
+  const repository = { findAmiRecord: jest.fn() };
+  const transitions = { applyImage: jest.fn(), completeSsmUpdate: jest.fn() };
+  const service = new AmiEventService(
+    imageBuilder as unknown as ImageBuilderGateway,
+    repository as unknown as AmiStateRepository,
+    transitions as unknown as AmiTransitionService,
+    testConfig(),
+    new AppLogger(),
+  );
+  return { service, imageBuilder, repository, transitions };
+}
+
+describe(AmiEventService.name, () => {
+  describe('handle', () => {
+    it('applies the image of a preset pipeline to its record, under the newer-image guard', async () => {
+      // Prepare
+      const { service, imageBuilder, repository, transitions } = newService();
+      imageBuilder.getImage.mockResolvedValue(image());
+      repository.findAmiRecord.mockResolvedValue({ valid: true, record });
+      transitions.applyImage.mockResolvedValue({ kind: 'applied', to: 'ready', ssmConfig: 'updated' });
+
+      // Act
+      const outcome = await service.handle(event);
+
+      // Assess
+      expect(repository.findAmiRecord).toHaveBeenCalledWith('AMI#linux-x64', undefined);
+      expect(transitions.applyImage).toHaveBeenCalledWith(
+        record,
+        image(),
+        IMAGE_ARN,
+        'newer-image',
+        undefined,
+      );
+      expect(outcome).toEqual({ outcome: 'applied', preset: 'linux-x64', to: 'ready' });
+    });
+
+    it.each([
+      ['a malformed event', { source: 'aws.ec2' }, undefined, 'wrong-source'],
+      ['an image that no longer exists', event, null, 'image-not-found'],
+      ['an image of a foreign pipeline', event, image('other-pipeline'), 'foreign-pipeline'],
+    ])('ignores %s without reading the record', async (_case, raw, described, reason) => {
+      const { service, imageBuilder, repository } = newService();
+      imageBuilder.getImage.mockResolvedValue(described ?? undefined);
+
+      const outcome = await service.handle(raw);
+
+      expect(outcome).toMatchObject({ outcome: 'ignored', reason });
+      expect(repository.findAmiRecord).not.toHaveBeenCalled();
+    });
+
+    it('ignores a preset without an AMI record and writes nothing', async () => {
+      const { service, imageBuilder, repository, transitions } = newService();
+      imageBuilder.getImage.mockResolvedValue(image());
+      repository.findAmiRecord.mockResolvedValue(undefined);
+
+      const outcome = await service.handle(event);
+
+      expect(outcome).toEqual({ outcome: 'ignored', reason: 'no-ami-record', preset: 'linux-x64' });
+      expect(transitions.applyImage).not.toHaveBeenCalled();
+    });
+
+    it('finishes a pending SSM update before it applies the image', async () => {
+      const { service, imageBuilder, repository, transitions } = newService();
+      const pending = { ...record, status: 'ready' as const, amiId: AMI_3, ssmPendingAmiId: AMI_3 };
+      const done = { ...pending, ssmPendingAmiId: undefined };
+      imageBuilder.getImage.mockResolvedValue(image());
+      repository.findAmiRecord.mockResolvedValue({ valid: true, record: pending });
+      transitions.completeSsmUpdate.mockResolvedValue({ record: done, ssmConfig: 'updated' });
+      transitions.applyImage.mockResolvedValue({ kind: 'no-newer-image' });
+
+      const outcome = await service.handle(event);
+
+      expect(transitions.completeSsmUpdate).toHaveBeenCalledWith(pending, undefined);
+      expect(transitions.applyImage).toHaveBeenCalledWith(done, image(), IMAGE_ARN, 'newer-image', undefined);
+      expect(outcome).toEqual({ outcome: 'ignored', reason: 'no-newer-image', preset: 'linux-x64' });
+    });
+
+    it.each(['ssm-update-failed', 'deadline-exceeded'] as const)(
+      'throws for a retry when the SSM write failed transiently (%s): the mark stays for it',
+      async (ssmConfig) => {
+        const { service, imageBuilder, repository, transitions } = newService();
+        imageBuilder.getImage.mockResolvedValue(image());
+        repository.findAmiRecord.mockResolvedValue({ valid: true, record });
+        transitions.applyImage.mockResolvedValue({ kind: 'applied', to: 'ready', ssmConfig });
+
+        await expect(service.handle(event)).rejects.toBeInstanceOf(RetryableAmiEventError);
+      },
+    );
+
+    it('resolves when SSM refuses the write for good: retrying cannot help, /status reports the mark', async () => {
+      const { service, imageBuilder, repository, transitions } = newService();
+      imageBuilder.getImage.mockResolvedValue(image());
+      repository.findAmiRecord.mockResolvedValue({ valid: true, record });
+      transitions.applyImage.mockResolvedValue({
+        kind: 'applied',
+        to: 'ready',
+        ssmConfig: 'ssm-update-rejected',
+      });
+
+      expect(await service.handle(event)).toEqual({ outcome: 'applied', preset: 'linux-x64', to: 'ready' });
+    });
+
+    it('turns any failure once the deadline passed into a retryable one', async () => {
+      const { service, imageBuilder } = newService();
+      const deadline = new AbortController();
+      imageBuilder.getImage.mockImplementation(() => {
+        deadline.abort();
+        return Promise.reject(new Error('aborted'));
+      });
+
+      const outcome = service.handle(event, deadline.signal);
+
+      await expect(outcome).rejects.toThrow('AMI event not handled before the invocation deadline');
+      await expect(outcome).rejects.toBeInstanceOf(RetryableAmiEventError);
+    });
+  });
+});
