@@ -2,13 +2,14 @@ import type { Image } from '@aws-sdk/client-imagebuilder';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AmiRecord, ParsedAmiRecord } from './ami-record';
-import { AmiStateRepository, TransitionGuard } from '../aws/ami-state.repository';
+import { AmiStateRepository } from '../aws/ami-state.repository';
 import { RunnerConfigError, SsmConfigService } from '../aws/ssm-config.service';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { Clock } from './clock';
 import { correctedRecord, decideImageOutcome, isNewerImage } from './image-outcome';
 import { ImageUnresolvedReason, SsmConfigOutcome } from './outcomes';
+import { TransitionGuard } from './transition-guard';
 
 /** What each reason a runner config did not get its AMI means, for its one log line. */
 const SSM_FAILURE_MESSAGES: Partial<Record<SsmConfigOutcome, string>> = {

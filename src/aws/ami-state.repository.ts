@@ -16,6 +16,7 @@ import {
   parseAmiRecord,
 } from '../ami-state/ami-record';
 import { AmiStateUnavailableError } from '../ami-state/ami-state-unavailable.error';
+import { TransitionGuard } from '../ami-state/transition-guard';
 
 /** `applied`: the record changed as asked. `superseded`: another writer changed it first. */
 export type ConditionalWriteResult = 'applied' | 'superseded';
@@ -31,15 +32,6 @@ export interface FailedImage {
   errorMessage: string;
   imageCreatedAt: string;
 }
-
-/**
- * What a transition's write is conditional on. Both refuse an image that is not newer than
- * the one the record reflects (`imageCreatedAt`), so a duplicate or late event, or an older
- * finding, never moves a preset backwards.
- * - `unchanged-since-read`: reconciliation; also the status and updatedAt it read.
- * - `newer-image`: the AMI update events; the newest image wins whatever else changed.
- */
-export type TransitionGuard = 'unchanged-since-read' | 'newer-image';
 
 const AMI_RECORDS_INDEX = 'recordType-index';
 /** `status` is a reserved word; `updatedAt` is named alike for symmetry. */
