@@ -4,6 +4,7 @@ import {
   Image,
   ListImagePipelineImagesCommand,
   ListImagePipelinesCommand,
+  ResourceNotFoundException,
   ServiceException,
 } from '@aws-sdk/client-imagebuilder';
 import { GetParameterCommand, InternalServerError, PutParameterCommand } from '@aws-sdk/client-ssm';
@@ -457,6 +458,36 @@ describe('ReconciliationService', () => {
     expect(imageBuilderMock).toHaveReceivedCommandTimes(GetImageCommand, 1);
     expect(first.reconciliations[0]).toMatchObject({ outcome: 'still-building', cached: false });
     expect(second.reconciliations[0]).toMatchObject({ outcome: 'still-building', cached: true });
+  });
+
+  it('a newest image that vanished between the list and the read is reported, not cached, and looked at again', async () => {
+    // Prepare
+    givenTable(buildingRecord('linux-x64'));
+    givenPipelineImage(availableImage());
+    imageBuilderMock
+      .on(GetImageCommand)
+      .rejectsOnce(new ResourceNotFoundException({ $metadata: {}, message: 'Image not found' }))
+      .resolves({ image: availableImage() });
+    givenRunnerConfig();
+    const service = newService();
+    const warn = jest.spyOn(logger, 'warn');
+
+    // Act
+    const first = await service.reconcile(requestDeadline(1_000));
+    const second = await service.reconcile(requestDeadline(1_000));
+
+    // Assess
+    expect(first.reconciliations[0]).toEqual({
+      presetName: 'linux-x64',
+      outcome: 'unresolved',
+      reason: 'image-builder-error',
+      cached: false,
+    });
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringContaining('vanished'),
+      expect.objectContaining({ preset: 'linux-x64', outcome: 'image-builder-error' }),
+    );
+    expect(second.reconciliations[0]).toMatchObject({ outcome: 'corrected', cached: false });
   });
 
   it('an Image Builder error is reported, not cached, and retried by the next request', async () => {

@@ -225,11 +225,22 @@ export class ReconciliationService {
       return { presetName: preset, outcome: 'unresolved', reason: 'pipeline-not-found' };
     }
 
-    let newest: { arn: string; image: Image } | undefined;
+    let newest: NewestImage;
     try {
       newest = await this.findNewestImage(pipelineArn, deadline);
     } catch (error) {
       return this.unresolvedBy(record, 'image-builder-error', error, deadline);
+    }
+    if (newest === 'vanished') {
+      // Deleted between the list and the read: Image Builder is moving; the next request looks again.
+      this.logger.warn(
+        'Newest image of the stale preset vanished while it was read; checked again next request',
+        {
+          preset,
+          outcome: 'image-builder-error',
+        },
+      );
+      return { presetName: preset, outcome: 'unresolved', reason: 'image-builder-error' };
     }
     if (newest === undefined) {
       this.logger.warn('Pipeline of stale preset has no images; left as it is', {
@@ -288,15 +299,11 @@ export class ReconciliationService {
     }
   }
 
-  private async findNewestImage(
-    pipelineArn: string,
-    deadline: AbortSignal,
-  ): Promise<{ arn: string; image: Image } | undefined> {
+  private async findNewestImage(pipelineArn: string, deadline: AbortSignal): Promise<NewestImage> {
     const newest = newestImage(await this.imageBuilder.listPipelineImages(pipelineArn, deadline));
     if (newest === undefined) return undefined;
     const image = await this.imageBuilder.getImage(newest.arn, deadline);
-    if (image === undefined) throw new Error('The newest image of the pipeline no longer exists');
-    return { arn: newest.arn, image };
+    return image === undefined ? 'vanished' : { arn: newest.arn, image };
   }
 
   /** An AWS error or the deadline: logged, reported, and not cached so the next request retries. */
@@ -315,6 +322,9 @@ export class ReconciliationService {
     return { presetName: record.presetName, outcome: 'unresolved', reason: outcome };
   }
 }
+
+/** The pipeline's newest image as it is now; undefined: none; 'vanished': listed, then gone. */
+type NewestImage = { arn: string; image: Image } | undefined | 'vanished';
 
 /** What a request reports for a preset whose shared work outlasts its own deadline. */
 function deadlineExceeded(record: AmiRecord): PresetReconciliation {
