@@ -3,6 +3,32 @@ import eslint from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** The modules that use the domain core and its adapters. */
+const USERS_OF_THE_CORE = [
+  '**/reconciliation/**',
+  '**/status/**',
+  '**/ami-events/**',
+  '**/runners/**',
+  '**/github/**',
+];
+
+/**
+ * Production code under `files` (specs aside) never imports local/, nor what `patterns` name.
+ * @param {string} files
+ * @param {...{ group: string[], message: string }} patterns
+ */
+function forbidImports(files, ...patterns) {
+  const local = {
+    group: ['**/local/**'],
+    message: 'src/ never imports local/ (tests and development only).',
+  };
+  return {
+    files: [files],
+    ignores: ['**/*.spec.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [local, ...patterns] }] },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'build/', 'coverage/', 'node_modules/', 'cdk.out/'] },
   eslint.configs.recommended,
@@ -18,86 +44,19 @@ export default tseslint.config(
     },
   },
   // The module graph (README, Architecture): the forbidden directions fail the lint.
-  {
-    files: ['src/**/*.ts'],
-    ignores: ['**/*.spec.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['**/local/**'], message: 'src/ never imports local/ (tests and development only).' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/aws/**/*.ts'],
-    ignores: ['**/*.spec.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['**/local/**'], message: 'src/ never imports local/ (tests and development only).' },
-            {
-              group: [
-                '**/reconciliation/**',
-                '**/status/**',
-                '**/ami-events/**',
-                '**/runners/**',
-                '**/github/**',
-              ],
-              message: 'aws/ holds adapters: it may import ami-state/, config/, logging/ and common/ only.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/ami-state/**/*.ts'],
-    ignores: ['**/*.spec.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['**/local/**'], message: 'src/ never imports local/ (tests and development only).' },
-            {
-              group: [
-                '**/reconciliation/**',
-                '**/status/**',
-                '**/ami-events/**',
-                '**/runners/**',
-                '**/github/**',
-              ],
-              message: 'ami-state/ is the domain core: the paths that use it import it, never the other way.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/ami-events/**/*.ts'],
-    ignores: ['**/*.spec.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['**/local/**'], message: 'src/ never imports local/ (tests and development only).' },
-            {
-              group: ['**/status/**'],
-              message: 'ami-events/ never imports status/: the AMI update path never depends on GET /status.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  forbidImports('src/**/*.ts'),
+  forbidImports('src/aws/**/*.ts', {
+    group: USERS_OF_THE_CORE,
+    message: 'aws/ holds adapters: it may import ami-state/, config/, logging/ and common/ only.',
+  }),
+  forbidImports('src/ami-state/**/*.ts', {
+    group: USERS_OF_THE_CORE,
+    message: 'ami-state/ is the domain core: the paths that use it import it, never the other way.',
+  }),
+  forbidImports('src/ami-events/**/*.ts', {
+    group: ['**/status/**'],
+    message: 'ami-events/ never imports status/: the AMI update path never depends on GET /status.',
+  }),
   {
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],

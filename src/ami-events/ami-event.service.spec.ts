@@ -1,24 +1,17 @@
 import type { Image } from '@aws-sdk/client-imagebuilder';
 import { imageStateChangeEvent } from '../../local/lambda/image-builder-events';
-import { AmiRecord } from '../ami-state/ami-record';
 import { AmiTransitionService } from '../ami-state/ami-transition.service';
 import { AmiStateRepository } from '../aws/ami-state.repository';
 import { ImageBuilderGateway } from '../aws/image-builder.gateway';
 import { AppLogger } from '../logging/app-logger';
+import { anAmiRecord } from '../testing/ami-record.fixture';
 import { testConfig } from '../testing/test-config';
 import { AmiEventService, RetryableAmiEventError } from './ami-event.service';
 
 const IMAGE_ARN = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/3';
 const AMI_3 = 'ami-0333333333333333b';
 
-const record: AmiRecord = {
-  jobId: 'AMI#linux-x64',
-  presetName: 'linux-x64',
-  status: 'building',
-  amiId: null,
-  updatedAt: '2026-11-23T10:00:00.000Z',
-  updatedAtMs: Date.parse('2026-11-23T10:00:00.000Z'),
-};
+const record = anAmiRecord({ updatedAt: '2026-11-23T10:00:00.000Z' });
 
 const image = (pipeline = 'spot-runner-linux-x64'): Image => ({
   arn: IMAGE_ARN,

@@ -4,6 +4,7 @@ import { RunnerConfigError, SsmConfigService } from '../aws/ssm-config.service';
 import { AppLogger } from '../logging/app-logger';
 import { testConfig } from '../testing/test-config';
 import { AmiRecord } from './ami-record';
+import { anAmiRecord } from '../testing/ami-record.fixture';
 import { AmiTransitionService } from './ami-transition.service';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
@@ -11,18 +12,9 @@ const AMI_2 = 'ami-0222222222222222a';
 const AMI_3 = 'ami-0333333333333333b';
 const IMAGE_ARN = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/3';
 
-function record(fields: Partial<AmiRecord> = {}): AmiRecord {
-  return {
-    jobId: 'AMI#linux-x64',
-    presetName: 'linux-x64',
-    status: 'ready',
-    amiId: AMI_2,
-    updatedAt: '2026-11-23T11:00:00.000Z',
-    updatedAtMs: Date.parse('2026-11-23T11:00:00.000Z'),
-    imageCreatedAt: '2026-11-23T10:00:00.000Z',
-    ...fields,
-  };
-}
+/** linux-x64 ready with AMI 2 from an image of 10:00, unless `fields` say otherwise. */
+const record = (fields: Partial<AmiRecord> = {}) =>
+  anAmiRecord({ status: 'ready', amiId: AMI_2, imageCreatedAt: '2026-11-23T10:00:00.000Z', ...fields });
 
 function availableImage(amiId: string, dateCreated: string): Image {
   return {

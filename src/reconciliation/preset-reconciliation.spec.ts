@@ -1,27 +1,9 @@
 import { AmiRecord, ParsedAmiRecord } from '../ami-state/ami-record';
+import { aReadyAmiRecord, anAmiRecord } from '../testing/ami-record.fixture';
 import { applyReconciliations, PresetReconciliation } from './preset-reconciliation';
 
-function building(presetName: string): AmiRecord {
-  return {
-    jobId: `AMI#${presetName}`,
-    presetName,
-    status: 'building',
-    amiId: null,
-    updatedAt: '2026-11-23T11:00:00.000Z',
-    updatedAtMs: Date.parse('2026-11-23T11:00:00.000Z'),
-  };
-}
-
-function readyAsWritten(presetName: string): AmiRecord {
-  return {
-    ...building(presetName),
-    status: 'ready',
-    amiId: 'ami-0123456789abcdef0',
-    updatedAt: '2026-11-23T12:00:00.000Z',
-    updatedAtMs: Date.parse('2026-11-23T12:00:00.000Z'),
-    buildId: 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/3',
-  };
-}
+const building = (presetName: string) => anAmiRecord({ presetName });
+const readyAsWritten = (presetName: string) => aReadyAmiRecord({ presetName });
 
 const valid = (record: AmiRecord): ParsedAmiRecord => ({ valid: true, record });
 

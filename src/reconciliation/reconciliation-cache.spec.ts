@@ -1,30 +1,12 @@
-import { AmiRecord } from '../ami-state/ami-record';
 import { UnresolvedReason } from '../ami-state/outcomes';
 import { PresetReconciliation } from './preset-reconciliation';
+import { aReadyAmiRecord, anAmiRecord } from '../testing/ami-record.fixture';
 import { isCacheable, ReconciliationCache } from './reconciliation-cache';
 
+const building = (presetName: string, updatedAt?: string) => anAmiRecord({ presetName, updatedAt });
+const readyAsWritten = (presetName: string) => aReadyAmiRecord({ presetName });
+
 const RECHECK_MS = 300_000;
-
-function building(presetName: string, updatedAt = '2026-11-23T11:00:00.000Z'): AmiRecord {
-  return {
-    jobId: `AMI#${presetName}`,
-    presetName,
-    status: 'building',
-    amiId: null,
-    updatedAt,
-    updatedAtMs: Date.parse(updatedAt),
-  };
-}
-
-function readyAsWritten(presetName: string): AmiRecord {
-  return {
-    ...building(presetName),
-    status: 'ready',
-    amiId: 'ami-0123456789abcdef0',
-    updatedAt: '2026-11-23T12:00:00.000Z',
-    updatedAtMs: Date.parse('2026-11-23T12:00:00.000Z'),
-  };
-}
 
 /** A promise the test settles when it wants. */
 function deferred<T>() {

@@ -1,15 +1,9 @@
 import { AmiRecord } from '../ami-state/ami-record';
+import { anAmiRecord } from '../testing/ami-record.fixture';
 import { claimsRunnerConfigAmi, isRunnerConfigCheckDue } from './runner-config-drift';
 
 const AMI = 'ami-0123456789abcdef0';
-const record: AmiRecord = {
-  jobId: 'AMI#linux-x64',
-  presetName: 'linux-x64',
-  status: 'ready',
-  amiId: AMI,
-  updatedAt: '2026-12-01T10:00:00.000Z',
-  updatedAtMs: Date.parse('2026-12-01T10:00:00.000Z'),
-};
+const record: AmiRecord = anAmiRecord({ status: 'ready', amiId: AMI, updatedAt: '2026-12-01T10:00:00.000Z' });
 
 describe('claimsRunnerConfigAmi', () => {
   it.each([
