@@ -2,7 +2,6 @@ import path from 'node:path';
 import { httpApiEvent } from '../local/lambda/api-gateway-events';
 import { ColdProcessRun, invokeInColdProcess } from '../local/lambda/cold-process';
 import type { LocalAws } from '../local/local-aws';
-import { amiRecord } from '../local/local-dynamodb';
 import { formatMs, formatRatio, formatTally, median } from './stats';
 import { printTable } from './table';
 
@@ -69,10 +68,7 @@ export async function benchGitHubCheck(localAws: LocalAws): Promise<void> {
 async function environmentsByMode(localAws: LocalAws): Promise<Record<Mode, NodeJS.ProcessEnv>> {
   const tableName = await localAws.dynamoDb.createStateTable();
   const updatedAt = new Date(Date.now() - 3_600_000).toISOString();
-  await localAws.dynamoDb.put(
-    tableName,
-    amiRecord('linux-x64', { status: 'ready', amiId: 'ami-0a1b2c3d4e5f60001', updatedAt }),
-  );
+  await localAws.putReadyPreset(tableName, 'linux-x64', 'ami-0a1b2c3d4e5f60001', updatedAt);
   return {
     'check on': localAws.lambdaEnvironment(tableName),
     'check off': localAws.lambdaEnvironment(tableName, { githubApp: false }),

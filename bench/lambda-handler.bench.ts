@@ -6,7 +6,6 @@ import { pathToFileURL } from 'node:url';
 import { httpApiEvent } from '../local/lambda/api-gateway-events';
 import { ColdProcessRun, invokeInColdProcess } from '../local/lambda/cold-process';
 import type { LocalAws } from '../local/local-aws';
-import { amiRecord } from '../local/local-dynamodb';
 import { formatMs, formatRatio, formatTally, median, percentile } from './stats';
 import { printTable } from './table';
 
@@ -165,14 +164,7 @@ async function childEnvironment(localAws: LocalAws): Promise<NodeJS.ProcessEnv> 
   const updatedAt = new Date(Date.now() - 3_600_000).toISOString();
   await Promise.all(
     READY_PRESETS.map((preset, index) =>
-      localAws.dynamoDb.put(
-        tableName,
-        amiRecord(preset, {
-          status: 'ready',
-          amiId: `ami-${String(index + 1).padStart(17, '0')}`,
-          updatedAt,
-        }),
-      ),
+      localAws.putReadyPreset(tableName, preset, `ami-${String(index + 1).padStart(17, '0')}`, updatedAt),
     ),
   );
   return localAws.lambdaEnvironment(tableName, { githubApp: false });

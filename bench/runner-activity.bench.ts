@@ -2,7 +2,7 @@ import path from 'node:path';
 import { httpApiEvent } from '../local/lambda/api-gateway-events';
 import { ColdProcessRun, invokeInColdProcess } from '../local/lambda/cold-process';
 import type { LocalAws } from '../local/local-aws';
-import { amiRecord, jobRecord } from '../local/local-dynamodb';
+import { jobRecord } from '../local/local-dynamodb';
 import { formatMs, formatRatio, formatTally, median, percentile } from './stats';
 import { printTable } from './table';
 
@@ -101,14 +101,13 @@ export async function benchRunnerActivity(localAws: LocalAws): Promise<void> {
 async function table(localAws: LocalAws, jobRecords: number): Promise<string> {
   const tableName = await localAws.dynamoDb.createStateTable();
   const now = Date.now();
-  await localAws.dynamoDb.put(
+  await localAws.putReadyPreset(
     tableName,
-    amiRecord('linux-x64', {
-      status: 'ready',
-      amiId: 'ami-0a1b2c3d4e5f60001',
-      updatedAt: new Date(now - 3_600_000).toISOString(),
-    }),
+    'linux-x64',
+    'ami-0a1b2c3d4e5f60001',
+    new Date(now - 3_600_000).toISOString(),
   );
+
   const items = [];
   let jobId = 1;
   for (const [status, share] of MIX) {

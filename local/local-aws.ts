@@ -2,7 +2,7 @@ import { GitHubAppConfig, parseGitHubAppConfig } from '../src/config/app-config'
 import { DynamoDbFaultProxy } from './fake-aws/dynamodb-fault-proxy';
 import { FakeAwsServer } from './fake-aws/fake-aws-server';
 import { FakeGitHub } from './fake-github';
-import { LocalDynamoDb } from './local-dynamodb';
+import { amiRecord, LocalDynamoDb } from './local-dynamodb';
 
 /** The name of the secret holding the fake GitHub App's private key. */
 export const PRIVATE_KEY_SECRET_NAME = 'spot-runner/github-app-private-key';
@@ -113,6 +113,23 @@ export class LocalAws {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
+  }
+
+  /**
+   * A ready preset as the platform has it: its AMI record in `tableName`, and its runner
+   * config (under the default CONFIG_PREFIX) holding that AMI.
+   */
+  async putReadyPreset(
+    tableName: string,
+    presetName: string,
+    amiId: string,
+    updatedAt: string,
+  ): Promise<void> {
+    await this.dynamoDb.put(tableName, amiRecord(presetName, { status: 'ready', amiId, updatedAt }));
+    this.fake.ssm.setParameter(
+      `/spot-runner/configs/${presetName}`,
+      JSON.stringify({ ami: amiId, platform: 'linux' }),
+    );
   }
 
   putItem(item: Record<string, unknown>): Promise<void> {

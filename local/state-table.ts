@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 
 /**
  * The platform's state table: `jobId` key, the `recordType-index` GSI that finds AMI
@@ -50,4 +50,6 @@ export async function createStateTable(
       ],
     }),
   );
+  // dynalite answers CreateTable before the table is ACTIVE; a write in between is refused.
+  await waitUntilTableExists({ client, maxWaitTime: 10, minDelay: 1 }, { TableName: tableName });
 }

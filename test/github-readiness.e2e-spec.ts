@@ -34,10 +34,7 @@ describe('GET /status: the GitHub App beside the AMIs (local AWS, fake GitHub En
   beforeEach(async () => {
     clock = new TestClock();
     await bed.newApp(clock);
-    await bed.put(
-      amiRecord('linux-x64', { status: 'ready', amiId: 'ami-0a1b2c3d4e5f60001', updatedAt: minutesAgo(60) }),
-    );
-    bed.localAws.fake.ssm.setParameter('/spot-runner/configs/linux-x64', '{"ami":"ami-0a1b2c3d4e5f60001"}');
+    await bed.localAws.putReadyPreset(bed.tableName, 'linux-x64', 'ami-0a1b2c3d4e5f60001', minutesAgo(60));
   });
 
   afterEach(async () => {

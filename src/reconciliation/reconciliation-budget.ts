@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /** Time kept back from the Lambda's remaining time to build and send the response. */
 export const LAMBDA_RESPONSE_MARGIN_MS = 2_000;
 
@@ -11,7 +13,12 @@ export function reconciliationBudgetMs(configuredMs: number, lambdaRemainingMs: 
   return Math.max(0, Math.min(configuredMs, lambdaRemainingMs - LAMBDA_RESPONSE_MARGIN_MS));
 }
 
-/** The deadline of one request with `budgetMs` to spend: already passed when there is none. */
+/**
+ * The deadline of one request with `budgetMs` to spend: already passed when there is none.
+ * It is the request's one signal: every AWS call in flight and every waiting read listens.
+ */
 export function requestDeadline(budgetMs: number): AbortSignal {
-  return budgetMs > 0 ? AbortSignal.timeout(budgetMs) : AbortSignal.abort();
+  const deadline = budgetMs > 0 ? AbortSignal.timeout(budgetMs) : AbortSignal.abort();
+  setMaxListeners(0, deadline);
+  return deadline;
 }

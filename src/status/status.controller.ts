@@ -1,5 +1,4 @@
 import { Controller, Get, Header, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { setMaxListeners } from 'node:events';
 import { AmiStateUnavailableError } from '../ami-state/ami-state-unavailable.error';
 import { AppConfig, appConfig } from '../config/app-config';
 import { GitHubReadinessService } from '../github/github-readiness.service';
@@ -29,8 +28,6 @@ export class StatusController {
       this.lambdaRemainingTime.remainingMs(),
     );
     const deadline = requestDeadline(budgetMs);
-    // One signal for the request: every AWS call in flight and every waiting read listens to it.
-    setMaxListeners(0, deadline);
     // The GitHub App and the runners are read beside the AMIs, not after them: a request
     // takes the longest of the three. Neither rejects.
     const github = this.githubReadiness.check(deadline);
