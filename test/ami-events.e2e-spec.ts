@@ -2,6 +2,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   GetImageCommand,
   Image,
+  ImageStatus,
   ResourceNotFoundException,
   ServiceException,
 } from '@aws-sdk/client-imagebuilder';
@@ -17,7 +18,7 @@ import { imageStateChangeEvent } from '../local/lambda/image-builder-events';
 import type { StatusReport } from '../src/status/status-report';
 import { PENDING_RUNNER_CONFIG } from '../src/testing/runner-config.fixture';
 import { EventsApp, startEventsApp } from './support/events-app';
-import { imageArn } from './support/image-builder-fixtures';
+import { anImage, imageArn } from '../src/testing/image.fixture';
 import { amiRecord, LocalDynamoDb, startLocalDynamoDb } from './support/local-dynamodb';
 import { startStatusApp } from './support/status-app';
 
@@ -25,19 +26,17 @@ const NOW = new Date('2026-11-23T12:00:00.000Z');
 const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();
 const PARAMETER = '/spot-runner/configs/linux-x64';
 
-/** An image of the linux-x64 pipeline, as GetImage describes it. */
+/** An image of the linux-x64 pipeline, as GetImage describes it (the shared builder). */
 function image(build: number, status: string, createdMinutesAgo: number, fields: Partial<Image> = {}): Image {
-  return {
-    arn: imageArn('linux-x64', build),
-    sourcePipelineName: 'spot-runner-linux-x64',
-    sourcePipelineArn: 'arn:aws:imagebuilder:eu-west-1:123456789012:image-pipeline/spot-runner-linux-x64',
-    dateCreated: minutesAgo(createdMinutesAgo),
-    state: { status: status as Image['state'] extends { status?: infer S } ? S : never },
-    ...(status === 'AVAILABLE' && {
-      outputResources: { amis: [{ region: 'eu-west-1', image: `ami-${String(build).padStart(17, 'b')}` }] },
-    }),
-    ...fields,
-  };
+  return anImage(
+    {
+      build,
+      status: status as ImageStatus,
+      amiId: `ami-${String(build).padStart(17, 'b')}`,
+      dateCreated: minutesAgo(createdMinutesAgo),
+    },
+    fields,
+  );
 }
 
 describe('AMI update events (e2e, DynamoDB on dynalite)', () => {

@@ -5,21 +5,17 @@ import { AmiStateRepository } from '../aws/ami-state.repository';
 import { ImageBuilderGateway } from '../aws/image-builder.gateway';
 import { AppLogger } from '../logging/app-logger';
 import { anAmiRecord } from '../testing/ami-record.fixture';
+import { anImage, imageArn } from '../testing/image.fixture';
 import { testConfig } from '../testing/test-config';
 import { AmiEventService, RetryableAmiEventError } from './ami-event.service';
 
-const IMAGE_ARN = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/3';
+const IMAGE_ARN = imageArn('linux-x64', 3);
 const AMI_3 = 'ami-0333333333333333b';
 
 const record = anAmiRecord({ updatedAt: '2026-11-23T10:00:00.000Z' });
 
-const image = (pipeline = 'spot-runner-linux-x64'): Image => ({
-  arn: IMAGE_ARN,
-  sourcePipelineName: pipeline,
-  dateCreated: '2026-11-23T11:00:00.000Z',
-  state: { status: 'AVAILABLE' },
-  outputResources: { amis: [{ region: 'eu-west-1', image: AMI_3 }] },
-});
+const image = (pipeline = 'spot-runner-linux-x64'): Image =>
+  anImage({ amiId: AMI_3, dateCreated: '2026-11-23T11:00:00.000Z' }, { sourcePipelineName: pipeline });
 
 const event = imageStateChangeEvent(IMAGE_ARN, 'AVAILABLE');
 

@@ -5,25 +5,19 @@ import { AppLogger } from '../logging/app-logger';
 import { testConfig } from '../testing/test-config';
 import { AmiRecord } from './ami-record';
 import { anAmiRecord } from '../testing/ami-record.fixture';
+import { anImage, imageArn } from '../testing/image.fixture';
 import { AmiTransitionService } from './ami-transition.service';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const AMI_2 = 'ami-0222222222222222a';
 const AMI_3 = 'ami-0333333333333333b';
-const IMAGE_ARN = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/3';
+const IMAGE_ARN = imageArn('linux-x64', 3);
 
 /** linux-x64 ready with AMI 2 from an image of 10:00, unless `fields` say otherwise. */
 const record = (fields: Partial<AmiRecord> = {}) =>
   anAmiRecord({ status: 'ready', amiId: AMI_2, imageCreatedAt: '2026-11-23T10:00:00.000Z', ...fields });
 
-function availableImage(amiId: string, dateCreated: string): Image {
-  return {
-    arn: IMAGE_ARN,
-    dateCreated,
-    state: { status: 'AVAILABLE' },
-    outputResources: { amis: [{ region: 'eu-west-1', image: amiId }] },
-  };
-}
+const availableImage = (amiId: string, dateCreated: string): Image => anImage({ amiId, dateCreated });
 
 /** The service with its collaborators as visible mocks. */
 function newService() {

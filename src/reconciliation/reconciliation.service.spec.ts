@@ -18,6 +18,7 @@ import { AppConfig } from '../config/app-config';
 import { AppLogger } from '../logging/app-logger';
 import { PENDING_RUNNER_CONFIG } from '../testing/runner-config.fixture';
 import { testConfig } from '../testing/test-config';
+import { anImage, imageArn } from '../testing/image.fixture';
 import { requestDeadline } from './reconciliation-budget';
 import { ReconciliationService } from './reconciliation.service';
 import { RunnerConfigVerifier } from './runner-config-verifier.service';
@@ -25,7 +26,7 @@ import { RunnerConfigVerifier } from './runner-config-verifier.service';
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const TWO_HOURS_AGO = '2026-11-23T10:00:00.000Z';
 const PIPELINE_ARN = 'arn:aws:imagebuilder:eu-west-1:123456789012:image-pipeline/spot-runner-linux-x64';
-const IMAGE_ARN = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/3';
+const IMAGE_ARN = imageArn('linux-x64', 3);
 const OLDER_IMAGE_ARN = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/2';
 const RUNNER_CONFIG = PENDING_RUNNER_CONFIG;
 
@@ -52,14 +53,7 @@ function readyWithSsmPending() {
   };
 }
 
-function availableImage(amiId = 'ami-24bcf1d59063156ed'): Image {
-  return {
-    arn: IMAGE_ARN,
-    dateCreated: IMAGE_CREATED_AT,
-    state: { status: 'AVAILABLE' },
-    outputResources: { amis: [{ region: 'eu-west-1', image: amiId }] },
-  };
-}
+const availableImage = (amiId?: string): Image => anImage({ amiId, dateCreated: IMAGE_CREATED_AT });
 
 describe('ReconciliationService', () => {
   const logger = new AppLogger();

@@ -6,18 +6,11 @@ import {
   ListImagePipelinesCommand,
 } from '@aws-sdk/client-imagebuilder';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
+import { anImage, FIXTURE_ACCOUNT_ID, imageArn, pipelineArn } from '../../src/testing/image.fixture';
 import { PENDING_RUNNER_CONFIG } from '../../src/testing/runner-config.fixture';
 import type { StatusApp } from './status-app';
 
-export const ACCOUNT_ID = '123456789012';
-
-export function pipelineArn(presetName: string): string {
-  return `arn:aws:imagebuilder:eu-west-1:${ACCOUNT_ID}:image-pipeline/spot-runner-${presetName}`;
-}
-
-export function imageArn(presetName: string, build: number): string {
-  return `arn:aws:imagebuilder:eu-west-1:${ACCOUNT_ID}:image/spot-runner-${presetName}/1.0.0/${build}`;
-}
+export { FIXTURE_ACCOUNT_ID as ACCOUNT_ID, imageArn, pipelineArn };
 
 /** Pipelines exist for these presets; any other name is not found. */
 export function givenPipelines(statusApp: StatusApp, ...presetNames: string[]): void {
@@ -47,13 +40,9 @@ export function givenImages(statusApp: StatusApp, presetName: string, images: Im
   }
 }
 
+/** An AVAILABLE image of `presetName`'s pipeline (the shared `anImage` builder). */
 export function availableImage(presetName: string, build: number, amiId: string, dateCreated: string): Image {
-  return {
-    arn: imageArn(presetName, build),
-    dateCreated,
-    state: { status: 'AVAILABLE' },
-    outputResources: { amis: [{ region: 'eu-west-1', image: amiId, accountId: ACCOUNT_ID }] },
-  };
+  return anImage({ presetName, build, amiId, dateCreated });
 }
 
 export const RUNNER_CONFIG = PENDING_RUNNER_CONFIG;
