@@ -1,6 +1,7 @@
 import { AmiRecord, ParsedAmiRecord } from '../ami-state/ami-record';
 import { readiness } from '../github/github-readiness';
 import { ReportedReconciliation } from '../reconciliation/preset-reconciliation';
+import { aReadyAmiRecord } from '../testing/ami-record.fixture';
 import { CONNECTED_GITHUB } from '../testing/github-readiness.fixture';
 import {
   buildStatusReport,
@@ -24,17 +25,9 @@ const building = (name: string): PresetStatus => ({ name, status: 'building', am
 const failed = (name: string): PresetStatus => ({ name, status: 'failed', amiId: null, updatedAt });
 const invalid = (name: string): PresetStatus => ({ name, status: 'invalid', amiId: null, updatedAt: null });
 
-function amiRecord(presetName: string, fields: Partial<AmiRecord> = {}): AmiRecord {
-  return {
-    jobId: `AMI#${presetName}`,
-    presetName,
-    status: 'ready',
-    amiId: 'ami-0123456789abcdef0',
-    updatedAt,
-    updatedAtMs: Date.parse(updatedAt),
-    ...fields,
-  };
-}
+/** A ready record of `presetName` (the shared builder), as of `updatedAt`. */
+const amiRecord = (presetName: string, fields: Partial<AmiRecord> = {}): AmiRecord =>
+  aReadyAmiRecord({ presetName, updatedAt, buildId: undefined, ...fields });
 
 const record = (presetName: string, fields: Partial<AmiRecord> = {}): ParsedAmiRecord => ({
   valid: true,
