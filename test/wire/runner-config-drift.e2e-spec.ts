@@ -57,6 +57,8 @@ describe('level-triggered runner config: GET /status repairs whatever made SSM d
     // Prepare
     await givenReadyPreset('linux-x64', AMI_3, AMI_2);
     const before = fake().ssm.parameter(parameterName('linux-x64'))!.version;
+    const warn = jest.spyOn(bed.logger, 'warn');
+    const info = jest.spyOn(bed.logger, 'info');
 
     // Act
     const body = await report();
@@ -72,6 +74,14 @@ describe('level-triggered runner config: GET /status repairs whatever made SSM d
       { name: 'linux-x64', status: 'ready', amiId: AMI_3, updatedAt: minutesAgo(60) },
     ]);
     expect(body.status).toBe('ready');
+    expect(warn).toHaveBeenCalledWith(
+      expect.any(String),
+      expect.objectContaining({ preset: 'linux-x64', outcome: 'ssm-drift', amiId: AMI_3 }),
+    );
+    expect(info).toHaveBeenCalledWith(
+      expect.any(String),
+      expect.objectContaining({ preset: 'linux-x64', outcome: 'ssm-drift-repaired' }),
+    );
   });
 
   it('reads the runner configs 10 a call, at most once per SSM_VERIFY_SECONDS, and writes nothing that holds', async () => {
