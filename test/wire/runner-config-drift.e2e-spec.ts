@@ -169,6 +169,37 @@ describe('level-triggered runner config: GET /status repairs whatever made SSM d
     expect(outcomes.every((outcome) => outcome?.outcome === 'ssm-drift-repaired')).toBe(true);
   });
 
+  it('reads the runner configs while reconciliation waits on Image Builder, not after it', async () => {
+    // Prepare: a drifted ready preset and a stale one. GetImage is answered only once the
+    // runner configs have been read: were they read after reconciliation, neither would end.
+    await bed.restartApp(clock, { reconciliationBudgetMs: 2_000 });
+    await givenReadyPreset('linux-arm64', AMI_3, AMI_2);
+    await bed.put(amiRecord('linux-x64', { status: 'building', updatedAt: minutesAgo(120) }));
+    fake().imageBuilder.createPipeline('spot-runner-linux-x64');
+    fake().imageBuilder.addImage('spot-runner-linux-x64', available(AMI_2, minutesAgo(90)));
+    fake().ssm.setParameter(parameterName('linux-x64'), JSON.stringify(RUNNER_CONFIG));
+    let configsRead!: () => void;
+    const read = new Promise<void>((resolve) => (configsRead = resolve));
+    fake().onCall('GetParameters', () => configsRead());
+    fake().onCall('GetImage', () => read);
+
+    // Act
+    const body = await report();
+
+    // Assess
+    expect(body.reconciliation.presets).toEqual([
+      { name: 'linux-arm64', outcome: 'ssm-drift-repaired', ssmConfig: 'updated', cached: false },
+      {
+        name: 'linux-x64',
+        outcome: 'corrected',
+        from: 'building',
+        to: 'ready',
+        ssmConfig: 'updated',
+        cached: false,
+      },
+    ]);
+  });
+
   it('Finding 2: an SSM write applied after /status gave up on it, once a newer build finished, is repaired', async () => {
     // Prepare: a stale preset whose build 2 is AVAILABLE; SSM answers PutParameter after the
     // request's 1 s budget, and applies it all the same.
