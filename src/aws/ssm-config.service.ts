@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { SsmConfigOutcome } from '../ami-state/outcomes';
+import { chunks } from '../common/chunks';
 import { AppConfig, appConfig } from '../config/app-config';
 import { clientSettings, LazyClient } from './aws-clients';
 import { amiOf, withAmi } from './runner-config';
@@ -72,12 +73,8 @@ export class SsmConfigService implements OnApplicationShutdown {
     abortSignal?: AbortSignal,
   ): Promise<Map<string, string | undefined>> {
     const amis = new Map<string, string | undefined>();
-    const batches: string[][] = [];
-    for (let i = 0; i < presetNames.length; i += NAMES_PER_GET_PARAMETERS) {
-      batches.push(presetNames.slice(i, i + NAMES_PER_GET_PARAMETERS));
-    }
     await Promise.all(
-      batches.map(async (batch) => {
+      chunks(presetNames, NAMES_PER_GET_PARAMETERS).map(async (batch) => {
         const { Parameters = [] } = await this.client.send(
           new GetParametersCommand({
             Names: batch.map((preset) => this.parameterName(preset)),

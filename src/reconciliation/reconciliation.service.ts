@@ -4,7 +4,9 @@ import pLimit from 'p-limit';
 import { AmiTransitionService, TransitionResult } from '../ami-state/ami-transition.service';
 import { Clock } from '../ami-state/clock';
 import { UnresolvedReason } from '../ami-state/outcomes';
+import { chunks } from '../common/chunks';
 import { settleBy } from '../common/deadline';
+import { SharedInFlight } from '../common/shared-in-flight';
 import { AmiRecord, amiJobId, ParsedAmiRecord } from '../ami-state/ami-record';
 import { AmiStateRepository } from '../aws/ami-state.repository';
 import { ImageBuilderGateway } from '../aws/image-builder.gateway';
@@ -34,7 +36,7 @@ const PIPELINE_NAMES_PER_LOOKUP = 10;
 export class ReconciliationService {
   private readonly cache: ReconciliationCache;
   /** Pending SSM updates in flight, by record and AMI: concurrent requests share one. */
-  private readonly ssmUpdatesInFlight = new Map<string, Promise<PresetReconciliation>>();
+  private readonly ssmUpdatesInFlight = new SharedInFlight<PresetReconciliation>();
   /** Every preset this container has reported: one the index read misses is read by key. */
   private readonly seenPresets = new Set<string>();
   private readonly limit: pLimit.Limit;
@@ -140,10 +142,9 @@ export class ReconciliationService {
           const shared = await settleBy(inFlight, deadline, () => deadlineExceeded(record));
           return { ...shared, cached: true };
         }
-        const started = this.limit(() => this.completePendingSsmUpdate(record, deadline)).finally(() =>
-          this.ssmUpdatesInFlight.delete(key),
+        const started = this.ssmUpdatesInFlight.start(key, () =>
+          this.limit(() => this.completePendingSsmUpdate(record, deadline)),
         );
-        this.ssmUpdatesInFlight.set(key, started);
         return { ...(await started), cached: false };
       }),
     );
@@ -185,8 +186,7 @@ export class ReconciliationService {
   /** Starts reconciling `records`; the cache shares each with concurrent requests. */
   private start(records: AmiRecord[], deadline: AbortSignal): Map<string, Promise<PresetReconciliation>> {
     const started = new Map<string, Promise<PresetReconciliation>>();
-    for (let i = 0; i < records.length; i += PIPELINE_NAMES_PER_LOOKUP) {
-      const batch = records.slice(i, i + PIPELINE_NAMES_PER_LOOKUP);
+    for (const batch of chunks(records, PIPELINE_NAMES_PER_LOOKUP)) {
       const pipelineArns = this.limit(() =>
         this.imageBuilder.findPipelineArns(
           batch.map((record) => this.pipelineName(record)),

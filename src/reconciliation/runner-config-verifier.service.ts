@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import { AmiTransitionService } from '../ami-state/ami-transition.service';
 import { Clock } from '../ami-state/clock';
 import { settleBy } from '../common/deadline';
+import { SharedInFlight } from '../common/shared-in-flight';
 import { AmiRecord, ParsedAmiRecord } from '../ami-state/ami-record';
 import { SsmConfigService } from '../aws/ssm-config.service';
 import { AppConfig, appConfig } from '../config/app-config';
@@ -22,7 +23,7 @@ import { claimsRunnerConfigAmi, isRunnerConfigCheckDue, RunnerConfigVerified } f
 export class RunnerConfigVerifier {
   private readonly verified = new Map<string, RunnerConfigVerified>();
   /** Checks and repairs in flight, by preset: concurrent requests share one. */
-  private readonly inFlight = new Map<string, Promise<PresetReconciliation | undefined>>();
+  private readonly inFlight = new SharedInFlight<PresetReconciliation | undefined>();
   private readonly limit: pLimit.Limit;
 
   constructor(
@@ -96,14 +97,13 @@ export class RunnerConfigVerifier {
       }),
     );
     for (const record of records) {
-      const result = amis
-        .then(
+      const result = this.inFlight.start(record.presetName, () =>
+        amis.then(
           (current) =>
             this.limit(() => this.repairIfDrifted(record, current.get(record.presetName), deadline)),
           () => undefined,
-        )
-        .finally(() => this.inFlight.delete(record.presetName));
-      this.inFlight.set(record.presetName, result);
+        ),
+      );
       started.set(record.presetName, result);
     }
     return started;
