@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AmiRecord, ParsedAmiRecord } from './ami-record';
 import { AmiStateRepository } from '../aws/ami-state.repository';
-import { RunnerConfigError, SsmConfigService } from '../aws/ssm-config.service';
+import { RunnerConfigError, RunnerConfigFailure, SsmConfigService } from '../aws/ssm-config.service';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { Clock } from './clock';
@@ -12,7 +12,7 @@ import { ImageUnresolvedReason, SsmConfigOutcome } from './outcomes';
 import { TransitionGuard } from './transition-guard';
 
 /** What each reason a runner config did not get its AMI means, for its one log line. */
-const SSM_FAILURE_MESSAGES: Partial<Record<SsmConfigOutcome, string>> = {
+const SSM_FAILURE_MESSAGES: Record<RunnerConfigFailure | 'deadline-exceeded', string> = {
   'ssm-parameter-missing': 'SSM runner config parameter does not exist; nothing written',
   'ssm-config-invalid': 'SSM runner config is not a JSON object; left unchanged',
   'ssm-update-rejected': 'SSM refused the runner config update; left unchanged until an operator acts',
@@ -207,16 +207,17 @@ export class AmiTransitionService {
   }
 
   /** The one log of a runner config not given its AMI: the mark stays, and says so. */
-  private leftPending(record: AmiRecord, ssmConfig: SsmConfigOutcome, error?: unknown) {
-    this.logger.error(
-      `${SSM_FAILURE_MESSAGES[ssmConfig] ?? 'SSM runner config not updated'}; the record keeps it pending`,
-      {
-        preset: record.presetName,
-        parameter: this.ssmConfig.parameterName(record.presetName),
-        outcome: ssmConfig,
-        ...(error !== undefined && { error: describeError(error) }),
-      },
-    );
+  private leftPending(
+    record: AmiRecord,
+    ssmConfig: RunnerConfigFailure | 'deadline-exceeded',
+    error?: unknown,
+  ) {
+    this.logger.error(`${SSM_FAILURE_MESSAGES[ssmConfig]}; the record keeps it pending`, {
+      preset: record.presetName,
+      parameter: this.ssmConfig.parameterName(record.presetName),
+      outcome: ssmConfig,
+      ...(error !== undefined && { error: describeError(error) }),
+    });
     return { record, ssmConfig };
   }
 }
