@@ -48,18 +48,15 @@ describe(AmiTransitionService.name, () => {
     it('sets a newer AVAILABLE image ready with a pending mark, then the SSM config, then clears the mark', async () => {
       // Prepare
       const { service, repository, ssmConfig } = newService();
-      repository.markReady.mockResolvedValue('applied');
-      ssmConfig.setAmi.mockResolvedValue('updated');
-      repository.findAmiRecord.mockImplementation(() => {
-        const [, , , , pendingToken] = repository.markReady.mock.calls[0] as unknown[];
-        const written = record({
-          amiId: AMI_3,
-          ssmPendingAmiId: AMI_3,
-          ssmPendingToken: pendingToken as string,
-        });
-        return Promise.resolve({ valid: true, record: written });
+      let written: AmiRecord | undefined;
+      repository.markReady.mockImplementation((...[, , , , pendingToken]: unknown[]) => {
+        written = record({ amiId: AMI_3, ssmPendingAmiId: AMI_3, ssmPendingToken: pendingToken as string });
+        return Promise.resolve({ kind: 'applied', record: written });
       });
-      repository.clearSsmPendingIfCurrent.mockResolvedValue('applied');
+      ssmConfig.setAmi.mockResolvedValue('updated');
+      repository.findAmiRecord.mockImplementation(() => Promise.resolve({ valid: true, record: written }));
+      const cleared = record({ amiId: AMI_3, updatedAt: '2026-11-23T12:00:00.000Z' });
+      repository.clearSsmPendingIfCurrent.mockResolvedValue({ kind: 'applied', record: cleared });
 
       // Act
       const result = await service.applyImage(
@@ -79,9 +76,62 @@ describe(AmiTransitionService.name, () => {
         undefined,
       );
       expect(ssmConfig.setAmi).toHaveBeenCalledWith('linux-x64', AMI_3, undefined);
-      expect(repository.clearSsmPendingIfCurrent).toHaveBeenCalledTimes(1);
-      expect(result).toMatchObject({ kind: 'applied', to: 'ready', ssmConfig: 'updated' });
-      expect(result.kind === 'applied' && result.record).not.toHaveProperty('ssmPendingAmiId');
+      expect(repository.clearSsmPendingIfCurrent).toHaveBeenCalledWith(written, AMI_3, undefined);
+      // The record as the repository wrote it, never one this service describes itself.
+      expect(result).toEqual({ kind: 'applied', to: 'ready', ssmConfig: 'updated', record: cleared });
+    });
+
+    it('sets a newer FAILED image failed and reports the record as written, SSM untouched', async () => {
+      const { service, repository, ssmConfig } = newService();
+      const failed = record({ status: 'failed', errorMessage: 'Component test failed' });
+      repository.markFailed.mockResolvedValue({ kind: 'applied', record: failed });
+
+      const result = await service.applyImage(
+        record(),
+        anImage(
+          { dateCreated: '2026-11-23T11:30:00.000Z', status: 'FAILED' },
+          { state: { status: 'FAILED', reason: 'Component test failed' } },
+        ),
+        IMAGE_ARN,
+        'newer-image',
+      );
+
+      expect(repository.markFailed).toHaveBeenCalledWith(
+        record(),
+        {
+          kind: 'failed',
+          buildId: IMAGE_ARN,
+          errorMessage: 'Component test failed',
+          imageCreatedAt: '2026-11-23T11:30:00.000Z',
+        },
+        NOW.toISOString(),
+        'newer-image',
+        undefined,
+      );
+      expect(result).toEqual({ kind: 'applied', to: 'failed', record: failed });
+      expect(ssmConfig.setAmi).not.toHaveBeenCalled();
+    });
+
+    it.each([
+      [
+        'still being built',
+        anImage({ status: 'BUILDING' }),
+        { kind: 'still-building', imageStatus: 'BUILDING' },
+      ],
+      [
+        'AVAILABLE without an AMI in this region',
+        anImage({ dateCreated: '2026-11-23T11:30:00.000Z' }, { outputResources: { amis: [] } }),
+        { kind: 'unresolved', reason: 'no-ami-for-region', imageStatus: 'AVAILABLE' },
+      ],
+    ])('writes nothing for an image %s', async (_case, image, expected) => {
+      const { service, repository, ssmConfig } = newService();
+
+      const result = await service.applyImage(record(), image, IMAGE_ARN, 'newer-image');
+
+      expect(result).toEqual(expected);
+      expect(repository.markReady).not.toHaveBeenCalled();
+      expect(repository.markFailed).not.toHaveBeenCalled();
+      expect(ssmConfig.setAmi).not.toHaveBeenCalled();
     });
 
     it('writes nothing for an image that is not newer than the one the record reflects', async () => {
@@ -102,7 +152,7 @@ describe(AmiTransitionService.name, () => {
     it('reports the newer record another writer left when its conditional write is superseded', async () => {
       const { service, repository, ssmConfig } = newService();
       const newer = { valid: true, record: record({ amiId: AMI_3, updatedAt: '2026-11-23T11:45:00.000Z' }) };
-      repository.markReady.mockResolvedValue('superseded');
+      repository.markReady.mockResolvedValue({ kind: 'superseded' });
       repository.findAmiRecord.mockResolvedValue(newer);
 
       const result = await service.applyImage(
@@ -119,6 +169,19 @@ describe(AmiTransitionService.name, () => {
 
   describe('completeSsmUpdate', () => {
     const pending = record({ ssmPendingAmiId: AMI_2, ssmPendingToken: 'token-1' });
+
+    it('clears a mark written before tokens by its AMI, and reports the record as the clear wrote it', async () => {
+      const { service, repository, ssmConfig } = newService();
+      const untokened = record({ ssmPendingAmiId: AMI_2 });
+      ssmConfig.setAmi.mockResolvedValue('updated');
+      repository.findAmiRecord.mockResolvedValue({ valid: true, record: untokened });
+      repository.clearSsmPendingIfCurrent.mockResolvedValue({ kind: 'applied', record: record() });
+
+      const result = await service.completeSsmUpdate(untokened);
+
+      expect(repository.clearSsmPendingIfCurrent).toHaveBeenCalledWith(untokened, AMI_2, undefined);
+      expect(result).toEqual({ record: record(), ssmConfig: 'updated' });
+    });
 
     it('keeps the mark and says why when SSM cannot take the AMI, in one log line', async () => {
       // Prepare
@@ -157,7 +220,8 @@ describe(AmiTransitionService.name, () => {
       const { service, repository, ssmConfig } = newService();
       ssmConfig.setAmi.mockResolvedValue('updated');
       repository.findAmiRecord.mockResolvedValue({ valid: true, record: record({ amiId: AMI_3 }) });
-      repository.markSsmPendingIfAmi.mockResolvedValue('applied');
+      const remarked = record({ amiId: AMI_3, ssmPendingAmiId: AMI_3, ssmPendingToken: 'token-3' });
+      repository.markSsmPendingIfAmi.mockResolvedValue({ kind: 'applied', record: remarked });
 
       const result = await service.completeSsmUpdate(pending);
 
@@ -168,7 +232,7 @@ describe(AmiTransitionService.name, () => {
         undefined,
       );
       expect(repository.clearSsmPendingIfCurrent).not.toHaveBeenCalled();
-      expect(result.record).toMatchObject({ amiId: AMI_3, ssmPendingAmiId: AMI_3 });
+      expect(result).toEqual({ record: remarked, ssmConfig: 'updated' });
     });
 
     it('reports the record as it is when that new mark is itself superseded, never a mark it did not write', async () => {
@@ -180,7 +244,7 @@ describe(AmiTransitionService.name, () => {
       repository.findAmiRecord
         .mockResolvedValueOnce({ valid: true, record: record({ amiId: AMI_3 }) })
         .mockResolvedValueOnce({ valid: true, record: latest });
-      repository.markSsmPendingIfAmi.mockResolvedValue('superseded');
+      repository.markSsmPendingIfAmi.mockResolvedValue({ kind: 'superseded' });
 
       // Act
       const result = await service.completeSsmUpdate(pending);
@@ -196,7 +260,7 @@ describe(AmiTransitionService.name, () => {
       repository.findAmiRecord
         .mockResolvedValueOnce({ valid: true, record: pending })
         .mockResolvedValueOnce({ valid: true, record: remarked });
-      repository.clearSsmPendingIfCurrent.mockResolvedValue('superseded');
+      repository.clearSsmPendingIfCurrent.mockResolvedValue({ kind: 'superseded' });
 
       const result = await service.completeSsmUpdate(pending);
 
@@ -207,10 +271,11 @@ describe(AmiTransitionService.name, () => {
   describe('repairRunnerConfig', () => {
     it('marks the record pending for its own AMI, then sets the config and clears the mark', async () => {
       const { service, repository, ssmConfig } = newService();
-      repository.markSsmPendingIfAmi.mockResolvedValue('applied');
+      const marked = record({ ssmPendingAmiId: AMI_2, ssmPendingToken: 'token-5' });
+      repository.markSsmPendingIfAmi.mockResolvedValue({ kind: 'applied', record: marked });
       ssmConfig.setAmi.mockResolvedValue('updated');
-      repository.findAmiRecord.mockResolvedValue({ valid: true, record: record() });
-      repository.clearSsmPendingIfCurrent.mockResolvedValue('applied');
+      repository.findAmiRecord.mockResolvedValue({ valid: true, record: marked });
+      repository.clearSsmPendingIfCurrent.mockResolvedValue({ kind: 'applied', record: record() });
 
       const result = await service.repairRunnerConfig(record());
 
@@ -221,12 +286,13 @@ describe(AmiTransitionService.name, () => {
         undefined,
       );
       expect(ssmConfig.setAmi).toHaveBeenCalledWith('linux-x64', AMI_2, undefined);
+      expect(repository.clearSsmPendingIfCurrent).toHaveBeenCalledWith(marked, AMI_2, undefined);
       expect(result).toEqual({ record: record(), ssmConfig: 'updated' });
     });
 
     it('leaves the config alone when the record’s AMI changed since it was read', async () => {
       const { service, repository, ssmConfig } = newService();
-      repository.markSsmPendingIfAmi.mockResolvedValue('superseded');
+      repository.markSsmPendingIfAmi.mockResolvedValue({ kind: 'superseded' });
 
       const result = await service.repairRunnerConfig(record());
 

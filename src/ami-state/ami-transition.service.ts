@@ -7,7 +7,7 @@ import { RunnerConfigError, RunnerConfigFailure, SsmConfigService } from '../aws
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { Clock } from './clock';
-import { correctedRecord, decideImageOutcome, isNewerImage } from './image-outcome';
+import { decideImageOutcome, isNewerImage } from './image-outcome';
 import { ImageUnresolvedReason, SsmConfigOutcome } from './outcomes';
 import { TransitionGuard } from './transition-guard';
 
@@ -93,7 +93,7 @@ export class AmiTransitionService {
             abortSignal,
           )
         : await this.repository.markFailed(record, outcome, now.toISOString(), guard, abortSignal);
-    if (write === 'superseded') {
+    if (write.kind === 'superseded') {
       this.logger.info('Another writer changed the record first; its state is kept', {
         preset,
         outcome: 'superseded',
@@ -102,14 +102,13 @@ export class AmiTransitionService {
       return { kind: 'superseded', current };
     }
 
-    const written = correctedRecord(record, outcome, now, pendingToken);
     if (outcome.kind === 'failed') {
       // A failed build blocks the preset's jobs: worth an operator's look.
       this.logger.warn('Preset set failed: its newest image build failed', { preset, outcome: 'failed' });
-      return { kind: 'applied', record: written, to: 'failed' };
+      return { kind: 'applied', record: write.record, to: 'failed' };
     }
     this.logger.info('Preset set ready with the new AMI', { preset, outcome: 'ready', amiId: outcome.amiId });
-    const { record: synced, ssmConfig } = await this.completeSsmUpdate(written, abortSignal);
+    const { record: synced, ssmConfig } = await this.completeSsmUpdate(write.record, abortSignal);
     return { kind: 'applied', record: synced, to: 'ready', ssmConfig };
   }
 
@@ -128,16 +127,13 @@ export class AmiTransitionService {
     if (amiId === null) return undefined;
     const pendingToken = randomUUID();
     const marked = await this.repository.markSsmPendingIfAmi(record, amiId, pendingToken, abortSignal);
-    if (marked === 'superseded') return undefined;
+    if (marked.kind === 'superseded') return undefined;
     this.logger.warn("SSM runner config does not hold the preset's AMI; setting it again", {
       preset: record.presetName,
       outcome: 'ssm-drift',
       amiId,
     });
-    return this.completeSsmUpdate(
-      { ...record, ssmPendingAmiId: amiId, ssmPendingToken: pendingToken },
-      abortSignal,
-    );
+    return this.completeSsmUpdate(marked.record, abortSignal);
   }
 
   /**
@@ -178,7 +174,7 @@ export class AmiTransitionService {
         pendingToken,
         abortSignal,
       );
-      if (marked === 'superseded') {
+      if (marked.kind === 'superseded') {
         // Its AMI changed once more: that writer marks the record for it; reported as it is.
         const latest = await this.repository.findAmiRecord(record.jobId, abortSignal);
         return { record: latest?.valid ? latest.record : current.record, ssmConfig: result };
@@ -187,23 +183,15 @@ export class AmiTransitionService {
         preset: record.presetName,
         outcome: 'ssm-pending-again',
       });
-      return {
-        record: { ...current.record, ssmPendingAmiId: current.record.amiId, ssmPendingToken: pendingToken },
-        ssmConfig: result,
-      };
+      return { record: marked.record, ssmConfig: result };
     }
     const cleared = await this.repository.clearSsmPendingIfCurrent(record, amiId, abortSignal);
-    if (cleared === 'superseded') {
+    if (cleared.kind === 'superseded') {
       // Another writer marked the record since: its mark stays, and is reported as it is.
       const latest = await this.repository.findAmiRecord(record.jobId, abortSignal);
       return { record: latest?.valid ? latest.record : record, ssmConfig: result };
     }
-    const {
-      ssmPendingAmiId: _done,
-      ssmPendingToken: _token,
-      ...done
-    } = current?.valid ? current.record : record;
-    return { record: done, ssmConfig: result };
+    return { record: cleared.record, ssmConfig: result };
   }
 
   /** The one log of a runner config not given its AMI: the mark stays, and says so. */

@@ -1,6 +1,6 @@
 import { Image } from '@aws-sdk/client-imagebuilder';
 import { AmiRecord } from './ami-record';
-import { correctedRecord, decideImageOutcome, isNewerImage } from './image-outcome';
+import { decideImageOutcome, isNewerImage } from './image-outcome';
 
 const imageArn = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/3';
 const region = 'eu-west-1';
@@ -157,71 +157,6 @@ describe('decideImageOutcome', () => {
       kind: 'unresolved',
       reason: 'unexpected-image-state',
       imageStatus: 'UNKNOWN',
-    });
-  });
-});
-
-describe('correctedRecord', () => {
-  const now = new Date('2026-11-23T12:00:00.000Z');
-  const stale: AmiRecord = {
-    jobId: 'AMI#linux-x64',
-    presetName: 'linux-x64',
-    status: 'building',
-    amiId: 'ami-b5259454d72852ec9',
-    updatedAt: '2026-11-23T10:00:00.000Z',
-    updatedAtMs: Date.parse('2026-11-23T10:00:00.000Z'),
-    buildId: 'arn:old',
-    errorMessage: 'an earlier failure',
-  };
-
-  it('sets a ready record with the new AMI, build and image date, now, no error, its SSM update pending', () => {
-    const record = correctedRecord(
-      stale,
-      {
-        kind: 'ready',
-        amiId: 'ami-24bcf1d59063156ed',
-        buildId: 'arn:new',
-        imageCreatedAt: '2026-11-23T11:00:00.000Z',
-      },
-      now,
-      'token-of-this-write',
-    );
-
-    expect(record).toEqual({
-      jobId: 'AMI#linux-x64',
-      presetName: 'linux-x64',
-      status: 'ready',
-      amiId: 'ami-24bcf1d59063156ed',
-      buildId: 'arn:new',
-      imageCreatedAt: '2026-11-23T11:00:00.000Z',
-      ssmPendingAmiId: 'ami-24bcf1d59063156ed',
-      ssmPendingToken: 'token-of-this-write',
-      updatedAt: '2026-11-23T12:00:00.000Z',
-      updatedAtMs: now.getTime(),
-    });
-  });
-
-  it('sets a failed record with the reason and keeps the AMI it had', () => {
-    const record = correctedRecord(
-      stale,
-      {
-        kind: 'failed',
-        buildId: 'arn:new',
-        errorMessage: 'Test failed',
-        imageCreatedAt: '2026-11-23T11:00:00.000Z',
-      },
-      now,
-      'unused-by-a-failed-record',
-    );
-
-    expect(record).toEqual({
-      ...stale,
-      status: 'failed',
-      buildId: 'arn:new',
-      errorMessage: 'Test failed',
-      imageCreatedAt: '2026-11-23T11:00:00.000Z',
-      updatedAt: '2026-11-23T12:00:00.000Z',
-      updatedAtMs: now.getTime(),
     });
   });
 });

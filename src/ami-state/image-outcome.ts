@@ -9,8 +9,6 @@ export type ImageOutcome =
   | { kind: 'still-building'; imageStatus: string }
   | { kind: 'unresolved'; reason: ImageUnresolvedReason; imageStatus: string };
 
-export type SettledImageOutcome = Extract<ImageOutcome, { kind: 'ready' | 'failed' }>;
-
 /*
  * Unresolved: `no-ami-for-region`: AVAILABLE, but no AMI in this service's region.
  * `unexpected-image-state`: DEPRECATED, DISABLED, DELETED or unknown. `image-undated`: no
@@ -80,38 +78,6 @@ export function isNewerImage(record: AmiRecord, imageCreatedAt: string): boolean
   return (
     record.imageCreatedAt === undefined || parseInstant(record.imageCreatedAt)! < Date.parse(imageCreatedAt)
   );
-}
-
-/**
- * The record as a transition writes it: ready with the image's AMI (no error, its runner
- * config update pending), or failed with the image's reason, keeping the AMI it had.
- */
-export function correctedRecord(
-  record: AmiRecord,
-  outcome: SettledImageOutcome,
-  now: Date,
-  /** Names the write that sets a ready record's pending mark. */
-  pendingToken: string,
-): AmiRecord {
-  const written = {
-    buildId: outcome.buildId,
-    imageCreatedAt: outcome.imageCreatedAt,
-    updatedAt: now.toISOString(),
-    updatedAtMs: now.getTime(),
-  };
-  if (outcome.kind === 'failed') {
-    return { ...record, ...written, status: 'failed', errorMessage: outcome.errorMessage };
-  }
-  const { jobId, presetName } = record;
-  return {
-    jobId,
-    presetName,
-    ...written,
-    status: 'ready',
-    amiId: outcome.amiId,
-    ssmPendingAmiId: outcome.amiId,
-    ssmPendingToken: pendingToken,
-  };
 }
 
 /** Image Builder's dates, as one sortable ISO-8601 form (string order = time order). */

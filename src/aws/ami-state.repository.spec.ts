@@ -1,4 +1,4 @@
-import { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { amiRecord, jobRecord, LocalDynamoDb } from '../../local/local-dynamodb';
 import { AmiRecord, parseAmiRecord } from '../ami-state/ami-record';
 import { AmiStateUnavailableError } from '../ami-state/ami-state-unavailable.error';
@@ -20,12 +20,15 @@ describe(AmiStateRepository.name, () => {
   let tableName: string;
   let repository: AmiStateRepository;
   let updates: UpdateCommandInput[];
+  /** Every request the document client sent, by command. */
+  let sent: { command: string; input: Record<string, unknown> }[] = [];
 
   beforeAll(async () => {
     dynamoDb = await LocalDynamoDb.start('eu-west-1');
     dynamoDb.documentClient.middlewareStack.add(
       (next, context) => (args) => {
         if (context.commandName === 'UpdateItemCommand') updates.push(args.input as UpdateCommandInput);
+        sent.push({ command: context.commandName ?? '', input: args.input as Record<string, unknown> });
         return next(args);
       },
       { step: 'initialize', name: 'recordUpdates' },
@@ -38,6 +41,7 @@ describe(AmiStateRepository.name, () => {
     tableName = await dynamoDb.createStateTable();
     repository = new AmiStateRepository(dynamoDb.documentClient, testConfig({ stateTableName: tableName }));
     updates = [];
+    sent = [];
   });
 
   /** Stores `item` and returns the record as the repository reads it. */
@@ -49,6 +53,8 @@ describe(AmiStateRepository.name, () => {
   }
 
   const item = () => dynamoDb.get(tableName, 'AMI#linux-x64');
+  /** A write's result when it applied: the record exactly as it is now stored. */
+  const appliedAsStored = async () => ({ kind: 'applied', record: await stored((await item())!) });
   const building = () =>
     amiRecord('linux-x64', { status: 'building', updatedAt: '2026-11-23T10:00:00.000Z' });
 
@@ -65,6 +71,11 @@ describe(AmiStateRepository.name, () => {
 
       expect(records).toHaveLength(30);
       expect(records.every((parsed) => parsed.valid)).toBe(true);
+      expect(sent.filter(({ command }) => command === 'QueryCommand')[0].input).toMatchObject({
+        IndexName: 'recordType-index',
+        KeyConditionExpression: '#recordType = :ami',
+        ExpressionAttributeValues: { ':ami': 'AMI' },
+      });
     });
 
     it('throws AmiStateUnavailableError when the table cannot be read', async () => {
@@ -83,13 +94,46 @@ describe(AmiStateRepository.name, () => {
 
       const result = await repository.markReady(record, READY_3, NOW, 'unchanged-since-read', 'token-1');
 
-      expect(result).toBe('applied');
-      expect(await item()).toMatchObject({
-        status: 'ready',
-        ...READY_3,
-        ssmPendingAmiId: AMI_3,
-        ssmPendingToken: 'token-1',
-        updatedAt: NOW,
+      expect(result).toEqual(await appliedAsStored());
+      expect(result).toEqual({
+        kind: 'applied',
+        record: {
+          jobId: 'AMI#linux-x64',
+          presetName: 'linux-x64',
+          status: 'ready',
+          ...READY_3,
+          ssmPendingAmiId: AMI_3,
+          ssmPendingToken: 'token-1',
+          updatedAt: NOW,
+          updatedAtMs: Date.parse(NOW),
+        },
+      });
+    });
+
+    it('removes the error of an earlier failed build', async () => {
+      const record = await stored({ ...building(), status: 'failed', errorMessage: 'an earlier failure' });
+
+      const result = await repository.markReady(record, READY_3, NOW, 'newer-image', 'token-1');
+
+      expect(result).toMatchObject({ kind: 'applied', record: { status: 'ready' } });
+      expect(result).not.toHaveProperty('record.errorMessage');
+      expect(await item()).not.toHaveProperty('errorMessage');
+    });
+
+    it('requires, for reconciliation, the status and updatedAt it read, verbatim', async () => {
+      const record = await stored(building());
+
+      await repository.markReady(record, READY_3, NOW, 'unchanged-since-read', 'token-1');
+
+      expect(updates[0]).toMatchObject({
+        ConditionExpression:
+          '#status = :seenStatus AND #updatedAt = :seenUpdatedAt AND attribute_exists(jobId) AND ' +
+          '(attribute_not_exists(imageCreatedAt) OR imageCreatedAt < :imageCreatedAt)',
+        ExpressionAttributeValues: expect.objectContaining({
+          ':seenStatus': 'building',
+          ':seenUpdatedAt': '2026-11-23T10:00:00.000Z',
+        }),
+        ReturnValues: 'ALL_NEW',
       });
     });
 
@@ -99,8 +143,32 @@ describe(AmiStateRepository.name, () => {
 
       const result = await repository.markReady(record, READY_3, NOW, 'unchanged-since-read', 'token-1');
 
-      expect(result).toBe('superseded');
+      expect(result).toEqual({ kind: 'superseded' });
       expect(await item()).toMatchObject({ status: 'building', updatedAt: '2026-11-23T11:59:00.000Z' });
+    });
+
+    it('is superseded when the status changed since it was read, the same updatedAt kept (reconciliation)', async () => {
+      const record = await stored(building());
+      await dynamoDb.put(tableName, { ...building(), status: 'failed' });
+
+      const result = await repository.markReady(record, READY_3, NOW, 'unchanged-since-read', 'token-1');
+
+      expect(result).toEqual({ kind: 'superseded' });
+    });
+
+    it('never re-creates a record deleted since it was read, under either guard', async () => {
+      const record = await stored(building());
+      await dynamoDb.documentClient.send(
+        new DeleteCommand({ TableName: tableName, Key: { jobId: 'AMI#linux-x64' } }),
+      );
+
+      const results = [
+        await repository.markReady(record, READY_3, NOW, 'newer-image', 'token-1'),
+        await repository.markReady(record, READY_3, NOW, 'unchanged-since-read', 'token-1'),
+      ];
+
+      expect(results).toEqual([{ kind: 'superseded' }, { kind: 'superseded' }]);
+      expect(await item()).toBeUndefined();
     });
 
     it('applies a newer image whatever else changed the record (events)', async () => {
@@ -109,7 +177,7 @@ describe(AmiStateRepository.name, () => {
 
       const result = await repository.markReady(record, READY_3, NOW, 'newer-image', 'token-1');
 
-      expect(result).toBe('applied');
+      expect(result).toEqual(await appliedAsStored());
     });
 
     it('refuses an image that is not newer than the one the record reflects, under either guard', async () => {
@@ -120,7 +188,7 @@ describe(AmiStateRepository.name, () => {
         await repository.markReady(record, READY_3, NOW, 'unchanged-since-read', 'token-1'),
       ];
 
-      expect(results).toEqual(['superseded', 'superseded']);
+      expect(results).toEqual([{ kind: 'superseded' }, { kind: 'superseded' }]);
       expect(updates[0].ConditionExpression).toContain('imageCreatedAt < :imageCreatedAt');
     });
   });
@@ -139,13 +207,35 @@ describe(AmiStateRepository.name, () => {
         'newer-image',
       );
 
-      expect(result).toBe('applied');
-      expect(await item()).toMatchObject({
-        status: 'failed',
-        amiId: AMI_2,
-        ssmPendingAmiId: AMI_2,
-        errorMessage: 'Workflow step failed',
+      expect(result).toEqual(await appliedAsStored());
+      expect(result).toMatchObject({
+        record: {
+          status: 'failed',
+          amiId: AMI_2,
+          buildId: BUILD_3,
+          imageCreatedAt: READY_3.imageCreatedAt,
+          ssmPendingAmiId: AMI_2,
+          errorMessage: 'Workflow step failed',
+          updatedAt: NOW,
+        },
       });
+    });
+  });
+
+  describe('markFailed under the reconciliation guard', () => {
+    it('is superseded when another writer changed the record since it was read', async () => {
+      const record = await stored(building());
+      await dynamoDb.put(tableName, { ...building(), updatedAt: '2026-11-23T11:59:00.000Z' });
+
+      const result = await repository.markFailed(
+        record,
+        { buildId: BUILD_3, errorMessage: 'Workflow step failed', imageCreatedAt: READY_3.imageCreatedAt },
+        NOW,
+        'unchanged-since-read',
+      );
+
+      expect(result).toEqual({ kind: 'superseded' });
+      expect(await item()).toMatchObject({ status: 'building' });
     });
   });
 
@@ -157,9 +247,14 @@ describe(AmiStateRepository.name, () => {
         ssmPendingToken: 'token-1',
       });
 
-      expect(await repository.clearSsmPendingIfCurrent(record, AMI_3)).toBe('applied');
+      const result = await repository.clearSsmPendingIfCurrent(record, AMI_3);
+
+      expect(result).toEqual(await appliedAsStored());
       expect(await item()).not.toHaveProperty('ssmPendingAmiId');
       expect(await item()).not.toHaveProperty('ssmPendingToken');
+      expect(updates[0].ConditionExpression).toBe(
+        'ssmPendingAmiId = :amiId AND ssmPendingToken = :pendingToken',
+      );
     });
 
     it('leaves a mark another writer set since for the same AMI (finding 1)', async () => {
@@ -170,7 +265,7 @@ describe(AmiStateRepository.name, () => {
       });
       await dynamoDb.put(tableName, { ...(await item()), ssmPendingToken: 'token-2' });
 
-      expect(await repository.clearSsmPendingIfCurrent(record, AMI_3)).toBe('superseded');
+      expect(await repository.clearSsmPendingIfCurrent(record, AMI_3)).toEqual({ kind: 'superseded' });
       expect(await item()).toMatchObject({ ssmPendingAmiId: AMI_3, ssmPendingToken: 'token-2' });
     });
 
@@ -180,7 +275,20 @@ describe(AmiStateRepository.name, () => {
         ssmPendingAmiId: AMI_3,
       });
 
-      expect(await repository.clearSsmPendingIfCurrent(record, AMI_3)).toBe('applied');
+      expect(await repository.clearSsmPendingIfCurrent(record, AMI_3)).toEqual(await appliedAsStored());
+      expect(updates[0].ConditionExpression).toBe(
+        'ssmPendingAmiId = :amiId AND attribute_not_exists(ssmPendingToken)',
+      );
+    });
+
+    it('does not clear a mark written before tokens once a writer with a token marked it', async () => {
+      const record = await stored({
+        ...amiRecord('linux-x64', { status: 'ready', amiId: AMI_3, updatedAt: NOW }),
+        ssmPendingAmiId: AMI_3,
+      });
+      await dynamoDb.put(tableName, { ...(await item()), ssmPendingToken: 'token-2' });
+
+      expect(await repository.clearSsmPendingIfCurrent(record, AMI_3)).toEqual({ kind: 'superseded' });
     });
   });
 
@@ -188,15 +296,28 @@ describe(AmiStateRepository.name, () => {
     it('marks the record for its AMI while it has that AMI', async () => {
       const record = await stored(amiRecord('linux-x64', { status: 'ready', amiId: AMI_3, updatedAt: NOW }));
 
-      expect(await repository.markSsmPendingIfAmi(record, AMI_3, 'token-9')).toBe('applied');
-      expect(await item()).toMatchObject({ ssmPendingAmiId: AMI_3, ssmPendingToken: 'token-9' });
+      const result = await repository.markSsmPendingIfAmi(record, AMI_3, 'token-9');
+
+      expect(result).toEqual(await appliedAsStored());
+      expect(result).toMatchObject({ record: { ssmPendingAmiId: AMI_3, ssmPendingToken: 'token-9' } });
     });
 
     it('is superseded once the record has another AMI', async () => {
       const record = await stored(amiRecord('linux-x64', { status: 'ready', amiId: AMI_2, updatedAt: NOW }));
 
-      expect(await repository.markSsmPendingIfAmi(record, AMI_3, 'token-9')).toBe('superseded');
+      expect(await repository.markSsmPendingIfAmi(record, AMI_3, 'token-9')).toEqual({ kind: 'superseded' });
       expect(await item()).not.toHaveProperty('ssmPendingAmiId');
+    });
+  });
+
+  describe('a write', () => {
+    it('that applied, yet left a record this service does not understand, throws AmiStateUnavailableError', async () => {
+      const record = await stored(amiRecord('linux-x64', { status: 'ready', amiId: AMI_3, updatedAt: NOW }));
+      await dynamoDb.put(tableName, { ...(await item()), presetName: '<not a preset>' });
+
+      await expect(repository.markSsmPendingIfAmi(record, AMI_3, 'token-9')).rejects.toBeInstanceOf(
+        AmiStateUnavailableError,
+      );
     });
   });
 
@@ -206,6 +327,10 @@ describe(AmiStateRepository.name, () => {
 
       expect(await repository.findAmiRecord('AMI#linux-x64')).toMatchObject({ valid: true });
       expect(await repository.findAmiRecord('AMI#windows-x64')).toBeUndefined();
+      expect(sent.find(({ command }) => command === 'GetItemCommand')?.input).toMatchObject({
+        Key: { jobId: 'AMI#linux-x64' },
+        ConsistentRead: true,
+      });
     });
   });
 });

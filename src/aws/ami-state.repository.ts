@@ -18,8 +18,11 @@ import {
 import { AmiStateUnavailableError } from '../ami-state/ami-state-unavailable.error';
 import { TransitionGuard } from '../ami-state/transition-guard';
 
-/** `applied`: the record changed as asked. `superseded`: another writer changed it first. */
-export type ConditionalWriteResult = 'applied' | 'superseded';
+/**
+ * `applied`: the record changed as asked; `record` is the record as DynamoDB wrote it
+ * (`ALL_NEW`), so no one describes a write twice. `superseded`: another writer changed it first.
+ */
+export type ConditionalWriteResult = { kind: 'applied'; record: AmiRecord } | { kind: 'superseded' };
 
 export interface ReadyImage {
   amiId: string;
@@ -227,19 +230,29 @@ export class AmiStateRepository {
     >,
     abortSignal?: AbortSignal,
   ): Promise<ConditionalWriteResult> {
+    let written: Record<string, unknown> | undefined;
     try {
-      await this.documentClient.send(
+      ({ Attributes: written } = await this.documentClient.send(
         new UpdateCommand({
           TableName: this.config.stateTableName,
           Key: { jobId: record.jobId },
           ...change,
+          ReturnValues: 'ALL_NEW',
         }),
         { abortSignal },
-      );
-      return 'applied';
+      ));
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'superseded';
+      if (error instanceof ConditionalCheckFailedException) return { kind: 'superseded' };
       throw error;
     }
+    const parsed = parseAmiRecord(written ?? {});
+    if (!parsed.valid) {
+      // Applied, yet not a record this service understands (another writer's attribute):
+      // a failure to report, never a record to go on with.
+      throw new AmiStateUnavailableError(
+        new Error(`AMI record as written is not understood: ${parsed.invalid.reason}`),
+      );
+    }
+    return { kind: 'applied', record: parsed.record };
   }
 }

@@ -22,6 +22,8 @@ import { isStale } from './staleness';
 export interface ReconciledState {
   records: ParsedAmiRecord[];
   reconciliations: ReportedReconciliation[];
+  /** How many records were found stuck in building (past the threshold) by this request. */
+  stalePresets: number;
 }
 
 /** ListImagePipelines accepts at most 10 values in one filter. */
@@ -87,6 +89,7 @@ export class ReconciliationService {
     return {
       records: applyReconciliations(records, [...reconciled, ...repaired]),
       reconciliations: [...completed, ...reconciled, ...repaired],
+      stalePresets: stale.length,
     };
   }
 
@@ -186,6 +189,14 @@ export class ReconciliationService {
   /** Starts reconciling `records`; the cache shares each with concurrent requests. */
   private start(records: AmiRecord[], deadline: AbortSignal): Map<string, Promise<PresetReconciliation>> {
     const started = new Map<string, Promise<PresetReconciliation>>();
+    if (deadline.aborted) {
+      // No time left: no Image Builder call, and nothing for the cache to keep.
+      for (const record of records) {
+        const unresolved = this.unresolvedBy(record, 'deadline-exceeded', deadline.reason, deadline);
+        started.set(record.presetName, Promise.resolve(unresolved));
+      }
+      return started;
+    }
     for (const batch of chunks(records, PIPELINE_NAMES_PER_LOOKUP)) {
       const pipelineArns = this.limit(() =>
         this.imageBuilder.findPipelineArns(
