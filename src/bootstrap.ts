@@ -1,17 +1,37 @@
 import { NestFactory } from '@nestjs/core';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { AppLogger } from './logging/app-logger';
 
-/** The HTTP application (Lambda and the local server), logging JSON from its first line on. */
-export async function createApp(): Promise<NestExpressApplication> {
+/**
+ * The HTTP application (Lambda and the local server), logging JSON from its first line on:
+ * through `startupLogger` while it starts, then through its own AppLogger.
+ */
+export async function createApp(startupLogger = new AppLogger()): Promise<NestExpressApplication> {
   // GET /status reads no request body: no body parsers.
   const app = await NestFactory.create<NestExpressApplication>(AppModule, new ExpressAdapter(), {
-    logger: new AppLogger(),
+    logger: startupLogger,
     bodyParser: false,
     // A bad configuration value throws (and is answered per invocation), never exits the process.
     abortOnError: false,
   });
   app.disable('x-powered-by');
+  // Every answer is computed now and `no-store`: no ETag, and never a 304.
+  app.set('etag', false);
+  app.use(unconditionalAndNoSniff);
+  app.useLogger(app.get(AppLogger));
   return app;
+}
+
+/**
+ * Ahead of every route, the 404 and the 503 included: the request's validators are dropped,
+ * so Express never answers 304 (`If-None-Match: *` would be "fresh" even without an ETag),
+ * and the browser is told not to sniff another type than the one sent.
+ */
+function unconditionalAndNoSniff(request: IncomingMessage, response: ServerResponse, next: () => void): void {
+  delete request.headers['if-none-match'];
+  delete request.headers['if-modified-since'];
+  response.setHeader('X-Content-Type-Options', 'nosniff');
+  next();
 }

@@ -1,39 +1,51 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import type { Context } from 'aws-lambda';
 import { AmiEventService } from './ami-events/ami-event.service';
 import { EventsAppModule } from './events-app.module';
 import { AppLogger } from './logging/app-logger';
 import { LAMBDA_RESPONSE_MARGIN_MS } from './reconciliation/reconciliation-budget';
 
-/** Built on the first event and kept for the life of the container. */
-let eventService: Promise<AmiEventService> | undefined;
+interface EventsApp {
+  service: AmiEventService;
+  logger: AppLogger;
+}
 
-async function bootstrap(): Promise<AmiEventService> {
+/** Built on the first event and kept for the life of the container. */
+let eventsApp: Promise<EventsApp> | undefined;
+
+async function bootstrap(context: Partial<Context>): Promise<EventsApp> {
+  // The start-up lines belong to the first invocation too.
+  const startupLogger = new AppLogger();
+  startupLogger.setInvocation(context);
   const app = await NestFactory.createApplicationContext(EventsAppModule, {
-    logger: new AppLogger(),
+    logger: startupLogger,
     // A bad configuration value fails each event with its message, never exits the process.
     abortOnError: false,
   });
-  return app.get(AmiEventService);
+  const logger = app.get(AppLogger);
+  logger.setInvocation(context);
+  app.useLogger(logger);
+  return { service: app.get(AmiEventService), logger };
 }
 
 /**
  * EventBridge "EC2 Image Builder Image State Change" events. Returns normally for an event
  * that can never succeed (it is logged); throws when a retry may succeed.
  */
-export const handler = async (
-  event: unknown,
-  context?: { getRemainingTimeInMillis?: () => number },
-): Promise<void> => {
-  eventService ??= bootstrap().catch((error: unknown) => {
-    eventService = undefined; // let the next event try again, and log again
+export const handler = async (event: unknown, context: Partial<Context> = {}): Promise<void> => {
+  eventsApp ??= bootstrap(context).catch((error: unknown) => {
+    eventsApp = undefined; // let the next event try again, and log again
     throw error;
   });
   // Fail clearly (a retryable error) before Lambda kills the invocation mid-call.
-  const remainingMs = context?.getRemainingTimeInMillis?.();
+  const remainingMs = context.getRemainingTimeInMillis?.();
   const deadline =
     remainingMs === undefined
       ? undefined
       : AbortSignal.timeout(Math.max(1, remainingMs - LAMBDA_RESPONSE_MARGIN_MS));
-  await (await eventService).handle(event, deadline);
+  const { service, logger } = await eventsApp;
+  // Every line of this invocation carries its request id.
+  logger.setInvocation(context);
+  await service.handle(event, deadline);
 };

@@ -4,15 +4,25 @@ import type { Context, Handler } from 'aws-lambda';
 import { createApp } from './bootstrap';
 import { AppLogger, describeError } from './logging/app-logger';
 
-type ServerlessHandler = ReturnType<typeof serverlessExpress>;
+interface ServerlessHandler {
+  serve: ReturnType<typeof serverlessExpress>;
+  logger: AppLogger;
+}
 
 /** Built on the first invocation and kept for the life of the container. */
 let serverlessHandler: Promise<ServerlessHandler> | undefined;
 
-async function bootstrap(): Promise<ServerlessHandler> {
-  const app = await createApp();
+async function bootstrap(context: Context): Promise<ServerlessHandler> {
+  // The start-up lines belong to the first invocation too.
+  const startupLogger = new AppLogger();
+  startupLogger.setInvocation(context);
+  const app = await createApp(startupLogger);
+  app.get(AppLogger).setInvocation(context);
   await app.init();
-  return serverlessExpress({ app: app.getHttpAdapter().getInstance(), log: app.get(AppLogger) });
+  return {
+    serve: serverlessExpress({ app: app.getHttpAdapter().getInstance(), log: app.get(AppLogger) }),
+    logger: app.get(AppLogger),
+  };
 }
 
 /** What a request gets while the application cannot start: the reason is in the log only. */
@@ -24,19 +34,23 @@ const NOT_STARTED = {
 
 /** API Gateway REST (v1) and HTTP API (v2) events; serverless-express tells them apart. */
 export const handler: Handler = async (event: unknown, context: Context) => {
-  serverlessHandler ??= bootstrap().catch((error: unknown) => {
+  serverlessHandler ??= bootstrap(context).catch((error: unknown) => {
     serverlessHandler = undefined; // let the next invocation try again, and log again
     throw error;
   });
-  let serve: ServerlessHandler;
+  let started: ServerlessHandler;
   try {
-    serve = await serverlessHandler;
+    started = await serverlessHandler;
   } catch (error) {
-    new AppLogger().error('The status service could not start; answering 500', {
+    const logger = new AppLogger();
+    logger.setInvocation(context);
+    logger.error('The status service could not start; answering 500', {
       outcome: 'startup-failed',
       error: describeError(error),
     });
     return NOT_STARTED;
   }
-  return serve(event, context, () => undefined);
+  // Every line of this invocation carries its request id.
+  started.logger.setInvocation(context);
+  return started.serve(event, context, () => undefined);
 };

@@ -131,5 +131,29 @@ describe('Lambda handler (API Gateway events)', () => {
 
     expect(response.statusCode).toBe(404);
     expect(response.json).toEqual({ status: 'error', message: 'Not found' });
+    expect(response.headers).toMatchObject({ 'x-content-type-options': 'nosniff' });
   });
+
+  it('answers JSON with X-Content-Type-Options: nosniff and no ETag', async () => {
+    const response = await invoke(httpApiEvent());
+
+    expect(response.headers).toMatchObject({ 'x-content-type-options': 'nosniff' });
+    expect(response.headers).not.toHaveProperty('etag');
+  });
+
+  it.each([
+    ['If-None-Match: *', { 'if-none-match': '*' }],
+    ['an If-None-Match of a guessed ETag', { 'if-none-match': 'W/"1a-abc"' }],
+    ['If-Modified-Since', { 'if-modified-since': new Date(Date.now() + 3_600_000).toUTCString() }],
+  ])(
+    'never turns a no-store answer into a 304, whatever the request says (%s)',
+    async (_case, validators) => {
+      const event = httpApiEvent();
+
+      const response = await invoke({ ...event, headers: { ...event.headers, ...validators } });
+
+      expect(response.statusCode).toBe(200);
+      expect(response.json.presets).toHaveLength(3);
+    },
+  );
 });

@@ -14,6 +14,10 @@ export interface ColdProcessRun {
   maxRssKiB: number;
   /** From spawning the child to its exit, Node's own start-up included. */
   spawnToExitMs: number;
+  /** What the handler wrote on stdout (metric lines, info and debug logs), line by line. */
+  stdoutLines: string[];
+  /** What it wrote on stderr (Powertools writes warnings and errors there), line by line. */
+  stderrLines: string[];
 }
 
 const MARKER = 'INVOCATIONS ';
@@ -49,8 +53,13 @@ export async function invokeInColdProcess(
     throw new Error(`${handlerModule} failed in a cold process (exit code ${exitCode}):\n${stderr}${stdout}`);
   }
   return {
-    ...(JSON.parse(line.slice(MARKER.length)) as Omit<ColdProcessRun, 'spawnToExitMs'>),
+    ...(JSON.parse(line.slice(MARKER.length)) as Omit<
+      ColdProcessRun,
+      'spawnToExitMs' | 'stdoutLines' | 'stderrLines'
+    >),
     spawnToExitMs,
+    stdoutLines: stdout.split('\n').filter((candidate) => candidate !== '' && candidate !== line),
+    stderrLines: stderr.split('\n').filter((candidate) => candidate !== ''),
   };
 }
 

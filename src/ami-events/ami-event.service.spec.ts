@@ -4,6 +4,7 @@ import { AmiTransitionService } from '../ami-state/ami-transition.service';
 import { AmiStateRepository } from '../aws/ami-state.repository';
 import { ImageBuilderGateway } from '../aws/image-builder.gateway';
 import { AppLogger } from '../logging/app-logger';
+import { MetricsPublisher } from '../metrics/metrics-publisher';
 import { anAmiRecord } from '../testing/ami-record.fixture';
 import { anImage, imageArn } from '../testing/image.fixture';
 import { testConfig } from '../testing/test-config';
@@ -24,14 +25,16 @@ function newService() {
   const imageBuilder = { getImage: jest.fn() };
   const repository = { findAmiRecord: jest.fn() };
   const transitions = { applyImage: jest.fn(), completeSsmUpdate: jest.fn() };
+  const metrics = { publish: jest.fn() };
   const service = new AmiEventService(
     imageBuilder as unknown as ImageBuilderGateway,
     repository as unknown as AmiStateRepository,
     transitions as unknown as AmiTransitionService,
     testConfig(),
     new AppLogger(),
+    metrics as unknown as MetricsPublisher,
   );
-  return { service, imageBuilder, repository, transitions };
+  return { service, imageBuilder, repository, transitions, metrics };
 }
 
 describe(AmiEventService.name, () => {
@@ -56,6 +59,57 @@ describe(AmiEventService.name, () => {
         undefined,
       );
       expect(outcome).toEqual({ outcome: 'applied', preset: 'linux-x64', to: 'ready' });
+    });
+
+    it('counts each event once, by what became of it: applied by the state it set', async () => {
+      const { service, imageBuilder, repository, transitions, metrics } = newService();
+      imageBuilder.getImage.mockResolvedValue(image());
+      repository.findAmiRecord.mockResolvedValue({ valid: true, record });
+      transitions.applyImage.mockResolvedValue({ kind: 'applied', to: 'failed' });
+
+      await service.handle(event);
+
+      expect(metrics.publish).toHaveBeenCalledTimes(1);
+      expect(metrics.publish).toHaveBeenCalledWith([
+        { name: 'AmiEventsApplied', value: 1, dimension: { name: 'Outcome', value: 'failed' } },
+      ]);
+    });
+
+    it('counts an ignored event by its reason', async () => {
+      const { service, metrics } = newService();
+
+      await service.handle({ source: 'aws.ec2' });
+
+      expect(metrics.publish).toHaveBeenCalledWith([
+        { name: 'AmiEventsIgnored', value: 1, dimension: { name: 'Outcome', value: 'wrong-source' } },
+      ]);
+    });
+
+    it('counts a failed event by the name of the error it throws for a retry', async () => {
+      const { service, imageBuilder, metrics } = newService();
+      const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      imageBuilder.getImage.mockRejectedValue(throttled);
+
+      await expect(service.handle(event)).rejects.toBe(throttled);
+
+      expect(metrics.publish).toHaveBeenCalledWith([
+        { name: 'AmiEventsFailed', value: 1, dimension: { name: 'Outcome', value: 'ThrottlingException' } },
+      ]);
+    });
+
+    it('counts an event the deadline cut short as RetryableAmiEventError', async () => {
+      const { service, imageBuilder, metrics } = newService();
+      const deadline = new AbortController();
+      imageBuilder.getImage.mockImplementation(() => {
+        deadline.abort();
+        return Promise.reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+      });
+
+      await expect(service.handle(event, deadline.signal)).rejects.toBeInstanceOf(RetryableAmiEventError);
+
+      expect(metrics.publish).toHaveBeenCalledWith([
+        expect.objectContaining({ dimension: { name: 'Outcome', value: 'RetryableAmiEventError' } }),
+      ]);
     });
 
     it.each([

@@ -6,6 +6,8 @@ import { AmiStateRepository } from '../aws/ami-state.repository';
 import { ImageBuilderGateway } from '../aws/image-builder.gateway';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, LogFields } from '../logging/app-logger';
+import { MetricsPublisher } from '../metrics/metrics-publisher';
+import { eventMetrics } from './event-metrics';
 import { parseImageStateEvent, presetOfPipeline } from './image-state-event';
 
 /** What handling one event did; for logs and tests. */
@@ -34,6 +36,7 @@ export class AmiEventService {
     private readonly transitions: AmiTransitionService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,
+    private readonly metrics: MetricsPublisher,
   ) {}
 
   /**
@@ -41,14 +44,21 @@ export class AmiEventService {
    * time), and the event then fails as retryable, before Lambda would kill the invocation.
    */
   async handle(raw: unknown, deadline?: AbortSignal): Promise<AmiEventOutcome> {
+    let outcome: AmiEventOutcome;
     try {
-      return await this.handleWithin(raw, deadline);
+      outcome = await this.handleWithin(raw, deadline);
     } catch (error) {
-      if (!deadline?.aborted || error instanceof RetryableAmiEventError) throw error;
-      throw new RetryableAmiEventError('AMI event not handled before the invocation deadline', {
-        cause: error,
-      });
+      const failure =
+        !deadline?.aborted || error instanceof RetryableAmiEventError
+          ? error
+          : new RetryableAmiEventError('AMI event not handled before the invocation deadline', {
+              cause: error,
+            });
+      this.metrics.publish(eventMetrics({ failure }));
+      throw failure;
     }
+    this.metrics.publish(eventMetrics({ outcome }));
+    return outcome;
   }
 
   private async handleWithin(raw: unknown, deadline: AbortSignal | undefined): Promise<AmiEventOutcome> {

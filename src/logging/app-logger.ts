@@ -1,5 +1,7 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Injectable, LoggerService } from '@nestjs/common';
+import type { Context } from 'aws-lambda';
+import { METRICS_SERVICE } from '../metrics/metric-names';
 
 /** Fields an operator filters on in CloudWatch; never put secrets or config values here. */
 export interface LogFields {
@@ -15,7 +17,22 @@ export interface LogFields {
  */
 @Injectable()
 export class AppLogger implements LoggerService {
-  private readonly logger = new PowertoolsLogger({ serviceName: 'spot-runner-status' });
+  private readonly logger = new PowertoolsLogger({ serviceName: METRICS_SERVICE });
+
+  /** The invocation whose context the lines carry. */
+  private requestId?: string;
+
+  /**
+   * Every line from now on carries this invocation's request id, function and cold-start
+   * flag (true in this logger's first invocation only), until the next invocation's. The
+   * same invocation again changes nothing.
+   */
+  setInvocation(context: Partial<Context>): void {
+    if (context.awsRequestId !== undefined && context.awsRequestId === this.requestId) return;
+    this.requestId = context.awsRequestId;
+    // Powertools reads the fields it knows; a test's context may hold only a request id.
+    this.logger.addContext(context as Context);
+  }
 
   log(message: unknown, ...details: unknown[]): void {
     this.logger.info(String(message), toFields(details));

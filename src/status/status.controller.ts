@@ -6,7 +6,9 @@ import { AppLogger, describeError } from '../logging/app-logger';
 import { reconciliationBudgetMs, requestDeadline } from '../reconciliation/reconciliation-budget';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { RunnerActivityService } from '../runners/runner-activity.service';
+import { MetricsPublisher } from '../metrics/metrics-publisher';
 import { LambdaRemainingTime } from './lambda-remaining-time';
+import { statusMetrics } from './status-metrics';
 import { buildStatusReport, StatusReport } from './status-report';
 
 @Controller('status')
@@ -18,6 +20,7 @@ export class StatusController {
     private readonly lambdaRemainingTime: LambdaRemainingTime,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,
+    private readonly metrics: MetricsPublisher,
   ) {}
 
   @Get()
@@ -33,8 +36,10 @@ export class StatusController {
     const github = this.githubReadiness.check(deadline);
     const activity = this.runnerActivity.activity(deadline);
     try {
-      const { records, reconciliations } = await this.reconciliation.reconcile(deadline);
-      return buildStatusReport(records, reconciliations, await github, await activity);
+      const { records, reconciliations, stalePresets } = await this.reconciliation.reconcile(deadline);
+      const readiness = await github;
+      this.metrics.publish(statusMetrics(stalePresets, reconciliations, readiness));
+      return buildStatusReport(records, reconciliations, readiness, await activity);
     } catch (error) {
       if (!(error instanceof AmiStateUnavailableError)) throw error;
       this.logger.error('AMI state table unreadable; answering 503', {

@@ -1,0 +1,187 @@
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { httpApiEvent } from '../local/lambda/api-gateway-events';
+import { invokeInColdProcess } from '../local/lambda/cold-process';
+import { imageStateChangeEvent } from '../local/lambda/image-builder-events';
+import { LocalAws } from '../local/local-aws';
+import { amiRecord } from '../local/local-dynamodb';
+
+const BUNDLES = resolve(__dirname, '../dist/lambda');
+const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
+
+type Line = Record<string, unknown>;
+interface EmfLine extends Line {
+  _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+}
+
+const parsed = (lines: string[]): Line[] => lines.map((line) => JSON.parse(line) as Line);
+const emfLines = (lines: Line[]) => lines.filter((line): line is EmfLine => '_aws' in line);
+const logLines = (lines: Line[]) => lines.filter((line) => 'level' in line);
+
+/**
+ * What operators get in CloudWatch from the production bundles, run cold against the local
+ * AWS: the EMF lines each handler prints (metrics), and log lines tied to their invocation.
+ */
+describe('the metrics and logs of the production bundles', () => {
+  let localAws: LocalAws;
+  let tableName: string;
+  let isolated: string;
+  /** The bundles' environment, with info logs and metrics on. */
+  let environment: Record<string, string>;
+
+  beforeAll(async () => {
+    for (const entry of ['status', 'events']) {
+      if (!existsSync(join(BUNDLES, entry, 'index.js'))) throw new Error('Run npm run build (npm test does)');
+    }
+    isolated = mkdtempSync(join(tmpdir(), 'lambda-metrics-'));
+    for (const entry of ['status', 'events'])
+      copyFileSync(join(BUNDLES, entry, 'index.js'), join(isolated, `${entry}.js`));
+    localAws = await LocalAws.start();
+  });
+
+  afterAll(async () => {
+    await localAws.stop();
+    rmSync(isolated, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    localAws.reset();
+    tableName = await localAws.dynamoDb.createStateTable();
+    environment = {
+      ...localAws.lambdaEnvironment(tableName),
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      // As Lambda sets it for an on-demand container: Powertools reports cold starts only then.
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    };
+    await localAws.dynamoDb.put(
+      tableName,
+      amiRecord('linux-arm64', { status: 'building', updatedAt: hoursAgo(2) }),
+    );
+    localAws.fake.imageBuilder.createPipeline('spot-runner-linux-arm64');
+    localAws.fake.ssm.setParameter('/spot-runner/configs/linux-arm64', '{"ami":"pending"}');
+  });
+
+  it('GET /status prints one EMF line of its counts and one per correction: a lost event healed', async () => {
+    // Prepare
+    localAws.fake.imageBuilder.addImage('spot-runner-linux-arm64', {
+      status: 'AVAILABLE',
+      dateCreated: hoursAgo(1),
+      amis: [{ region: localAws.region, image: 'ami-8828bb20318a544aa' }],
+    });
+
+    // Act
+    const { results, stdoutLines } = await invokeInColdProcess(
+      join(isolated, 'status.js'),
+      httpApiEvent(),
+      1,
+      environment,
+    );
+
+    // Assess
+    expect(results[0].statusCode).toBe(200);
+    const emf = emfLines(parsed(stdoutLines));
+    expect(emf).toHaveLength(2);
+    expect(emf).toContainEqual(
+      expect.objectContaining({
+        service: 'spot-runner-status',
+        StalePresets: 1,
+        SsmUpdatesCompleted: 0,
+        SsmDriftRepaired: 0,
+        GitHubConnected: 1,
+      }),
+    );
+    const corrected = emf.find((line) => 'PresetsCorrected' in line);
+    expect(corrected).toMatchObject({
+      service: 'spot-runner-status',
+      TargetState: 'ready',
+      PresetsCorrected: 1,
+    });
+    expect(corrected?._aws.CloudWatchMetrics).toEqual([
+      {
+        Namespace: 'SpotRunnerStatus',
+        Dimensions: [['service', 'TargetState']],
+        Metrics: [{ Name: 'PresetsCorrected', Unit: 'Count' }],
+      },
+    ]);
+    process.stdout.write(
+      `EMF line of GET /status:\n${stdoutLines.find((line) => line.includes('PresetsCorrected'))}\n`,
+    );
+  });
+
+  it('GET /status counts an unresolved preset by its reason, and GitHub not connected as 0', async () => {
+    const { stdoutLines } = await invokeInColdProcess(join(isolated, 'status.js'), httpApiEvent(), 1, {
+      ...environment,
+      GITHUB_SERVER_URL: 'http://127.0.0.1:9',
+    });
+
+    const emf = emfLines(parsed(stdoutLines));
+    expect(emf).toContainEqual(expect.objectContaining({ GitHubConnected: 0 }));
+    expect(emf).toContainEqual(
+      expect.objectContaining({ Reason: 'no-images', ReconciliationsUnresolved: 1 }),
+    );
+  });
+
+  it('the AMI update handler prints one EMF line per event, by outcome', async () => {
+    const imageArn = localAws.fake.imageBuilder.addImage('spot-runner-linux-arm64', {
+      status: 'AVAILABLE',
+      dateCreated: hoursAgo(0.5),
+      amis: [{ region: localAws.region, image: 'ami-e5dcbf60e7ce68aeb' }],
+    });
+
+    const { stdoutLines } = await invokeInColdProcess(
+      join(isolated, 'events.js'),
+      imageStateChangeEvent(imageArn, 'AVAILABLE'),
+      2,
+      environment,
+    );
+
+    // The same event twice: applied, then ignored as not newer.
+    expect(emfLines(parsed(stdoutLines))).toEqual([
+      expect.objectContaining({ service: 'spot-runner-status', Outcome: 'ready', AmiEventsApplied: 1 }),
+      expect.objectContaining({
+        service: 'spot-runner-status',
+        Outcome: 'no-newer-image',
+        AmiEventsIgnored: 1,
+      }),
+    ]);
+    process.stdout.write(
+      `EMF line of the AMI update handler:\n${stdoutLines.find((line) => line.includes('AmiEventsApplied'))}\n`,
+    );
+  });
+
+  it.each(['status', 'events'] as const)(
+    'every log line of the %s handler carries its invocation’s request id and cold-start flag',
+    async (entry) => {
+      // Prepare: an invalid record is warned about on every request, so both invocations log.
+      await localAws.dynamoDb.put(tableName, {
+        ...amiRecord('broken', { status: 'stuck', updatedAt: hoursAgo(1) }),
+      });
+      const event = entry === 'status' ? httpApiEvent() : { source: 'not-image-builder' };
+
+      // Act
+      const { stdoutLines, stderrLines } = await invokeInColdProcess(
+        join(isolated, `${entry}.js`),
+        event,
+        2,
+        environment,
+      );
+
+      // Assess: each stream in order, the first invocation's lines (its start-up's too) first.
+      for (const lines of [stdoutLines, stderrLines]) {
+        const requestIds = logLines(parsed(lines)).map((line) => line.function_request_id);
+        expect(requestIds).toEqual([...requestIds].sort());
+      }
+      const logs = logLines(parsed([...stdoutLines, ...stderrLines]));
+      const requestIds = logs.map((line) => line.function_request_id);
+      expect(requestIds).toContain('invocation-1');
+      expect(requestIds).toContain('invocation-2');
+      for (const line of logs) {
+        expect(line).toMatchObject({
+          service: 'spot-runner-status',
+          cold_start: line.function_request_id === 'invocation-1',
+        });
+      }
+    },
+  );
+});
