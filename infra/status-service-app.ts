@@ -39,6 +39,7 @@ export function createStatusServiceApp(options: {
       events: Code.fromAsset(path.join(options.bundlesDirectory, 'events')),
     },
     githubApp: githubAppParameters(optional),
+    alarmTopicArn: optional('alarmTopicArn'),
   });
   return { app, stack };
 }
