@@ -106,8 +106,8 @@ describe('StatusServiceStack', () => {
     });
   });
 
-  it('keeps each function’s logs for a month', () => {
-    template.resourceCountIs('AWS::Logs::LogGroup', 2);
+  it('keeps each function’s logs and the API’s access log for a month', () => {
+    template.resourceCountIs('AWS::Logs::LogGroup', 3);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
@@ -138,6 +138,46 @@ describe('StatusServiceStack', () => {
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
     });
+  });
+
+  it('writes a JSON access log line per request to its own log group', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0] as {
+      Properties: { AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': string[] }; Format: string } };
+    };
+    const { DestinationArn, Format } = stage.Properties.AccessLogSettings;
+
+    expect(logicalIdsOf(template, 'AWS::Logs::LogGroup')).toContain(DestinationArn['Fn::GetAtt'][0]);
+    expect(DestinationArn['Fn::GetAtt'][1]).toBe('Arn');
+    expect(JSON.parse(Format)).toEqual({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      requestTime: '$context.requestTime',
+      httpMethod: '$context.httpMethod',
+      routeKey: '$context.routeKey',
+      path: '$context.path',
+      protocol: '$context.protocol',
+      status: '$context.status',
+      responseLength: '$context.responseLength',
+      responseLatency: '$context.responseLatency',
+      integrationStatus: '$context.integrationStatus',
+      integrationLatency: '$context.integrationLatency',
+      integrationError: '$context.integrationErrorMessage',
+      userAgent: '$context.identity.userAgent',
+    });
+  });
+
+  it('outputs the status URL, both function names and the dead-letter queue URL', () => {
+    const [api] = logicalIdsOf(template, 'AWS::ApiGatewayV2::Api');
+    const [queue] = logicalIdsOf(template, 'AWS::SQS::Queue');
+
+    template.hasOutput('StatusUrl', {
+      Value: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [api, 'ApiEndpoint'] }, '/status']] },
+    });
+    template.hasOutput('StatusFunctionName', { Value: { Ref: functionIdOf(template, 'GET /status') } });
+    template.hasOutput('AmiEventsFunctionName', {
+      Value: { Ref: functionIdOf(template, 'EC2 Image Builder') },
+    });
+    template.hasOutput('AmiEventsDeadLetterQueueUrl', { Value: { Ref: queue } });
   });
 
   it('imports the platform’s state table by default', () => {

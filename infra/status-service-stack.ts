@@ -1,5 +1,6 @@
-import { Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
   Alarm,
@@ -102,9 +103,26 @@ export class StatusServiceStack extends Stack {
 
     this.grantStatusFunction(table, props);
     this.grantTransitions(this.eventsFunction, table, props);
-    this.exposeStatus(props);
+    const api = this.exposeStatus(props);
     this.subscribeToImageStateChanges(deadLetters);
     this.addAlarms(deadLetters, props);
+
+    new CfnOutput(this, 'StatusUrl', {
+      description: 'GET this URL for the status of the runner presets',
+      value: `${api.apiEndpoint}/status`,
+    });
+    new CfnOutput(this, 'StatusFunctionName', {
+      description: 'The status function (GET /status), for its logs and metrics',
+      value: this.statusFunction.functionName,
+    });
+    new CfnOutput(this, 'AmiEventsFunctionName', {
+      description: 'The AMI update function (Image Builder image state changes), for its logs and metrics',
+      value: this.eventsFunction.functionName,
+    });
+    new CfnOutput(this, 'AmiEventsDeadLetterQueueUrl', {
+      description: 'Image state changes that could not be delivered or handled: see README, Monitoring',
+      value: deadLetters.queueUrl,
+    });
   }
 
   private nodeFunction(
@@ -246,7 +264,7 @@ export class StatusServiceStack extends Stack {
    * An HTTP API: Lambda proxy v2, cheaper and faster than a REST API, and its stage
    * throttling is all this unauthenticated endpoint needs (no usage plans or API keys).
    */
-  private exposeStatus(props: StatusServiceStackProps): void {
+  private exposeStatus(props: StatusServiceStackProps): HttpApi {
     const api = new HttpApi(this, 'StatusApi', {
       description: 'Spot runner status',
       createDefaultStage: false,
@@ -256,12 +274,21 @@ export class StatusServiceStack extends Stack {
       methods: [HttpMethod.GET],
       integration: new HttpLambdaIntegration('StatusIntegration', this.statusFunction),
     });
+    const accessLogs = new LogGroup(this, 'StatusApiAccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     new HttpStage(this, 'StatusApiStage', {
       httpApi: api,
       stageName: '$default',
       autoDeploy: true,
       throttle: props.throttle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
     });
+    return api;
   }
 
   /**
@@ -412,6 +439,24 @@ export class StatusServiceStack extends Stack {
     return `arn:${this.partition}:${service}:${this.region}:${this.account}:${resource}`;
   }
 }
+
+/** One JSON line per request, in API Gateway's HTTP API context variables. */
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  path: '$context.path',
+  protocol: '$context.protocol',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  userAgent: '$context.identity.userAgent',
+};
 
 /** The GitHub App's variables that were given; the service defaults the others. */
 function githubAppEnvironment(githubApp: GitHubAppProps = {}): Record<string, string> {
