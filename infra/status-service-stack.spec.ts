@@ -4,6 +4,7 @@ import { Code } from 'aws-cdk-lib/aws-lambda';
 import { StatusServiceStack, StatusServiceStackProps } from './status-service-stack';
 
 const ACCOUNT_AND_REGION = { account: '123456789012', region: 'eu-west-1' };
+const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:spot-runner/github-app-AbCdEf';
 
 function synthesize(overrides: Partial<StatusServiceStackProps> = {}): Template {
   const app = new App();
@@ -37,6 +38,19 @@ function functionOf(template: Template, functionDescription: string): FunctionPr
   return functions.find((resource) => resource.Properties.Description.startsWith(functionDescription))!
     .Properties;
 }
+
+/** The logical id of the function with this description prefix. */
+function functionIdOf(template: Template, functionDescription: string): string {
+  const functions = Object.entries(template.findResources('AWS::Lambda::Function')) as [
+    string,
+    { Properties: FunctionProperties },
+  ][];
+  return functions.find(([, resource]) =>
+    resource.Properties.Description.startsWith(functionDescription),
+  )![0];
+}
+
+const logicalIdsOf = (template: Template, type: string) => Object.keys(template.findResources(type));
 
 const variablesOf = (template: Template, functionDescription: string) =>
   functionOf(template, functionDescription).Environment.Variables;
@@ -92,8 +106,8 @@ describe('StatusServiceStack', () => {
     });
   });
 
-  it('keeps each function’s logs for a month', () => {
-    template.resourceCountIs('AWS::Logs::LogGroup', 2);
+  it('keeps each function’s logs and the API’s access log for a month', () => {
+    template.resourceCountIs('AWS::Logs::LogGroup', 3);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
@@ -124,6 +138,46 @@ describe('StatusServiceStack', () => {
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
     });
+  });
+
+  it('writes a JSON access log line per request to its own log group', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0] as {
+      Properties: { AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': string[] }; Format: string } };
+    };
+    const { DestinationArn, Format } = stage.Properties.AccessLogSettings;
+
+    expect(logicalIdsOf(template, 'AWS::Logs::LogGroup')).toContain(DestinationArn['Fn::GetAtt'][0]);
+    expect(DestinationArn['Fn::GetAtt'][1]).toBe('Arn');
+    expect(JSON.parse(Format)).toEqual({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      requestTime: '$context.requestTime',
+      httpMethod: '$context.httpMethod',
+      routeKey: '$context.routeKey',
+      path: '$context.path',
+      protocol: '$context.protocol',
+      status: '$context.status',
+      responseLength: '$context.responseLength',
+      responseLatency: '$context.responseLatency',
+      integrationStatus: '$context.integrationStatus',
+      integrationLatency: '$context.integrationLatency',
+      integrationError: '$context.integrationErrorMessage',
+      userAgent: '$context.identity.userAgent',
+    });
+  });
+
+  it('outputs the status URL, both function names and the dead-letter queue URL', () => {
+    const [api] = logicalIdsOf(template, 'AWS::ApiGatewayV2::Api');
+    const [queue] = logicalIdsOf(template, 'AWS::SQS::Queue');
+
+    template.hasOutput('StatusUrl', {
+      Value: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [api, 'ApiEndpoint'] }, '/status']] },
+    });
+    template.hasOutput('StatusFunctionName', { Value: { Ref: functionIdOf(template, 'GET /status') } });
+    template.hasOutput('AmiEventsFunctionName', {
+      Value: { Ref: functionIdOf(template, 'EC2 Image Builder') },
+    });
+    template.hasOutput('AmiEventsDeadLetterQueueUrl', { Value: { Ref: queue } });
   });
 
   it('imports the platform’s state table by default', () => {
@@ -274,6 +328,148 @@ describe('StatusServiceStack', () => {
       });
       expect(secretsManager(withoutSecret.findResources('AWS::IAM::Policy'))).toBe(false);
       expect(secretsManager(template.findResources('AWS::IAM::Policy'))).toBe(false);
+    });
+  });
+
+  describe('alarms', () => {
+    const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:platform-alarms';
+    const WITH_APP = { githubApp: { appId: '123456' } };
+    const notifying = synthesize({ ...WITH_APP, alarmTopicArn: TOPIC_ARN });
+    const silent = synthesize(WITH_APP);
+
+    type AlarmProperties = Record<string, unknown> & { AlarmName: string; AlarmDescription: string };
+    const alarmsOf = (alarmed: Template) =>
+      Object.values(alarmed.findResources('AWS::CloudWatch::Alarm')).map(
+        (alarm) => (alarm as { Properties: AlarmProperties }).Properties,
+      );
+    const alarmOf = (alarmed: Template, name: string) =>
+      alarmsOf(alarmed).find((alarm) => alarm.AlarmName === `StatusService-${name}`)!;
+    const ALARMS = [
+      'AmiEventsDeadLetters',
+      'StatusFunctionErrors',
+      'AmiEventsFunctionErrors',
+      'LostAmiEventHealed',
+      'GitHubNotConnected',
+    ];
+
+    it('alarms on any message in the dead-letter queue', () => {
+      const [queue] = logicalIdsOf(silent, 'AWS::SQS::Queue');
+      expect(alarmOf(silent, 'AmiEventsDeadLetters')).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Period: 300,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
+    it.each([
+      { alarm: 'StatusFunctionErrors', functionDescription: 'GET /status' },
+      { alarm: 'AmiEventsFunctionErrors', functionDescription: 'EC2 Image Builder' },
+    ])('alarms on any error of one function in 5 minutes: $alarm', ({ alarm, functionDescription }) => {
+      expect(alarmOf(silent, alarm)).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionIdOf(silent, functionDescription) } }],
+        Statistic: 'Sum',
+        Period: 300,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
+    it('alarms on a lost event healed: PresetsCorrected to ready and to failed, summed over 5 minutes', () => {
+      type Query = {
+        Id: string;
+        Expression?: string;
+        ReturnData: boolean;
+        MetricStat?: {
+          Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] };
+          Period: number;
+          Stat: string;
+        };
+      };
+      const alarm = alarmOf(silent, 'LostAmiEventHealed');
+      const queries = alarm.Metrics as Query[];
+      const query = (id: string) => queries.find((candidate) => candidate.Id === id)!;
+
+      expect(alarm).toMatchObject({
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
+      expect(queries.filter((candidate) => candidate.ReturnData)).toEqual([
+        expect.objectContaining({ Expression: 'FILL(ready, 0) + FILL(failed, 0)' }),
+      ]);
+      for (const state of ['ready', 'failed']) {
+        const { Metric, ...stat } = query(state).MetricStat!;
+        expect(stat).toEqual({ Period: 300, Stat: 'Sum' });
+        expect(Metric.Namespace).toBe('SpotRunnerStatus');
+        expect(Metric.MetricName).toBe('PresetsCorrected');
+        expect(Metric.Dimensions).toHaveLength(2);
+        expect(Metric.Dimensions).toEqual(
+          expect.arrayContaining([
+            { Name: 'service', Value: 'spot-runner-status' },
+            { Name: 'TargetState', Value: state },
+          ]),
+        );
+      }
+      expect(queries).toHaveLength(3);
+    });
+
+    it('alarms when no GET /status found GitHub connected in 3 periods of 5 minutes out of 3', () => {
+      expect(alarmOf(silent, 'GitHubNotConnected')).toMatchObject({
+        Namespace: 'SpotRunnerStatus',
+        MetricName: 'GitHubConnected',
+        Dimensions: [{ Name: 'service', Value: 'spot-runner-status' }],
+        Statistic: 'Maximum',
+        Period: 300,
+        ComparisonOperator: 'LessThanThreshold',
+        Threshold: 1,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+        TreatMissingData: 'notBreaching',
+      });
+    });
+
+    it('has no GitHub alarm without a GitHub App, whose check is not-configured for good', () => {
+      expect(alarmsOf(template).map((alarm) => alarm.AlarmName)).toEqual(
+        ALARMS.filter((name) => name !== 'GitHubNotConnected').map((name) => `StatusService-${name}`),
+      );
+      expect(
+        alarmOf(synthesize({ githubApp: { privateKeySecretArn: SECRET } }), 'GitHubNotConnected'),
+      ).toBeDefined();
+    });
+
+    it('notifies the alarm topic of every alarm, on ALARM and back to OK', () => {
+      expect(alarmsOf(notifying).map((alarm) => alarm.AlarmName)).toEqual(
+        ALARMS.map((name) => `StatusService-${name}`),
+      );
+      for (const alarm of alarmsOf(notifying)) {
+        expect(alarm).toMatchObject({ AlarmActions: [TOPIC_ARN], OKActions: [TOPIC_ARN] });
+      }
+    });
+
+    it('notifies no one without alarmTopicArn', () => {
+      expect(alarmsOf(silent)).toHaveLength(ALARMS.length);
+      for (const alarm of alarmsOf(silent)) {
+        expect(alarm.AlarmActions).toBeUndefined();
+        expect(alarm.OKActions).toBeUndefined();
+      }
+    });
+
+    it('says in each alarm what it means and what to do', () => {
+      for (const alarm of alarmsOf(silent)) {
+        expect(alarm.AlarmDescription.length).toBeGreaterThan(200);
+        expect(alarm.AlarmDescription).toMatch(/README, Monitoring\.$/);
+      }
     });
   });
 });

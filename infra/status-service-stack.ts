@@ -1,14 +1,34 @@
-import { Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod, HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import {
+  Alarm,
+  ComparisonOperator,
+  IMetric,
+  MathExpression,
+  Metric,
+  Stats,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, Function, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { AmiStatus } from '../src/ami-state/ami-record';
+import {
+  DIMENSION_NAMES,
+  METRIC_NAMES,
+  METRICS_NAMESPACE,
+  METRICS_SERVICE,
+  MetricName,
+} from '../src/metrics/metric-names';
 
 export const AMI_RECORDS_INDEX = 'recordType-index';
 /** The platform's index of runner job records: partition `status`, sort `createdAt`. */
@@ -30,6 +50,8 @@ export interface StatusServiceStackProps extends StackProps {
   code: { status: Code; events: Code };
   /** The platform's GitHub App, checked by GET /status; without an App id and secret, `not-configured`. */
   githubApp?: GitHubAppProps;
+  /** An existing SNS topic every alarm notifies, on ALARM and back to OK; without it, the alarms notify no one. */
+  alarmTopicArn?: string;
 }
 
 /** The status function's GitHub App variables; each one left out keeps the service's default. */
@@ -87,8 +109,26 @@ export class StatusServiceStack extends Stack {
 
     this.grantStatusFunction(table, props);
     this.grantTransitions(this.eventsFunction, table, props);
-    this.exposeStatus(props);
+    const api = this.exposeStatus(props);
     this.subscribeToImageStateChanges(deadLetters);
+    this.addAlarms(deadLetters, props);
+
+    new CfnOutput(this, 'StatusUrl', {
+      description: 'GET this URL for the status of the runner presets',
+      value: `${api.apiEndpoint}/status`,
+    });
+    new CfnOutput(this, 'StatusFunctionName', {
+      description: 'The status function (GET /status), for its logs and metrics',
+      value: this.statusFunction.functionName,
+    });
+    new CfnOutput(this, 'AmiEventsFunctionName', {
+      description: 'The AMI update function (Image Builder image state changes), for its logs and metrics',
+      value: this.eventsFunction.functionName,
+    });
+    new CfnOutput(this, 'AmiEventsDeadLetterQueueUrl', {
+      description: 'Image state changes that could not be delivered or handled: see README, Monitoring',
+      value: deadLetters.queueUrl,
+    });
   }
 
   private nodeFunction(
@@ -230,7 +270,7 @@ export class StatusServiceStack extends Stack {
    * An HTTP API: Lambda proxy v2, cheaper and faster than a REST API, and its stage
    * throttling is all this unauthenticated endpoint needs (no usage plans or API keys).
    */
-  private exposeStatus(props: StatusServiceStackProps): void {
+  private exposeStatus(props: StatusServiceStackProps): HttpApi {
     const api = new HttpApi(this, 'StatusApi', {
       description: 'Spot runner status',
       createDefaultStage: false,
@@ -240,12 +280,21 @@ export class StatusServiceStack extends Stack {
       methods: [HttpMethod.GET],
       integration: new HttpLambdaIntegration('StatusIntegration', this.statusFunction),
     });
+    const accessLogs = new LogGroup(this, 'StatusApiAccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     new HttpStage(this, 'StatusApiStage', {
       httpApi: api,
       stageName: '$default',
       autoDeploy: true,
       throttle: props.throttle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
     });
+    return api;
   }
 
   /**
@@ -267,10 +316,153 @@ export class StatusServiceStack extends Stack {
     });
   }
 
+  /**
+   * What an operator must look at, each alarm saying what it means and what to do (README,
+   * Monitoring). Every one treats missing data as fine: no message, no error, no request.
+   */
+  private addAlarms(deadLetters: Queue, props: StatusServiceStackProps): void {
+    const fiveMinutes = Duration.minutes(5);
+    const presetsCorrectedTo = (state: AmiStatus) =>
+      this.serviceMetric(METRIC_NAMES.presetsCorrected, { [DIMENSION_NAMES.targetState]: state });
+    const alarms = [
+      this.alarm('AmiEventsDeadLetters', {
+        metric: deadLetters.metricApproximateNumberOfMessagesVisible({
+          period: fiveMinutes,
+          statistic: Stats.MAXIMUM,
+        }),
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        threshold: 1,
+        evaluationPeriods: 1,
+        alarmDescription:
+          'An Image Builder image state change is in the AMI events dead-letter queue: EventBridge could not ' +
+          'deliver it, or the AMI update function failed on it after every retry, so its preset’s AMI record ' +
+          'and runner config may be behind. Read the message (the event, and the error in its attributes), ' +
+          'find the image ARN in the AMI update function’s logs, fix the cause, then GET /status (it heals a ' +
+          'record stuck in building) and delete the message. README, Monitoring.',
+      }),
+      this.alarm('StatusFunctionErrors', {
+        metric: this.statusFunction.metricErrors({ period: fiveMinutes, statistic: Stats.SUM }),
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        threshold: 1,
+        evaluationPeriods: 1,
+        alarmDescription:
+          'The status function failed an invocation in the last 5 minutes: a timeout, running out of ' +
+          'memory, or an error outside the application (not a startup error: that answers 500 and logs ' +
+          '"startup-failed"). That GET /status got API Gateway’s own error instead of the service’s answer. ' +
+          'Read the function’s log for the error and the REPORT line (duration, memory) of that request. ' +
+          'README, Monitoring.',
+      }),
+      this.alarm('AmiEventsFunctionErrors', {
+        metric: this.eventsFunction.metricErrors({ period: fiveMinutes, statistic: Stats.SUM }),
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        threshold: 1,
+        evaluationPeriods: 1,
+        alarmDescription:
+          'The AMI update function threw on an image state change in the last 5 minutes (Image Builder, ' +
+          'DynamoDB or SSM failing, the deadline, or a bad configuration variable, named in the log): Lambda ' +
+          'retries the event twice, then it goes to the dead-letter queue. Read the function’s log for the ' +
+          'error; a lasting one also fires the dead-letter alarm. README, Monitoring.',
+      }),
+      this.alarm('LostAmiEventHealed', {
+        metric: new MathExpression({
+          // A series with no value in the period counts 0, so a correction to one state alone alarms.
+          expression: 'FILL(ready, 0) + FILL(failed, 0)',
+          usingMetrics: { ready: presetsCorrectedTo('ready'), failed: presetsCorrectedTo('failed') },
+          label: 'Presets corrected by reconciliation',
+          period: fiveMinutes,
+        }),
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        threshold: 1,
+        evaluationPeriods: 1,
+        alarmDescription:
+          'GET /status healed a preset stuck in building: its Image Builder state change event was lost (or ' +
+          'dead-lettered), and reconciliation moved the AMI record to ready or failed and set its runner ' +
+          'config. Nothing is broken now; find the preset in the status function’s log (outcome "corrected"), ' +
+          'check the dead-letter queue and the EventBridge rule, and look for a pattern if it recurs. ' +
+          'README, Monitoring.',
+      }),
+    ];
+    // Without an App the check is `not-configured`, which would keep this alarm firing.
+    if (props.githubApp?.appId || props.githubApp?.privateKeySecretArn) {
+      alarms.push(
+        this.alarm('GitHubNotConnected', {
+          metric: this.serviceMetric(METRIC_NAMES.githubConnected, {}, Stats.MAXIMUM),
+          comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+          threshold: 1,
+          evaluationPeriods: 3,
+          datapointsToAlarm: 3,
+          alarmDescription:
+            'No GET /status found the platform’s GitHub App connected for 15 minutes: without the App no job ' +
+            'runs. GET /status and read github.status (auth_error, error, unreachable, not-configured), and ' +
+            'the reason in the status function’s log (outcome the same name); fix the key secret, the App id ' +
+            'or the App on GitHub. A fixed key shows within 30 s. README, Monitoring.',
+        }),
+      );
+    }
+    if (props.alarmTopicArn) {
+      const notify = new SnsAction(Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn));
+      for (const alarm of alarms) {
+        alarm.addAlarmAction(notify);
+        alarm.addOkAction(notify);
+      }
+    }
+  }
+
+  private alarm(
+    id: string,
+    options: {
+      metric: IMetric;
+      comparisonOperator: ComparisonOperator;
+      threshold: number;
+      evaluationPeriods: number;
+      datapointsToAlarm?: number;
+      alarmDescription: string;
+    },
+  ): Alarm {
+    return new Alarm(this, id, {
+      alarmName: `${this.stackName}-${id}`,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      ...options,
+    });
+  }
+
+  /** One of the service's own metrics (Powertools Metrics adds the `service` dimension). */
+  private serviceMetric(
+    metricName: MetricName,
+    dimensions: Record<string, string>,
+    statistic: string = Stats.SUM,
+  ): Metric {
+    return new Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { service: METRICS_SERVICE, ...dimensions },
+      statistic,
+      period: Duration.minutes(5),
+    });
+  }
+
   private arn(service: string, resource: string): string {
     return `arn:${this.partition}:${service}:${this.region}:${this.account}:${resource}`;
   }
 }
+
+/** One JSON line per request, in API Gateway's HTTP API context variables. */
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  path: '$context.path',
+  protocol: '$context.protocol',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  userAgent: '$context.identity.userAgent',
+};
 
 /** The GitHub App's variables that were given; the service defaults the others. */
 function githubAppEnvironment(githubApp: GitHubAppProps = {}): Record<string, string> {
