@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createApp } from '../src/bootstrap';
-import { localServerPort } from '../src/config/app-config';
+import { localServerHost, localServerPort, localStatusUrl } from '../src/config/app-config';
 import { AppLogger } from '../src/logging/app-logger';
 import { seedDemo } from './demo';
 import { LocalAws } from './local-aws';
@@ -18,7 +18,8 @@ async function startWithLocalAws(): Promise<void> {
 
   const app = await createApp();
   const port = localServerPort();
-  await app.listen(port);
+  const host = localServerHost();
+  await app.listen(port, host);
   const logger = app.get(AppLogger);
   logger.info('Local AWS started and seeded with a demo (linux-x64, linux-arm64, windows-x64)', {
     dynamodb: localAws.dynamoDbEndpoint,
@@ -26,7 +27,7 @@ async function startWithLocalAws(): Promise<void> {
     githubServer: localAws.github.serverUrl,
     githubApp: localAws.github.app.slug,
   });
-  process.stdout.write(`\nStatus service on local AWS: curl http://localhost:${port}/status\n\n`);
+  process.stdout.write(`\nStatus service on local AWS: curl ${localStatusUrl(host, port)}\n\n`);
 
   // Ctrl-C reaches npm and this process both, and npm forwards it: stop once, whatever comes.
   let stopping = false;

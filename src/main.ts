@@ -1,15 +1,16 @@
 import 'reflect-metadata';
-import { localServerPort } from './config/app-config';
+import { localServerHost, localServerPort, localStatusUrl } from './config/app-config';
 import { createApp } from './bootstrap';
 import { AppLogger } from './logging/app-logger';
 
-/** `nest start`: the same application as the Lambda, on a local port. */
+/** `npm run start:aws`: the same application as the Lambda, on a local port, against real AWS. */
 async function serve(): Promise<void> {
   const port = localServerPort();
+  const host = localServerHost();
   const app = await createApp();
   app.enableShutdownHooks();
-  await app.listen(port);
-  app.get(AppLogger).info(`Status service listening on http://localhost:${port}/status`, { port });
+  await app.listen(port, host);
+  app.get(AppLogger).info(`Status service listening on ${localStatusUrl(host, port)}`, { host, port });
 }
 
 void serve();

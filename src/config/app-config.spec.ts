@@ -1,4 +1,10 @@
-import { githubApiUrl, InvalidConfigError, localServerPort, parseAppConfig } from './app-config';
+import {
+  githubApiUrl,
+  InvalidConfigError,
+  localServerHost,
+  localServerPort,
+  parseAppConfig,
+} from './app-config';
 
 const minimalEnv = { STATE_TABLE_NAME: 'spot-runner-state', AWS_REGION: 'eu-west-1' };
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:spot-runner/github-app-key-AbC123';
@@ -232,6 +238,20 @@ describe('each entry point validates only the variables it uses', () => {
     for (const bad of ['0', '65536', '1e3', 'http']) {
       expect(() => localServerPort({ PORT: bad })).toThrow(
         'Invalid configuration: PORT must be an integer from 1 to 65535',
+      );
+    }
+  });
+
+  it('HOST is the local server’s alone: loopback by default, another address when it says so', () => {
+    expect(parseAppConfig({ ...minimalEnv, HOST: '0.0.0.0' })).not.toHaveProperty('host');
+    expect(localServerHost({})).toBe('127.0.0.1');
+    expect(localServerHost({ HOST: ' ' })).toBe('127.0.0.1');
+    expect(localServerHost({ HOST: '0.0.0.0' })).toBe('0.0.0.0');
+    expect(localServerHost({ HOST: '::1' })).toBe('::1');
+    expect(localServerHost({ HOST: 'localhost' })).toBe('localhost');
+    for (const bad of ['http://0.0.0.0', '127.0.0.1:3000x', 'a b']) {
+      expect(() => localServerHost({ HOST: bad })).toThrow(
+        'Invalid configuration: HOST must be an address to listen on, such as 127.0.0.1 or 0.0.0.0',
       );
     }
   });

@@ -130,6 +130,26 @@ export function localServerPort(env: Environment = process.env): number {
   return integerBetween(env, 'PORT', 3000, 1, 65535);
 }
 
+/** An IPv4 or IPv6 address, or a host name: what the local server may listen on. */
+const LISTEN_HOST = /^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/;
+
+/**
+ * `HOST` the local server listens on: loopback unless it says otherwise (`0.0.0.0` for
+ * every interface), as its local AWS listens on loopback only. Lambda never reads it.
+ */
+export function localServerHost(env: Environment = process.env): string {
+  const host = env.HOST?.trim() || '127.0.0.1';
+  if (!LISTEN_HOST.test(host)) {
+    throw new InvalidConfigError('HOST', 'an address to listen on, such as 127.0.0.1 or 0.0.0.0', env.HOST);
+  }
+  return host;
+}
+
+/** Where the local server's GET /status is: an IPv6 address in brackets. */
+export function localStatusUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}/status`;
+}
+
 const GITHUB_APP_ID = /^(\d{1,12}|Iv[0-9A-Za-z.]{1,40})$/;
 const SECRET_ARN =
   /^arn:aws[a-z-]*:secretsmanager:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$/;
