@@ -1,4 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -33,6 +34,22 @@ describe('the CDK app', () => {
     expect(functions.map((fn) => fn.Properties.Handler)).toEqual(['index.handler', 'index.handler']);
     expect(new Set(functions.map((fn) => JSON.stringify(fn.Properties.Code.S3Key))).size).toBe(2);
   });
+
+  it('is read by the project’s own CDK CLI (the one `npm run deploy` runs): its cloud assembly schema is one the CLI knows', () => {
+    // Prepare
+    const outdir = path.join(bundles, 'assembly');
+    createStatusServiceApp({ bundlesDirectory: bundles, outdir }).app.synth();
+    const cli = path.join(__dirname, '../node_modules/.bin/cdk');
+
+    // Act: `cdk ls` on the synthesized assembly, offline.
+    const listed = execFileSync(cli, ['ls', '--app', outdir, '--no-notices'], {
+      encoding: 'utf8',
+      env: { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true', CDK_DISABLE_CLI_TELEMETRY: 'true' },
+    });
+
+    // Assess
+    expect(listed.trim()).toBe('SpotRunnerStatusService');
+  }, 60_000);
 
   it('takes its parameters from -c name=value', () => {
     const context = contextFromArguments([
