@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import {
   EVENT_IGNORED_REASONS,
   EVENT_OUTCOMES,
   EVENT_REJECTED_REASONS,
   IMAGE_UNRESOLVED_REASONS,
   INVALID_RECORD_REASONS,
+  LOG_ONLY_OUTCOMES,
   RECONCILIATION_OUTCOMES,
   SSM_CONFIG_OUTCOMES,
   UNRESOLVED_REASONS,
@@ -20,7 +21,28 @@ const VOCABULARY = {
   EVENT_REJECTED_REASONS,
   EVENT_IGNORED_REASONS,
   EVENT_OUTCOMES,
+  LOG_ONLY_OUTCOMES,
 };
+
+const SRC = resolve(__dirname, '..');
+/** The GitHub check and the runner activity name their own outcomes (GitHubStatus, …). */
+const OWN_VOCABULARIES = ['github', 'runners', 'testing'];
+
+/** Every `outcome: '<name>'` written literally in the service's code (specs aside). */
+function literalOutcomes(): { file: string; name: string }[] {
+  const files = readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter(
+    (file) =>
+      file.endsWith('.ts') &&
+      !file.endsWith('.spec.ts') &&
+      !OWN_VOCABULARIES.some((module) => file.startsWith(`${module}/`)),
+  );
+  return files.flatMap((file) =>
+    [...readFileSync(join(SRC, file), 'utf8').matchAll(/outcome: '([a-z-]+)'/g)].map(([, name]) => ({
+      file,
+      name,
+    })),
+  );
+}
 
 describe('the AMI outcome vocabulary', () => {
   it('is pinned: a name changes only by a decision (and a line in the README changelog)', () => {
@@ -95,7 +117,27 @@ describe('the AMI outcome vocabulary', () => {
         'superseded',
       ],
       EVENT_OUTCOMES: ['applied', 'ignored'],
+      LOG_ONLY_OUTCOMES: [
+        'ready',
+        'failed',
+        'invalid',
+        'ssm-drift',
+        'ssm-pending-again',
+        'ssm-verify-failed',
+        'state-table-unavailable',
+        'internal-error',
+        'startup-failed',
+        'metrics-not-published',
+      ],
     });
+  });
+
+  it('defines every outcome the code writes literally, in a log line or a result', () => {
+    const known = new Set<string>(Object.values(VOCABULARY).flat());
+    const found = literalOutcomes();
+
+    expect(found.length).toBeGreaterThan(20);
+    expect(found.filter(({ name }) => !known.has(name))).toEqual([]);
   });
 
   it.each(Object.entries(VOCABULARY))('%s names each fact once', (_list, names) => {

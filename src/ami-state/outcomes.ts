@@ -89,3 +89,24 @@ export type EventIgnoredReason = (typeof EVENT_IGNORED_REASONS)[number];
 /** What the AMI update handler did with one event (a transient failure throws instead). */
 export const EVENT_OUTCOMES = ['applied', 'ignored'] as const;
 export type EventOutcome = (typeof EVENT_OUTCOMES)[number];
+
+/**
+ * What only the logs say, beside the names above: a record set `ready` or `failed`, a
+ * record not understood (`invalid`), a runner config found drifted (`ssm-drift`), marked
+ * again for a newer AMI (`ssm-pending-again`) or not read (`ssm-verify-failed`); and the
+ * service's own failures: the state table unreadable (a 503), an unexpected error (a 500),
+ * a start-up that failed, metrics not written.
+ */
+export const LOG_ONLY_OUTCOMES = [
+  'ready',
+  'failed',
+  'invalid',
+  'ssm-drift',
+  'ssm-pending-again',
+  'ssm-verify-failed',
+  'state-table-unavailable',
+  'internal-error',
+  'startup-failed',
+  'metrics-not-published',
+] as const;
+export type LogOnlyOutcome = (typeof LOG_ONLY_OUTCOMES)[number];
