@@ -1,14 +1,11 @@
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { httpApiEvent } from '../local/lambda/api-gateway-events';
 import { invokeInColdProcess } from '../local/lambda/cold-process';
 import { imageStateChangeEvent } from '../local/lambda/image-builder-events';
 import { LocalAws } from '../local/local-aws';
 import { amiRecord } from '../local/local-dynamodb';
+import { isolatedBundles } from './support/isolated-bundles';
 import type { StatusReport } from '../src/status/status-report';
 
-const BUNDLES = resolve(__dirname, '../dist/lambda');
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 
 /**
@@ -18,21 +15,16 @@ const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toI
 describe('the production bundles (dist/lambda/*/index.js), with no node_modules beside them', () => {
   let localAws: LocalAws;
   let tableName: string;
-  let isolated: string;
+  let bundles: ReturnType<typeof isolatedBundles>;
 
   beforeAll(async () => {
-    for (const entry of ['status', 'events']) {
-      if (!existsSync(join(BUNDLES, entry, 'index.js'))) throw new Error('Run npm run build (npm test does)');
-    }
-    isolated = mkdtempSync(join(tmpdir(), 'lambda-bundles-'));
-    for (const entry of ['status', 'events'])
-      copyFileSync(join(BUNDLES, entry, 'index.js'), join(isolated, `${entry}.js`));
+    bundles = isolatedBundles();
     localAws = await LocalAws.start();
   });
 
   afterAll(async () => {
     await localAws.stop();
-    rmSync(isolated, { recursive: true, force: true });
+    bundles.remove();
   });
 
   beforeEach(async () => {
@@ -59,7 +51,7 @@ describe('the production bundles (dist/lambda/*/index.js), with no node_modules 
     });
 
     const { results } = await invokeInColdProcess(
-      join(isolated, 'status.js'),
+      bundles.status,
       httpApiEvent(),
       1,
       localAws.lambdaEnvironment(tableName),
@@ -91,7 +83,7 @@ describe('the production bundles (dist/lambda/*/index.js), with no node_modules 
 
   it('the status bundle answers an unknown route with a JSON 404', async () => {
     const { results } = await invokeInColdProcess(
-      join(isolated, 'status.js'),
+      bundles.status,
       httpApiEvent('/nowhere'),
       1,
       localAws.lambdaEnvironment(tableName),
@@ -110,7 +102,7 @@ describe('the production bundles (dist/lambda/*/index.js), with no node_modules 
     });
 
     await invokeInColdProcess(
-      join(isolated, 'events.js'),
+      bundles.events,
       imageStateChangeEvent(imageArn, 'AVAILABLE'),
       1,
       localAws.lambdaEnvironment(tableName),

@@ -1,13 +1,10 @@
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { httpApiEvent } from '../local/lambda/api-gateway-events';
 import { invokeInColdProcess } from '../local/lambda/cold-process';
 import { imageStateChangeEvent } from '../local/lambda/image-builder-events';
 import { LocalAws } from '../local/local-aws';
 import { amiRecord } from '../local/local-dynamodb';
+import { isolatedBundles } from './support/isolated-bundles';
 
-const BUNDLES = resolve(__dirname, '../dist/lambda');
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 
 type Line = Record<string, unknown>;
@@ -26,23 +23,18 @@ const logLines = (lines: Line[]) => lines.filter((line) => 'level' in line);
 describe('the metrics and logs of the production bundles', () => {
   let localAws: LocalAws;
   let tableName: string;
-  let isolated: string;
+  let bundles: ReturnType<typeof isolatedBundles>;
   /** The bundles' environment, with info logs and metrics on. */
   let environment: Record<string, string>;
 
   beforeAll(async () => {
-    for (const entry of ['status', 'events']) {
-      if (!existsSync(join(BUNDLES, entry, 'index.js'))) throw new Error('Run npm run build (npm test does)');
-    }
-    isolated = mkdtempSync(join(tmpdir(), 'lambda-metrics-'));
-    for (const entry of ['status', 'events'])
-      copyFileSync(join(BUNDLES, entry, 'index.js'), join(isolated, `${entry}.js`));
+    bundles = isolatedBundles();
     localAws = await LocalAws.start();
   });
 
   afterAll(async () => {
     await localAws.stop();
-    rmSync(isolated, { recursive: true, force: true });
+    bundles.remove();
   });
 
   beforeEach(async () => {
@@ -72,7 +64,7 @@ describe('the metrics and logs of the production bundles', () => {
 
     // Act
     const { results, stdoutLines } = await invokeInColdProcess(
-      join(isolated, 'status.js'),
+      bundles.status,
       httpApiEvent(),
       1,
       environment,
@@ -110,7 +102,7 @@ describe('the metrics and logs of the production bundles', () => {
   });
 
   it('GET /status counts an unresolved preset by its reason, and GitHub not connected as 0', async () => {
-    const { stdoutLines } = await invokeInColdProcess(join(isolated, 'status.js'), httpApiEvent(), 1, {
+    const { stdoutLines } = await invokeInColdProcess(bundles.status, httpApiEvent(), 1, {
       ...environment,
       GITHUB_SERVER_URL: 'http://127.0.0.1:9',
     });
@@ -130,7 +122,7 @@ describe('the metrics and logs of the production bundles', () => {
     });
 
     const { stdoutLines } = await invokeInColdProcess(
-      join(isolated, 'events.js'),
+      bundles.events,
       imageStateChangeEvent(imageArn, 'AVAILABLE'),
       2,
       environment,
@@ -160,12 +152,7 @@ describe('the metrics and logs of the production bundles', () => {
       const event = entry === 'status' ? httpApiEvent() : { source: 'not-image-builder' };
 
       // Act
-      const { stdoutLines, stderrLines } = await invokeInColdProcess(
-        join(isolated, `${entry}.js`),
-        event,
-        2,
-        environment,
-      );
+      const { stdoutLines, stderrLines } = await invokeInColdProcess(bundles[entry], event, 2, environment);
 
       // Assess: each stream in order, the first invocation's lines (its start-up's too) first.
       for (const lines of [stdoutLines, stderrLines]) {
