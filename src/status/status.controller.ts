@@ -1,4 +1,14 @@
-import { Controller, Get, Header, Inject, ServiceUnavailableException } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  Headers,
+  Inject,
+  Query,
+  Res,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import type { Response } from 'express';
 import { AmiStateUnavailableError } from '../ami-state/ami-state-unavailable.error';
 import { AppConfig, appConfig } from '../config/app-config';
 import { GitHubReadinessService } from '../github/github-readiness.service';
@@ -6,6 +16,8 @@ import { AppLogger, describeError } from '../logging/app-logger';
 import { reconciliationBudgetMs, requestDeadline } from '../reconciliation/reconciliation-budget';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { RunnerActivityService } from '../runners/runner-activity.service';
+import { prefersHtml } from '../status-page/negotiation';
+import { StatusPage } from '../status-page/status-page';
 import { LambdaRemainingTime } from './lambda-remaining-time';
 import { buildStatusReport, StatusReport } from './status-report';
 
@@ -18,11 +30,24 @@ export class StatusController {
     private readonly lambdaRemainingTime: LambdaRemainingTime,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,
+    private readonly statusPage: StatusPage,
   ) {}
 
+  /** The JSON, or the page for a browser (negotiation.ts); errors follow the same rule. */
   @Get()
   @Header('Cache-Control', 'no-store')
-  async getStatus(): Promise<StatusReport> {
+  @Header('Vary', 'Accept')
+  @Header('X-Content-Type-Options', 'nosniff')
+  async getStatus(
+    @Headers('accept') accept: string | undefined,
+    @Query('format') format: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StatusReport | string> {
+    const report = await this.statusReport();
+    return prefersHtml(accept, format) ? this.statusPage.render(response, report) : report;
+  }
+
+  private async statusReport(): Promise<StatusReport> {
     const budgetMs = reconciliationBudgetMs(
       this.config.reconciliationBudgetMs,
       this.lambdaRemainingTime.remainingMs(),
