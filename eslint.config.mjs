@@ -53,6 +53,10 @@ export default tseslint.config(
     group: USERS_OF_THE_CORE,
     message: 'ami-state/ is the domain core: the paths that use it import it, never the other way.',
   }),
+  forbidImports('src/status-page/**/*.ts', {
+    group: ['**/reconciliation/**', '**/aws/**', '**/ami-events/**'],
+    message: 'status-page/ renders the response it is given: it never reads or reconciles anything itself.',
+  }),
   forbidImports('src/ami-events/**/*.ts', {
     group: ['**/status/**'],
     message: 'ami-events/ never imports status/: the AMI update path never depends on GET /status.',

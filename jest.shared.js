@@ -8,6 +8,7 @@ const esmOnlyPackages = [
   'uint8array-extras',
   '@borewit',
   'universal-github-app-jwt',
+  'eta',
 ];
 
 /** What the unit and the e2e configurations share. */
@@ -15,6 +16,9 @@ module.exports = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   transform: { '^.+\\.(t|j)s$': ['@swc/jest'] },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
+  // A dynamic import() names its file as Node resolves it (`./status-page.view.js`); jest
+  // resolves the TypeScript source.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   setupFiles: [`${__dirname}/test/support/aws-test-env.ts`],
   setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
   testEnvironment: 'node',

@@ -21,6 +21,8 @@ interface Handler {
   module: string;
   /** The handler this one is compared with. */
   baseline?: Handler;
+  /** The request's Accept header: JSON unless said. */
+  accept?: string;
 }
 
 const PLAIN_SOURCE = path.join(PROJECT_ROOT, 'bench/plain-handler.mjs');
@@ -43,13 +45,23 @@ const NEST_BUNDLE: Handler = {
   module: path.join(PROJECT_ROOT, 'dist/lambda/status/index.js'),
   baseline: PLAIN_BUNDLE,
 };
+/**
+ * The same bundle asked by a browser, against itself answering JSON: what the status page's
+ * module (loaded on the first HTML request) and its first render add.
+ */
+const NEST_BUNDLE_HTML: Handler = {
+  name: 'Nest, production bundle, HTML page',
+  module: NEST_BUNDLE.module,
+  baseline: NEST_BUNDLE,
+  accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+};
 /** Nest, Express and serverless-express alone, bundled as the service is: the framework's share. */
 const MINIMAL_NEST_BUNDLE: Handler = {
   name: 'minimal Nest app, bundled',
   module: path.join(PROJECT_ROOT, 'build/local/bench/minimal-nest-handler.bundle.js'),
   baseline: PLAIN_BUNDLE,
 };
-const HANDLERS = [NEST, PLAIN, NEST_BUNDLE, MINIMAL_NEST_BUNDLE, PLAIN_BUNDLE];
+const HANDLERS = [NEST, PLAIN, NEST_BUNDLE, NEST_BUNDLE_HTML, MINIMAL_NEST_BUNDLE, PLAIN_BUNDLE];
 
 interface ChildRun extends ColdProcessRun {
   /** One description per invocation, such as "200 with 3 presets". */
@@ -176,12 +188,20 @@ async function runChild(
   invocations: number,
   environment: NodeJS.ProcessEnv,
 ): Promise<ChildRun> {
-  const run = await invokeInColdProcess(handler.module, httpApiEvent(), invocations, environment);
+  const event = httpApiEvent(
+    '/status',
+    handler.accept === undefined ? undefined : { accept: handler.accept },
+  );
+  const run = await invokeInColdProcess(handler.module, event, invocations, environment);
   return { ...run, responses: run.results.map(describeResponse) };
 }
 
-/** "200 with 3 presets". */
+/** "200 with 3 presets", or "200 page with 3 presets". */
 function describeResponse(response: APIGatewayProxyResult): string {
+  if (String(response.headers?.['content-type']).startsWith('text/html')) {
+    const rows = response.body.match(/<th scope="row" role="rowheader">/g)?.length ?? '?';
+    return `${response.statusCode} page with ${rows} presets`;
+  }
   let presets = '?';
   try {
     presets = String((JSON.parse(response.body) as { presets: unknown[] }).presets.length);

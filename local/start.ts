@@ -27,7 +27,9 @@ async function startWithLocalAws(): Promise<void> {
     githubServer: localAws.github.serverUrl,
     githubApp: localAws.github.app.slug,
   });
-  process.stdout.write(`\nStatus service on local AWS: curl ${localStatusUrl(host, port)}\n\n`);
+  process.stdout.write(
+    `\nStatus service on local AWS: curl ${localStatusUrl(host, port)} (or open it in a browser)\n\n`,
+  );
 
   // Ctrl-C reaches npm and this process both, and npm forwards it: stop once, whatever comes.
   let stopping = false;

@@ -70,8 +70,8 @@ const rxjsAsEsModules = {
 
 /**
  * Express gives a response its charset from mime-db, the list of every known media type
- * (147 KiB, and a map built from it at start-up). The service answers JSON only; these are
- * the types Express itself can fall back on.
+ * (147 KiB, and a map built from it at start-up). The service answers JSON, and HTML for a
+ * browser (the status page); these are those and the types Express itself can fall back on.
  */
 const MEDIA_TYPES_ANSWERED = ['application/json', 'application/octet-stream', 'text/html', 'text/plain'];
 

@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { httpApiEvent, restApiEvent } from '../local/lambda/api-gateway-events';
 import { invokeInColdProcess } from '../local/lambda/cold-process';
 import { LocalAws } from '../local/local-aws';
@@ -8,6 +10,23 @@ import type { StatusReport } from '../src/status/status-report';
 
 const BUILT_HANDLER = resolve(__dirname, '../dist/main.lambda.js');
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
+
+/**
+ * In a fresh Node process: the built handler answers a JSON request, then a browser's; which
+ * of the status page's modules were loaded after each.
+ */
+const PAGE_MODULES_PROBE = `
+const [handlerModule, jsonEvent, htmlEvent] = process.argv.slice(1);
+const context = { awsRequestId: 'probe', getRemainingTimeInMillis: () => 25000 };
+const pageModules = () => Object.keys(require.cache).filter((file) => /status-page\\.(view|template)\\.js$/.test(file)).length;
+(async () => {
+  const { handler } = require(handlerModule);
+  const json = await handler(JSON.parse(jsonEvent), context);
+  const afterJson = pageModules();
+  const html = await handler(JSON.parse(htmlEvent), context);
+  const types = [json, html].map((result) => result.headers['content-type']);
+  process.stdout.write(JSON.stringify({ types, afterJson, afterHtml: pageModules() }));
+})();`;
 
 /** Invokes the built handler twice with `event` in a fresh Node process, as a cold container. */
 async function invokeTwiceInColdProcess(localAws: LocalAws, tableName: string, event: unknown) {
@@ -112,4 +131,26 @@ describe('the built Lambda handler (dist/main.lambda.js) in a cold Node process'
       );
     },
   );
+
+  it("loads the status page's view and templates on the first HTML request only, never for JSON", async () => {
+    // Act
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '-e',
+        PAGE_MODULES_PROBE,
+        BUILT_HANDLER,
+        JSON.stringify(httpApiEvent()),
+        JSON.stringify(httpApiEvent('/status', { accept: 'text/html' })),
+      ],
+      { env: localAws.lambdaEnvironment(tableName) },
+    );
+
+    // Assess
+    expect(JSON.parse(stdout)).toEqual({
+      types: ['application/json; charset=utf-8', 'text/html; charset=utf-8'],
+      afterJson: 0,
+      afterHtml: 2,
+    });
+  });
 });

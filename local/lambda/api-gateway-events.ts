@@ -24,14 +24,17 @@ export function restApiEvent(path = '/status'): APIGatewayProxyEvent {
   };
 }
 
-/** An API Gateway HTTP API (v2) event for `GET <path>`. */
-export function httpApiEvent(path = '/status'): APIGatewayProxyEventV2 {
+/** An API Gateway HTTP API (v2) event for `GET <path>`, with `headers` (lower-case names). */
+export function httpApiEvent(
+  path = '/status',
+  headers: Record<string, string> = { accept: 'application/json' },
+): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey: `GET ${path}`,
     rawPath: path,
     rawQueryString: '',
-    headers: { accept: 'application/json' },
+    headers,
     isBase64Encoded: false,
     requestContext: {
       http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'test' },

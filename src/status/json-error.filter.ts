@@ -6,19 +6,27 @@ import {
   HttpStatus,
   NotFoundException,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { AppLogger, describeError } from '../logging/app-logger';
+import { prefersHtml } from '../status-page/negotiation';
+import { StatusPage } from '../status-page/status-page';
 
 /**
  * Every error answers `{ status: "error", message }`: the message of an HttpException we
- * threw on purpose, or a generic one. Stacks and SDK messages only ever reach the logs.
+ * threw on purpose, or a generic one. Stacks and SDK messages only ever reach the logs. A
+ * browser gets the same message as a page, by the rule GET /status answers by.
  */
 @Catch()
 export class JsonErrorFilter implements ExceptionFilter {
-  constructor(private readonly logger: AppLogger) {}
+  constructor(
+    private readonly logger: AppLogger,
+    private readonly statusPage: StatusPage,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
     let statusCode: number = HttpStatus.INTERNAL_SERVER_ERROR;
     let message = 'Internal error';
     if (exception instanceof HttpException) {
@@ -30,7 +38,26 @@ export class JsonErrorFilter implements ExceptionFilter {
         error: describeError(exception),
       });
     }
-    response.status(statusCode).setHeader('Cache-Control', 'no-store').json({ status: 'error', message });
+    response
+      .status(statusCode)
+      .setHeader('Cache-Control', 'no-store')
+      .setHeader('Vary', 'Accept')
+      .setHeader('X-Content-Type-Options', 'nosniff');
+    const json = { status: 'error', message };
+    if (!prefersHtml(request.headers.accept, request.query.format)) {
+      response.json(json);
+      return;
+    }
+    void this.statusPage.renderError(response, statusCode, message).then(
+      (html) => response.send(html),
+      (error: unknown) => {
+        this.logger.error('The error page could not be rendered; answering JSON', {
+          outcome: 'internal-error',
+          error: describeError(error),
+        });
+        response.json(json);
+      },
+    );
   }
 }
 

@@ -1,4 +1,14 @@
-import { Controller, Get, Header, Inject, ServiceUnavailableException } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  Headers,
+  Inject,
+  Query,
+  Res,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import type { Response } from 'express';
 import { AmiStateUnavailableError } from '../ami-state/ami-state-unavailable.error';
 import { AppConfig, appConfig } from '../config/app-config';
 import { GitHubReadinessService } from '../github/github-readiness.service';
@@ -7,6 +17,8 @@ import { reconciliationBudgetMs, requestDeadline } from '../reconciliation/recon
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { RunnerActivityService } from '../runners/runner-activity.service';
 import { MetricsPublisher } from '../metrics/metrics-publisher';
+import { prefersHtml } from '../status-page/negotiation';
+import { StatusPage } from '../status-page/status-page';
 import { LambdaRemainingTime } from './lambda-remaining-time';
 import { statusMetrics } from './status-metrics';
 import { buildStatusReport, StatusReport } from './status-report';
@@ -21,11 +33,23 @@ export class StatusController {
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,
     private readonly metrics: MetricsPublisher,
+    private readonly statusPage: StatusPage,
   ) {}
 
+  /** The JSON, or the page for a browser (negotiation.ts); errors follow the same rule. */
   @Get()
   @Header('Cache-Control', 'no-store')
-  async getStatus(): Promise<StatusReport> {
+  @Header('Vary', 'Accept')
+  async getStatus(
+    @Headers('accept') accept: string | undefined,
+    @Query('format') format: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<StatusReport | string> {
+    const report = await this.statusReport();
+    return prefersHtml(accept, format) ? this.statusPage.render(response, report) : report;
+  }
+
+  private async statusReport(): Promise<StatusReport> {
     const budgetMs = reconciliationBudgetMs(
       this.config.reconciliationBudgetMs,
       this.lambdaRemainingTime.remainingMs(),
