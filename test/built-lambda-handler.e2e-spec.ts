@@ -143,7 +143,8 @@ describe('the built Lambda handler (dist/main.lambda.js) in a cold Node process'
         JSON.stringify(httpApiEvent()),
         JSON.stringify(httpApiEvent('/status', { accept: 'text/html' })),
       ],
-      { env: localAws.lambdaEnvironment(tableName) },
+      // The probe's one line alone on stdout: no metric lines.
+      { env: { ...localAws.lambdaEnvironment(tableName), POWERTOOLS_METRICS_DISABLED: 'true' } },
     );
 
     // Assess
