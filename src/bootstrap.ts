@@ -16,12 +16,20 @@ export async function createApp(startupLogger = new AppLogger()): Promise<NestEx
     // A bad configuration value throws (and is answered per invocation), never exits the process.
     abortOnError: false,
   });
+  configureHttp(app);
+  app.useLogger(app.get(AppLogger));
+  return app;
+}
+
+/**
+ * What every HTTP application of the service answers with, the e2e tests' too: no
+ * `X-Powered-By`, no ETag, never a 304, and `nosniff` on every answer.
+ */
+export function configureHttp(app: NestExpressApplication): void {
   app.disable('x-powered-by');
   // Every answer is computed now and `no-store`: no ETag, and never a 304.
   app.set('etag', false);
   app.use(unconditionalAndNoSniff);
-  app.useLogger(app.get(AppLogger));
-  return app;
 }
 
 /**

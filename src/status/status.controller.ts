@@ -40,7 +40,6 @@ export class StatusController {
   @Get()
   @Header('Cache-Control', 'no-store')
   @Header('Vary', 'Accept')
-  @Header('X-Content-Type-Options', 'nosniff')
   async getStatus(
     @Headers('accept') accept: string | undefined,
     @Query('format') format: unknown,

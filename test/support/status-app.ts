@@ -2,6 +2,8 @@ import type { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { configureHttp } from '../../src/bootstrap';
 import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { Clock } from '../../src/ami-state/clock';
 import { AppModule } from '../../src/app.module';
@@ -33,7 +35,8 @@ export async function startStatusApp(config: Partial<AppConfig>, now: Date | Clo
     .overrideProvider(GitHubReadinessService)
     .useValue({ check: () => Promise.resolve(CONNECTED_GITHUB) })
     .compile();
-  const app = moduleRef.createNestApplication({ logger: false });
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
+  configureHttp(app);
   await app.init();
   return {
     app,

@@ -1,4 +1,6 @@
 import { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { configureHttp } from '../../src/bootstrap';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { LocalAws } from '../../local/local-aws';
@@ -51,7 +53,9 @@ export class WireTestBed {
       },
       clock,
     );
-    this.app = moduleRef.createNestApplication({ logger: false });
+    const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
+    configureHttp(app);
+    this.app = app;
     await this.app.init();
   }
 
