@@ -14,10 +14,7 @@ import { benchRunnerActivity } from './runner-activity.bench';
 async function main(): Promise<void> {
   printMachine();
   // The service under test reads its configuration from this process's environment.
-  Object.assign(process.env, {
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  });
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   // The service's own cost: DynamoDB without the fault proxy's extra hop.
   const localAws = await LocalAws.start({ dynamoDbFaultProxy: false });
   try {

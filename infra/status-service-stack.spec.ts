@@ -85,10 +85,10 @@ const arn = (service: string, resource: string) =>
 describe('StatusServiceStack', () => {
   const template = synthesize();
 
-  it('runs the status function on Node.js 22, arm64, with a 30 s timeout, its configuration and reserved concurrency', () => {
+  it('runs the status function on Node.js 24, arm64, with a 30 s timeout, its configuration and reserved concurrency', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^GET /status'),
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
       Timeout: 30,
@@ -124,7 +124,7 @@ describe('StatusServiceStack', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^EC2 Image Builder'),
-      Runtime: 'nodejs22.x',
+      Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       DeadLetterConfig: { TargetArn: Match.anyValue() },
     });

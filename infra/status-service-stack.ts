@@ -147,7 +147,7 @@ export class StatusServiceStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     return new Function(this, id, {
-      runtime: Runtime.NODEJS_22_X,
+      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       handler: 'index.handler',
       // Cold start is CPU-bound (module loading); 1024 MB buys ~0.6 vCPU. See README, Deploy.

@@ -111,7 +111,6 @@ export class LocalAws {
       ...(githubApp ? this.environment() : withoutApp),
       STATE_TABLE_NAME: tableName,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
   }
 

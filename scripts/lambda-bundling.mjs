@@ -146,7 +146,7 @@ const NEST_OPTIONAL = [
 export const LAMBDA_BUILD_OPTIONS = {
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node24',
   format: 'cjs',
   // The AWS SDK publishes ES modules under `module`: only those can be tree-shaken.
   mainFields: ['module', 'main'],

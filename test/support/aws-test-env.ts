@@ -6,4 +6,3 @@ delete process.env.AWS_PROFILE;
 delete process.env.AWS_SESSION_TOKEN;
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
