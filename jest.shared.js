@@ -21,5 +21,5 @@ module.exports = {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   setupFiles: [`${__dirname}/test/support/aws-test-env.ts`],
   setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
-  testEnvironment: 'node',
+  testEnvironment: `${__dirname}/test/support/no-warnings-environment.js`,
 };

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { build, type BuildOptions } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -78,6 +79,53 @@ export async function benchLambdaHandlers(localAws: LocalAws): Promise<void> {
   const environment = await childEnvironment(localAws);
   await benchColdStart(environment);
   await benchWarm(environment);
+  await benchRuntimes(environment);
+}
+
+/**
+ * The runtime change: the same production bundle's cold start on this process's Node (the
+ * project's Node.js 24) and on the Node that runs npm (the shell's, such as the machine's
+ * Node 20), alternated in one run. `BENCH_BASELINE_NODE` names another binary.
+ */
+async function benchRuntimes(environment: NodeJS.ProcessEnv): Promise<void> {
+  const baselineNode = process.env.BENCH_BASELINE_NODE ?? process.env.npm_node_execpath;
+  const baselineVersion =
+    baselineNode === undefined
+      ? undefined
+      : execFileSync(baselineNode, ['--version'], { encoding: 'utf8' }).trim();
+  if (baselineVersion === undefined || baselineVersion === process.version) {
+    console.log(`\nRuntime: no other Node to compare with (${process.version} runs npm too); skipped`);
+    return;
+  }
+  console.log(
+    `\nRuntime: ${NEST_BUNDLE.name}, cold start on Node ${process.version} against Node ${baselineVersion}; ` +
+      `median of ${COLD_RUNS} runs`,
+  );
+  const event = httpApiEvent('/status');
+  const runs: Record<'project' | 'baseline', ColdProcessRun[]> = { project: [], baseline: [] };
+  for (let run = 0; run < COLD_RUNS; run++) {
+    runs.project.push(await invokeInColdProcess(NEST_BUNDLE.module, event, 1, environment));
+    runs.baseline.push(
+      await invokeInColdProcess(NEST_BUNDLE.module, event, 1, environment, { node: baselineNode }),
+    );
+  }
+  const coldMs = (which: keyof typeof runs) => runs[which].map((run) => run.coldMs);
+  const spawnToExit = (which: keyof typeof runs) => median(runs[which].map((run) => run.spawnToExitMs));
+  printTable(
+    ['Node', 'in child ms', 'spawn to exit ms', 'peak RSS MiB', 'paired vs baseline'],
+    (['project', 'baseline'] as const).map((which) => [
+      which === 'project' ? process.version : `${baselineVersion} (baseline)`,
+      formatMs(median(coldMs(which))),
+      formatMs(spawnToExit(which)),
+      (median(runs[which].map((run) => run.maxRssKiB)) / 1024).toFixed(0),
+      `${median(coldMs(which).map((ms, run) => ms / coldMs('baseline')[run])).toFixed(2)}x`,
+    ]),
+  );
+  const responses = (which: keyof typeof runs) =>
+    formatTally(runs[which].flatMap((run) => run.results.map(describeResponse)));
+  console.log(
+    `responses: ${process.version}: ${responses('project')}; ${baselineVersion}: ${responses('baseline')}`,
+  );
 }
 
 async function benchColdStart(environment: NodeJS.ProcessEnv): Promise<void> {

@@ -6,12 +6,24 @@ import { benchLambdaHandlers } from './lambda-handler.bench';
 import { benchReconciliation } from './reconciliation.bench';
 import { benchRunnerActivity } from './runner-activity.bench';
 
+const BENCHES: Record<string, (localAws: LocalAws) => Promise<void>> = {
+  reconciliation: benchReconciliation,
+  lambda: benchLambdaHandlers,
+  github: benchGitHubCheck,
+  runners: benchRunnerActivity,
+};
+
 /**
  * `npm run bench`: prints figures, each against a baseline taken in the same run; asserts
  * nothing. Everything runs against the local AWS (dynalite, the fake SSM, Image Builder and
- * Secrets Manager) and the fake GitHub.
+ * Secrets Manager) and the fake GitHub. `npm run bench -- lambda github` runs those alone.
  */
 async function main(): Promise<void> {
+  const names = process.argv.slice(2);
+  const unknown = names.filter((name) => !(name in BENCHES));
+  if (unknown.length > 0) {
+    throw new Error(`Unknown bench ${unknown.join(', ')}: choose from ${Object.keys(BENCHES).join(', ')}`);
+  }
   printMachine();
   // The service under test reads its configuration from this process's environment.
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -19,10 +31,9 @@ async function main(): Promise<void> {
   const localAws = await LocalAws.start({ dynamoDbFaultProxy: false });
   try {
     Object.assign(process.env, localAws.environment());
-    await benchReconciliation(localAws);
-    await benchLambdaHandlers(localAws);
-    await benchGitHubCheck(localAws);
-    await benchRunnerActivity(localAws);
+    for (const [name, bench] of Object.entries(BENCHES)) {
+      if (names.length === 0 || names.includes(name)) await bench(localAws);
+    }
   } finally {
     await localAws.stop();
   }

@@ -30,6 +30,9 @@ import {
   MetricName,
 } from '../src/metrics/metric-names';
 
+/** Both functions' runtime; the bundles target its Node (scripts/lambda-bundling.mjs). */
+export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
+
 export const AMI_RECORDS_INDEX = 'recordType-index';
 /** The platform's index of runner job records: partition `status`, sort `createdAt`. */
 export const JOB_STATUS_INDEX = 'status-index';
@@ -147,7 +150,7 @@ export class StatusServiceStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     return new Function(this, id, {
-      runtime: Runtime.NODEJS_24_X,
+      runtime: LAMBDA_RUNTIME,
       architecture: Architecture.ARM_64,
       handler: 'index.handler',
       // Cold start is CPU-bound (module loading); 1024 MB buys ~0.6 vCPU. See README, Deploy.

@@ -21,23 +21,29 @@ export interface ColdProcessRun {
 }
 
 const MARKER = 'INVOCATIONS ';
+/**
+ * How Node prints a process warning on stderr: `(node:123) [DEP0040] DeprecationWarning: …`,
+ * `(node:123) NodeVersionSupportWarning: …` (the AWS SDK's), `(node:123) Warning: …`.
+ */
+const RUNTIME_WARNING = /^\(node:\d+\) (\[\w+\] )?\w*Warning: /;
 /** Plain JavaScript, run from the source tree whether this file runs from source or from build/. */
 const INVOKER = path.join(projectRoot(__dirname), 'local/lambda/invoke-handler.js');
 
 /**
  * Invokes a Lambda handler module `count` times with `event` in a fresh Node process (a
- * cold container) whose environment is exactly `environment`; rejects if the child fails.
+ * cold container) whose environment is exactly `environment`, on this process's Node unless
+ * `node` names another binary; rejects if the child fails or prints a runtime warning.
  */
 export async function invokeInColdProcess(
   handlerModule: string,
   event: unknown,
   count: number,
   environment: NodeJS.ProcessEnv,
-  remainingMs = 25_000,
+  { remainingMs = 25_000, node = process.execPath }: { remainingMs?: number; node?: string } = {},
 ): Promise<ColdProcessRun> {
   const spawnedAt = performance.now();
   const child = spawn(
-    process.execPath,
+    node,
     [INVOKER, handlerModule, JSON.stringify(event), String(count), String(remainingMs)],
     { env: environment, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -51,6 +57,11 @@ export async function invokeInColdProcess(
   const line = stdout.split('\n').find((candidate) => candidate.startsWith(MARKER));
   if (exitCode !== 0 || line === undefined) {
     throw new Error(`${handlerModule} failed in a cold process (exit code ${exitCode}):\n${stderr}${stdout}`);
+  }
+  // The runtime the bundles ship for must not warn about itself or about the code on it.
+  const warnings = stderr.split('\n').filter((candidate) => RUNTIME_WARNING.test(candidate));
+  if (warnings.length > 0) {
+    throw new Error(`${handlerModule} printed a runtime warning in a cold process:\n${warnings.join('\n')}`);
   }
   return {
     ...(JSON.parse(line.slice(MARKER.length)) as Omit<
