@@ -98,13 +98,12 @@ export class AmiEventService {
           preset,
           eventStatus: status,
         });
-      default:
-        // no-newer-image, superseded, unresolved: logged by the transition; a retry changes nothing.
-        return {
-          outcome: 'ignored',
-          reason: result.kind === 'unresolved' ? result.reason : result.kind,
-          preset,
-        };
+      case 'no-newer-image':
+      case 'superseded':
+        // Logged by the transition; a retry changes nothing.
+        return { outcome: 'ignored', reason: result.kind, preset };
+      case 'unresolved':
+        return { outcome: 'ignored', reason: result.reason, preset };
     }
   }
 

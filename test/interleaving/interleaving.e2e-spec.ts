@@ -3,12 +3,14 @@ import { Platform } from './platform';
 import { Schedule, schedules } from './schedule';
 
 /**
- * `npm test` runs 200 schedules; `npm run soak` 10 000 (INTERLEAVING_RUNS). A failure prints
+ * `npm test` runs 200 schedules from a fixed seed, so a run fails or passes alike on every
+ * machine; `npm run soak` runs 10 000 (INTERLEAVING_RUNS) from random seeds. A failure prints
  * the broken invariants, the seed, the path and the shrunk schedule; INTERLEAVING_SEED and
  * INTERLEAVING_PATH replay it.
  */
 const RUNS = Number(process.env.INTERLEAVING_RUNS ?? 200);
-const SEED = process.env.INTERLEAVING_SEED === undefined ? undefined : Number(process.env.INTERLEAVING_SEED);
+const FIXED_SEED = 20_261_206;
+const SEED = Number(process.env.INTERLEAVING_SEED ?? FIXED_SEED);
 const PATH = process.env.INTERLEAVING_PATH;
 
 /**
@@ -47,16 +49,15 @@ describe('any interleaving of events, /status calls on several containers and fa
     `holds the invariants over ${RUNS} schedules`,
     async () => {
       const startedMs = Date.now();
-      const seed = SEED ?? Date.now() ^ (Math.random() * 0x100000000);
       await fc.assert(
         fc.asyncProperty(schedules, async (schedule) => {
           const violations = await platform.run(schedule);
           if (violations.length > 0) throw new Error(`Invariants broken:\n- ${violations.join('\n- ')}`);
         }),
-        { numRuns: RUNS, seed, ...(PATH !== undefined && { path: PATH }) },
+        { numRuns: RUNS, seed: SEED, ...(PATH !== undefined && { path: PATH }) },
       );
       const seconds = ((Date.now() - startedMs) / 1000).toFixed(1);
-      console.log(`interleaving: ${RUNS} schedules, 0 violations, seed ${seed}, ${seconds} s`);
+      console.log(`interleaving: ${RUNS} schedules, 0 violations, seed ${SEED}, ${seconds} s`);
     },
     RUNS * 5_000 + 60_000,
   );
