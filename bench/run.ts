@@ -2,13 +2,14 @@ import 'reflect-metadata';
 import os from 'node:os';
 import { LocalAws } from '../local/local-aws';
 import { benchGitHubCheck } from './github-check.bench';
-import { benchLambdaHandlers } from './lambda-handler.bench';
+import { benchLambdaHandlers, benchRuntimes } from './lambda-handler.bench';
 import { benchReconciliation } from './reconciliation.bench';
 import { benchRunnerActivity } from './runner-activity.bench';
 
 const BENCHES: Record<string, (localAws: LocalAws) => Promise<void>> = {
   reconciliation: benchReconciliation,
   lambda: benchLambdaHandlers,
+  runtime: benchRuntimes,
   github: benchGitHubCheck,
   runners: benchRunnerActivity,
 };
