@@ -15,7 +15,7 @@ import {
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { imageStateChangeEvent } from '../local/lambda/image-builder-events';
-import type { StatusReport } from '../src/status/status-report';
+import type { StatusReport } from '../src/status/status.schema';
 import { PENDING_RUNNER_CONFIG } from '../src/testing/runner-config.fixture';
 import { EventsApp, startEventsApp } from './support/events-app';
 import { anImage, imageArn } from '../src/testing/image.fixture';

@@ -6,7 +6,7 @@ import { httpApiEvent, restApiEvent } from '../local/lambda/api-gateway-events';
 import { invokeInColdProcess } from '../local/lambda/cold-process';
 import { LocalAws } from '../local/local-aws';
 import { amiRecord } from '../local/local-dynamodb';
-import type { StatusReport } from '../src/status/status-report';
+import type { StatusReport } from '../src/status/status.schema';
 
 const BUILT_HANDLER = resolve(__dirname, '../dist/main.lambda.js');
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();

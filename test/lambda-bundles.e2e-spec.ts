@@ -4,7 +4,7 @@ import { imageStateChangeEvent } from '../local/lambda/image-builder-events';
 import { LocalAws } from '../local/local-aws';
 import { amiRecord } from '../local/local-dynamodb';
 import { isolatedBundles } from './support/isolated-bundles';
-import type { StatusReport } from '../src/status/status-report';
+import type { StatusReport } from '../src/status/status.schema';
 
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import type { Clock } from '../src/ami-state/clock';
-import type { StatusReport } from '../src/status/status-report';
+import type { StatusReport } from '../src/status/status.schema';
 import { amiRecord, jobRecord, LocalDynamoDb, startLocalDynamoDb } from './support/local-dynamodb';
 import { StatusApp, startStatusApp } from './support/status-app';
 

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import type { StatusReport } from '../src/status/status-report';
+import type { StatusReport } from '../src/status/status.schema';
 import { amiRecord, LocalDynamoDb, startLocalDynamoDb } from './support/local-dynamodb';
 import { StatusApp, startStatusApp } from './support/status-app';
 

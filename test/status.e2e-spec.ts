@@ -21,7 +21,7 @@ import {
   RUNNER_CONFIG,
   writtenAmis,
 } from './support/image-builder-fixtures';
-import type { StatusReport } from '../src/status/status-report';
+import type { StatusReport } from '../src/status/status.schema';
 import { amiRecord, LocalDynamoDb, startLocalDynamoDb } from './support/local-dynamodb';
 import { StatusApp, startStatusApp } from './support/status-app';
 import { CONNECTED_GITHUB } from '../src/testing/github-readiness.fixture';
