@@ -66,6 +66,26 @@ export default tseslint.config(
     group: ['**/status/**'],
     message: 'ami-events/ never imports status/: the AMI update path never depends on GET /status.',
   }),
+  // The contract (status.schema.ts) is TypeBox, a development dependency: the runtime takes its types only.
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'src/status/status.schema.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['typebox', 'typebox/*', '**/status.schema'],
+              allowTypeImports: true,
+              message:
+                'The runtime never loads TypeBox: import the schema module and typebox with `import type` only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],

@@ -1,4 +1,4 @@
-// Nest 12 and a few of its dependencies ship ESM only: let swc turn them into CommonJS too.
+// Nest 12, a few of its dependencies and TypeBox ship ESM only: let swc turn them into CommonJS too.
 const esmOnlyPackages = [
   '@nestjs',
   'file-type',
@@ -9,12 +9,13 @@ const esmOnlyPackages = [
   '@borewit',
   'universal-github-app-jwt',
   'eta',
+  'typebox',
 ];
 
 /** What the unit and the e2e configurations share. */
 module.exports = {
   moduleFileExtensions: ['js', 'json', 'ts'],
-  transform: { '^.+\\.(t|j)s$': ['@swc/jest'] },
+  transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest'] },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
   // A dynamic import() names its file as Node resolves it (`./status-page.view.js`); jest
   // resolves the TypeScript source.

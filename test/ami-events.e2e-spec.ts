@@ -12,15 +12,14 @@ import {
   PutParameterCommand,
   SSMServiceException,
 } from '@aws-sdk/client-ssm';
-import request from 'supertest';
-import type { App } from 'supertest/types';
 import { imageStateChangeEvent } from '../local/lambda/image-builder-events';
-import type { StatusReport } from '../src/status/status-report';
+import type { StatusReport } from '../src/status/status.schema';
 import { PENDING_RUNNER_CONFIG } from '../src/testing/runner-config.fixture';
 import { EventsApp, startEventsApp } from './support/events-app';
 import { anImage, imageArn } from '../src/testing/image.fixture';
 import { amiRecord, LocalDynamoDb, startLocalDynamoDb } from './support/local-dynamodb';
 import { startStatusApp } from './support/status-app';
+import { getChecked } from './support/status-contract';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();
@@ -420,12 +419,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
         .on(GetParameterCommand)
         .callsFake(() => ({ Parameter: { Name: PARAMETER, Type: 'String', Value: ssmValue } }));
       status.ssm.on(PutParameterCommand).callsFake(failingOnceThenWriting());
-      const getStatus = async () =>
-        (
-          await request(status.app.getHttpServer() as App)
-            .get('/status')
-            .expect(200)
-        ).body as StatusReport;
+      const getStatus = async () => (await getChecked(status.app).expect(200)).body as StatusReport;
 
       try {
         // Act

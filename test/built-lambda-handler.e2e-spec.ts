@@ -1,19 +1,20 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { httpApiEvent, restApiEvent } from '../local/lambda/api-gateway-events';
-import { invokeInColdProcess } from '../local/lambda/cold-process';
 import { LocalAws } from '../local/local-aws';
 import { amiRecord } from '../local/local-dynamodb';
-import type { StatusReport } from '../src/status/status-report';
+import type { StatusReport } from '../src/status/status.schema';
+import { expectLambdaStatusContract, invokeStatusInColdProcess } from './support/status-contract';
 
 const BUILT_HANDLER = resolve(__dirname, '../dist/main.lambda.js');
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 
 /**
  * In a fresh Node process: the built handler answers a JSON request, then a browser's; which
- * of the status page's modules were loaded after each.
+ * of the status page's modules were loaded after each, and the JSON answer.
  */
 const PAGE_MODULES_PROBE = `
 const [handlerModule, jsonEvent, htmlEvent] = process.argv.slice(1);
@@ -25,12 +26,12 @@ const pageModules = () => Object.keys(require.cache).filter((file) => /status-pa
   const afterJson = pageModules();
   const html = await handler(JSON.parse(htmlEvent), context);
   const types = [json, html].map((result) => result.headers['content-type']);
-  process.stdout.write(JSON.stringify({ types, afterJson, afterHtml: pageModules() }));
+  process.stdout.write(JSON.stringify({ types, afterJson, afterHtml: pageModules(), json }));
 })();`;
 
 /** Invokes the built handler twice with `event` in a fresh Node process, as a cold container. */
 async function invokeTwiceInColdProcess(localAws: LocalAws, tableName: string, event: unknown) {
-  const { results } = await invokeInColdProcess(
+  const { results } = await invokeStatusInColdProcess(
     BUILT_HANDLER,
     event,
     2,
@@ -148,10 +149,12 @@ describe('the built Lambda handler (dist/main.lambda.js) in a cold Node process'
     );
 
     // Assess
-    expect(JSON.parse(stdout)).toEqual({
+    const { json, ...loaded } = JSON.parse(stdout) as { json: APIGatewayProxyResult };
+    expect(loaded).toEqual({
       types: ['application/json; charset=utf-8', 'text/html; charset=utf-8'],
       afterJson: 0,
       afterHtml: 2,
     });
+    expectLambdaStatusContract(json);
   });
 });

@@ -4,7 +4,8 @@ import { imageStateChangeEvent } from '../local/lambda/image-builder-events';
 import { LocalAws } from '../local/local-aws';
 import { amiRecord } from '../local/local-dynamodb';
 import { isolatedBundles } from './support/isolated-bundles';
-import type { StatusReport } from '../src/status/status-report';
+import { invokeStatusInColdProcess } from './support/status-contract';
+import type { StatusReport } from '../src/status/status.schema';
 
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 
@@ -50,7 +51,7 @@ describe('the production bundles (dist/lambda/*/index.js), with no node_modules 
       amis: [{ region: localAws.region, image: 'ami-8828bb20318a544aa' }],
     });
 
-    const { results } = await invokeInColdProcess(
+    const { results } = await invokeStatusInColdProcess(
       bundles.status,
       httpApiEvent(),
       1,
@@ -82,7 +83,7 @@ describe('the production bundles (dist/lambda/*/index.js), with no node_modules 
   });
 
   it('the status bundle answers an unknown route with a JSON 404', async () => {
-    const { results } = await invokeInColdProcess(
+    const { results } = await invokeStatusInColdProcess(
       bundles.status,
       httpApiEvent('/nowhere'),
       1,

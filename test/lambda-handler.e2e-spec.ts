@@ -9,10 +9,11 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/cl
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../src/main.lambda';
-import type { StatusReport } from '../src/status/status-report';
+import type { StatusReport } from '../src/status/status.schema';
 import { httpApiEvent, lambdaContext, restApiEvent } from '../local/lambda/api-gateway-events';
 import { FakeGitHub } from '../local/fake-github';
 import { amiRecord, LocalDynamoDb, startLocalDynamoDb } from './support/local-dynamodb';
+import { expectLambdaStatusContract } from './support/status-contract';
 
 // The handler builds its own application, as Lambda does: Image Builder and SSM are mocked
 // for every client of this test file, DynamoDB is dynalite, configuration is the environment,
@@ -26,6 +27,7 @@ const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toI
 
 async function invoke(event: unknown, remainingMs = 25_000) {
   const result = (await handler(event, lambdaContext(remainingMs), () => undefined)) as APIGatewayProxyResult;
+  expectLambdaStatusContract(result);
   return { ...result, json: JSON.parse(result.body) as StatusReport };
 }
 

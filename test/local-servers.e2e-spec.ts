@@ -6,6 +6,7 @@ import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalAws } from '../local/local-aws';
 import { amiRecord } from '../local/local-dynamodb';
+import { expectStatusAnswer } from './support/status-contract';
 
 const ROOT = resolve(__dirname, '..');
 const BUNDLES = ['status', 'events'].map((entry) => join(ROOT, 'dist/lambda', entry, 'index.js'));
@@ -52,10 +53,17 @@ async function stop(child: ChildProcess | undefined): Promise<void> {
   await exited;
 }
 
-/** GET `url`, or the reason it failed. */
+/** GET `url`: its status, its answer checked against the contract; or the reason it failed. */
 const get = (url: string) =>
   fetch(url, { signal: AbortSignal.timeout(5_000) }).then(
-    (response) => response.status,
+    async (response) => {
+      expectStatusAnswer(
+        response.status,
+        response.headers.get('content-type') ?? undefined,
+        await response.text(),
+      );
+      return response.status;
+    },
     (error: Error & { cause?: { code?: string } }) => error.cause?.code ?? error.message,
   );
 

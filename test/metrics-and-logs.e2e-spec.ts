@@ -4,6 +4,7 @@ import { imageStateChangeEvent } from '../local/lambda/image-builder-events';
 import { LocalAws } from '../local/local-aws';
 import { amiRecord } from '../local/local-dynamodb';
 import { isolatedBundles } from './support/isolated-bundles';
+import { invokeStatusInColdProcess } from './support/status-contract';
 
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 
@@ -63,7 +64,7 @@ describe('the metrics and logs of the production bundles', () => {
     });
 
     // Act
-    const { results, stdoutLines } = await invokeInColdProcess(
+    const { results, stdoutLines } = await invokeStatusInColdProcess(
       bundles.status,
       httpApiEvent(),
       1,
@@ -102,7 +103,7 @@ describe('the metrics and logs of the production bundles', () => {
   });
 
   it('GET /status counts an unresolved preset by its reason, and GitHub not connected as 0', async () => {
-    const { stdoutLines } = await invokeInColdProcess(bundles.status, httpApiEvent(), 1, {
+    const { stdoutLines } = await invokeStatusInColdProcess(bundles.status, httpApiEvent(), 1, {
       ...environment,
       GITHUB_SERVER_URL: 'http://127.0.0.1:9',
     });
@@ -152,7 +153,8 @@ describe('the metrics and logs of the production bundles', () => {
       const event = entry === 'status' ? httpApiEvent() : { source: 'not-image-builder' };
 
       // Act
-      const { stdoutLines, stderrLines } = await invokeInColdProcess(bundles[entry], event, 2, environment);
+      const invoke = entry === 'status' ? invokeStatusInColdProcess : invokeInColdProcess;
+      const { stdoutLines, stderrLines } = await invoke(bundles[entry], event, 2, environment);
 
       // Assess: each stream in order, the first invocation's lines (its start-up's too) first.
       for (const lines of [stdoutLines, stderrLines]) {

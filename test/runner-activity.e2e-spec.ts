@@ -1,9 +1,8 @@
-import request from 'supertest';
-import type { App } from 'supertest/types';
 import type { Clock } from '../src/ami-state/clock';
-import type { StatusReport } from '../src/status/status-report';
+import type { StatusReport } from '../src/status/status.schema';
 import { amiRecord, jobRecord, LocalDynamoDb, startLocalDynamoDb } from './support/local-dynamodb';
 import { StatusApp, startStatusApp } from './support/status-app';
+import { getChecked } from './support/status-contract';
 
 const START = Date.parse('2026-12-01T12:00:00.000Z');
 const HOUR = 3_600_000;
@@ -58,12 +57,7 @@ describe('GET /status: runner activity from the status-index (e2e, DynamoDB on d
   function ago(ms: number): string {
     return new Date(clock.nowMs - ms).toISOString();
   }
-  const report = async () =>
-    (
-      await request(statusApp.app.getHttpServer() as App)
-        .get('/status')
-        .expect(200)
-    ).body as StatusReport;
+  const report = async () => (await getChecked(statusApp.app).expect(200)).body as StatusReport;
   const jobs = (count: number, status: string, createdAt: (index: number) => string, fields = {}) =>
     Array.from({ length: count }, (_, index) =>
       jobRecord(`${status}-${index}`, status, createdAt(index), fields),

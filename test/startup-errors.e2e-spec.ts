@@ -4,6 +4,7 @@ import { imageStateChangeEvent } from '../local/lambda/image-builder-events';
 import { handler as eventsHandler } from '../src/main.events';
 import { handler as statusHandler } from '../src/main.lambda';
 import { imageArn } from './support/image-builder-fixtures';
+import { expectLambdaStatusContract } from './support/status-contract';
 
 // Each handler builds its application from this process's environment, as on Lambda.
 describe('a bad configuration value: a clear error per invocation, never an exit', () => {
@@ -38,6 +39,7 @@ describe('a bad configuration value: a clear error per invocation, never an exit
 
     // Assess
     for (const response of [first, second]) {
+      expectLambdaStatusContract(response);
       expect(response.statusCode).toBe(500);
       expect(JSON.parse(response.body)).toEqual({ status: 'error', message: 'Internal error' });
       expect(response.body).not.toContain('GITHUB_SERVER_URL');

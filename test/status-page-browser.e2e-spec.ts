@@ -6,7 +6,6 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { launchChromium } from '../local/chromium';
 import { seedDemo } from '../local/demo';
 import { httpApiEvent } from '../local/lambda/api-gateway-events';
-import { invokeInColdProcess } from '../local/lambda/cold-process';
 import { LocalAws } from '../local/local-aws';
 import { amiRecord } from '../local/local-dynamodb';
 import { createApp } from '../src/bootstrap';
@@ -18,6 +17,7 @@ import {
   screenshotFile,
   serveLambdaResult,
 } from './support/browser-page';
+import { expectStatusAnswer, invokeStatusInColdProcess } from './support/status-contract';
 
 /**
  * The status page in a real headless Chromium (Debian's package, or CHROMIUM_PATH), from the
@@ -49,10 +49,12 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Opens `url` in Chromium, closed after the test. */
+/** Opens `url` in Chromium, closed after the test; a JSON answer would be checked against the contract. */
 async function open(url: string, options?: BrowserContextOptions): Promise<OpenedPage> {
   const page = await openPage(browser, url, options);
   toClose.push(page.close);
+  const { response } = page;
+  expectStatusAnswer(response.status(), response.headers()['content-type'], await response.text());
   return page;
 }
 
@@ -210,7 +212,7 @@ describe('the status page in Chromium, from the production bundle (dist/lambda/s
     path: string,
     tableName = localAws.tableName,
   ): Promise<APIGatewayProxyResult> {
-    const { results } = await invokeInColdProcess(
+    const { results } = await invokeStatusInColdProcess(
       STATUS_BUNDLE,
       httpApiEvent(path, { accept: CHROME_ACCEPT }),
       1,

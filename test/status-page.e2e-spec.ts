@@ -1,8 +1,7 @@
-import request from 'supertest';
-import type { App } from 'supertest/types';
-import type { StatusReport } from '../src/status/status-report';
+import type { StatusReport } from '../src/status/status.schema';
 import { amiRecord, LocalDynamoDb, startLocalDynamoDb } from './support/local-dynamodb';
 import { StatusApp, startStatusApp } from './support/status-app';
+import { getChecked } from './support/status-contract';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000).toISOString();
@@ -44,8 +43,9 @@ describe('GET /status for people and for programs (content negotiation)', () => 
     await statusApp.app.close();
   });
 
+  /** GET `path`; the JSON answers are checked against the contract, the pages are not JSON. */
   const get = (path: string, accept?: string) => {
-    const call = request(statusApp.app.getHttpServer() as App).get(path);
+    const call = getChecked(statusApp.app, path);
     return accept === undefined ? call : call.set('Accept', accept);
   };
 

@@ -8,8 +8,7 @@ import {
 } from '@aws-sdk/client-imagebuilder';
 import { GetParameterCommand, ParameterNotFound, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import request from 'supertest';
-import type { App } from 'supertest/types';
+import type { Response } from 'supertest';
 import {
   ACCOUNT_ID,
   availableImage,
@@ -21,9 +20,10 @@ import {
   RUNNER_CONFIG,
   writtenAmis,
 } from './support/image-builder-fixtures';
-import type { StatusReport } from '../src/status/status-report';
+import type { StatusReport } from '../src/status/status.schema';
 import { amiRecord, LocalDynamoDb, startLocalDynamoDb } from './support/local-dynamodb';
 import { StatusApp, startStatusApp } from './support/status-app';
+import { getChecked } from './support/status-contract';
 import { CONNECTED_GITHUB } from '../src/testing/github-readiness.fixture';
 
 /**
@@ -65,7 +65,7 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
     await statusApp.app.close();
   });
 
-  const getStatus = () => request(statusApp.app.getHttpServer() as App).get('/status');
+  const getStatus = () => getChecked(statusApp.app);
   const seed = (...items: Record<string, unknown>[]) =>
     Promise.all(items.map((item) => dynamoDb.put(tableName, item)));
   const stored = (presetName: string) => dynamoDb.get(tableName, `AMI#${presetName}`);
@@ -511,7 +511,7 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
       await statusApp.app.close();
       const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
       process.env.AWS_ENDPOINT_URL_DYNAMODB = 'http://127.0.0.1:9';
-      let response: request.Response;
+      let response: Response;
       try {
         statusApp = await startStatusApp({ stateTableName: tableName }, NOW);
 
@@ -721,9 +721,7 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
     });
 
     it('answers unknown routes with a JSON 404', async () => {
-      const response = await request(statusApp.app.getHttpServer() as App)
-        .get('/nope')
-        .expect(404);
+      const response = await getChecked(statusApp.app, '/nope').expect(404);
 
       expect(response.body).toEqual({ status: 'error', message: 'Not found' });
     });

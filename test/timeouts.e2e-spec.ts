@@ -1,7 +1,5 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import request from 'supertest';
-import type { App } from 'supertest/types';
 import { imageStateChangeEvent } from '../local/lambda/image-builder-events';
 import { LocalAws } from '../local/local-aws';
 import { amiRecord } from '../local/local-dynamodb';
@@ -12,6 +10,7 @@ import { handler as eventsHandler } from '../src/main.events';
 import { testConfig } from '../src/testing/test-config';
 import { imageArn } from './support/image-builder-fixtures';
 import { startStatusApp } from './support/status-app';
+import { getChecked } from './support/status-contract';
 import { compileWithTestConfig } from './support/testing-module';
 
 /** A server that takes every request and never answers: a hung AWS endpoint. */
@@ -55,7 +54,7 @@ describe('every AWS call really times out', () => {
     const statusApp = await startStatusApp({ reconciliationBudgetMs: 1_000 }, new Date());
 
     // Act
-    const response = await request(statusApp.app.getHttpServer() as App).get('/status');
+    const response = await getChecked(statusApp.app);
     await statusApp.app.close();
 
     // Assess

@@ -1,8 +1,9 @@
 import { InvalidRecordReason } from './outcomes';
 
-/** An AMI record of the state table, as the rest of the platform writes it. */
-export type AmiStatus = 'building' | 'ready' | 'failed';
+/** A status the rest of the platform writes into an AMI record (AMI_STATUSES). */
+export type AmiStatus = (typeof AMI_STATUSES)[number];
 
+/** An AMI record of the state table, as the rest of the platform writes it. */
 export interface AmiRecord {
   jobId: string;
   presetName: string;
@@ -40,9 +41,10 @@ const JOB_ID_PREFIX = 'AMI#';
 const PRESET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const ISO_8601_INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
-const AMI_STATUSES: readonly string[] = ['building', 'ready', 'failed'];
+/** The statuses the rest of the platform writes into an AMI record. */
+export const AMI_STATUSES = ['building', 'ready', 'failed'] as const;
 /** EC2's image ids: `ami-` and 8 (older) or 17 hex digits. */
-const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
+export const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const MAX_LABEL_LENGTH = 128;
 
 export function amiJobId(presetName: string): string {
@@ -93,7 +95,7 @@ export function parseAmiRecord(item: Record<string, unknown>): ParsedAmiRecord {
 
   if (!isPresetName(presetName)) return invalid('invalid-preset-name');
   if (jobId !== amiJobId(presetName)) return invalid('preset-name-mismatch');
-  if (typeof item.status !== 'string' || !AMI_STATUSES.includes(item.status)) {
+  if (typeof item.status !== 'string' || !(AMI_STATUSES as readonly string[]).includes(item.status)) {
     return invalid('invalid-status');
   }
   const updatedAtMs = parseInstant(item.updatedAt);

@@ -1,5 +1,6 @@
 /** What GitHub said of the App, in the platform's words. */
-export type GitHubStatus = 'connected' | 'auth_error' | 'error' | 'unreachable' | 'not-configured';
+export const GITHUB_STATUSES = ['connected', 'auth_error', 'error', 'unreachable', 'not-configured'] as const;
+export type GitHubStatus = (typeof GITHUB_STATUSES)[number];
 
 /** The platform's readiness beside the AMIs: is the App's key stored, does GitHub accept the App. */
 export interface GitHubReadiness {

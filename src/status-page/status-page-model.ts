@@ -7,7 +7,7 @@ import type {
   PresetStatusValue,
   ReconciliationReport,
   StatusReport,
-} from '../status/status-report';
+} from '../status/status.schema';
 
 /**
  * What the status page shows, as display values: every word and figure the template prints

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
 import { Clock } from '../ami-state/clock';
-import type { StatusReport } from '../status/status-report';
+import type { StatusReport } from '../status/status.schema';
 
 type StatusPageView = typeof import('./status-page.view.js');
 

@@ -1,45 +1,14 @@
-import { ReconciliationOutcome, SsmConfigOutcome, UnresolvedReason } from '../ami-state/outcomes';
-import { AmiStatus, ParsedAmiRecord } from '../ami-state/ami-record';
+import { ParsedAmiRecord } from '../ami-state/ami-record';
 import { GitHubReadiness, isPlatformReady, readinessProblem } from '../github/github-readiness';
 import { ReportedReconciliation } from '../reconciliation/preset-reconciliation';
 import { RunnerActivity, runnerContext } from '../runners/runner-activity';
-
-export type OverallStatus = 'ready' | 'building' | 'degraded';
-export type PresetStatusValue = AmiStatus | 'invalid';
-
-export interface PresetStatus {
-  name: string;
-  status: PresetStatusValue;
-  amiId: string | null;
-  updatedAt: string | null;
-  /** Present (true) while the preset's SSM runner config does not hold `amiId` yet. */
-  runnerConfigPending?: true;
-}
-
-export interface ReconciliationReport {
-  name: string;
-  outcome: ReconciliationOutcome;
-  from?: AmiStatus;
-  to?: AmiStatus;
-  reason?: UnresolvedReason;
-  ssmConfig?: SsmConfigOutcome;
-  cached: boolean;
-}
-
-/** The body of `GET /status`. Holds no ARNs, account ids or error text from AWS. */
-export interface StatusReport {
-  status: OverallStatus;
-  message: string;
-  /** The platform's names: whether the GitHub App's private key is stored. */
-  configuration: { privateKeyConfigured: boolean };
-  github: GitHubReadiness['github'];
-  /** Runners by state now; null when the job records could not be counted. */
-  runners: RunnerActivity['runners'] | null;
-  /** Job outcomes by when the job was created; null when they could not be counted. */
-  recentActivity: RunnerActivity['recentActivity'] | null;
-  presets: PresetStatus[];
-  reconciliation: { presets: ReconciliationReport[] };
-}
+import type {
+  OverallStatus,
+  PresetStatus,
+  PresetStatusValue,
+  ReconciliationReport,
+  StatusReport,
+} from './status.schema';
 
 const MESSAGE_ORDER: readonly PresetStatusValue[] = ['ready', 'building', 'failed', 'invalid'];
 

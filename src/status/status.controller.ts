@@ -21,7 +21,8 @@ import { prefersHtml } from '../status-page/negotiation';
 import { StatusPage } from '../status-page/status-page';
 import { LambdaRemainingTime } from './lambda-remaining-time';
 import { statusMetrics } from './status-metrics';
-import { buildStatusReport, StatusReport } from './status-report';
+import { buildStatusReport } from './status-report';
+import type { StatusReport } from './status.schema';
 
 @Controller('status')
 export class StatusController {

@@ -11,6 +11,7 @@ import { AppModule } from '../../src/app.module';
 import { AppConfig } from '../../src/config/app-config';
 import { EventsAppModule } from '../../src/events-app.module';
 import { RunnerConfigVerifier } from '../../src/reconciliation/runner-config-verifier.service';
+import { statusAnswerViolation } from '../support/status-contract';
 import { compileWithTestConfig, testingModuleWithTestConfig } from '../support/testing-module';
 import { Action, EVENT_CONTAINERS, Fault, Schedule, STATUS_CONTAINERS } from './schedule';
 
@@ -288,11 +289,15 @@ export class Platform {
       observed,
     );
     if (response === undefined) return;
-    const body = response.body as { status?: string };
-    if (response.status === 200 || (response.status === 503 && body.status === 'error')) return;
-    observed.violations.push(
-      `GET /status on container ${container} answered ${response.status} ${response.text}`,
-    );
+    if (response.status !== 200 && response.status !== 503) {
+      observed.violations.push(
+        `GET /status on container ${container} answered ${response.status} ${response.text}`,
+      );
+      return;
+    }
+    const violation = statusAnswerViolation(response.status, response.headers['content-type'], response.text);
+    if (violation !== undefined)
+      observed.violations.push(`GET /status on container ${container}: ${violation}`);
   }
 
   private async deliver(

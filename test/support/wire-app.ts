@@ -1,8 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { configureHttp } from '../../src/bootstrap';
-import request from 'supertest';
-import type { App } from 'supertest/types';
 import { LocalAws } from '../../local/local-aws';
 import { AppModule } from '../../src/app.module';
 import { Clock } from '../../src/ami-state/clock';
@@ -11,6 +9,7 @@ import { AppConfig, GitHubAppConfig } from '../../src/config/app-config';
 /** The test's configuration; the GitHub App is the local one unless `github` says otherwise. */
 export type WireConfig = Partial<Omit<AppConfig, 'github'>> & { github?: Partial<GitHubAppConfig> };
 import { AppLogger } from '../../src/logging/app-logger';
+import { getChecked } from './status-contract';
 import { compileWithTestConfig } from './testing-module';
 
 /**
@@ -63,8 +62,9 @@ export class WireTestBed {
     return this.app.get(AppLogger, { strict: false });
   }
 
+  /** GET /status, its answer checked against the contract. */
   getStatus() {
-    return request(this.app.getHttpServer() as App).get('/status');
+    return getChecked(this.app);
   }
 
   put(item: Record<string, unknown>): Promise<void> {
