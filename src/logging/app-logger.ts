@@ -3,7 +3,7 @@ import { Inject, Injectable, LoggerService, Optional } from '@nestjs/common';
 import type { Context } from 'aws-lambda';
 import type { LogFormat } from '../config/app-config';
 import { METRICS_SERVICE } from '../metrics/metric-names';
-import { readableLogLine } from './readable-log-line';
+import { PrintedLogLine, readableLogLine } from './readable-log-line';
 
 /** Fields an operator filters on in CloudWatch; never put secrets or config values here. */
 export interface LogFields {
@@ -97,10 +97,7 @@ class ReadableLogger extends PowertoolsLogger {
   protected override printLog(logLevel: number, log: LogItem): void {
     log.prepareForPrint();
     // Through the JSON logger's own serialisation: the same fields, errors formatted alike.
-    const printed = JSON.parse(JSON.stringify(log.getAttributes(), this.getJsonReplacer())) as Record<
-      string,
-      unknown
-    >;
+    const printed = JSON.parse(JSON.stringify(log.getAttributes(), this.getJsonReplacer())) as PrintedLogLine;
     const stream = logLevel >= LogLevelThreshold.WARN ? process.stderr : process.stdout;
     stream.write(`${readableLogLine(printed, { colour: stream.isTTY && stream.hasColors() })}\n`);
   }
