@@ -7,6 +7,34 @@ const RUNNER_CONFIG = PENDING_RUNNER_CONFIG;
 const minutesBefore = (now: Date, minutes: number) =>
   new Date(now.getTime() - minutes * 60_000).toISOString();
 
+/** How long `linux-arm64` has been stuck in building, its event lost. */
+const STUCK_MINUTES = 120;
+/** How long `windows-x64` has been building, its build in progress. */
+const BUILDING_MINUTES = 5;
+
+/** Runner job records: id, status, minutes since they were created. */
+const JOBS: readonly [number, string, number][] = [
+  [7001, 'running', 3],
+  [7002, 'running', 12],
+  [7003, 'pending', 1],
+  [6990, 'completed', 25],
+  [6991, 'completed', 50],
+  [6950, 'completed', 5 * 60],
+  [6951, 'failed', 40],
+  [6900, 'failed', 20 * 60],
+  [6800, 'completed', 3 * 24 * 60],
+];
+
+const jobsIn = (...statuses: string[]) => JOBS.filter(([, status]) => statuses.includes(status)).length;
+
+/** What `seedDemo` seeds, one line per preset and one for the runner jobs, for `npm start`'s banner. */
+export const DEMO_SUMMARY: readonly string[] = [
+  'linux-x64    ready',
+  `linux-arm64  building for ${STUCK_MINUTES} min although its newest image is AVAILABLE (a lost event): the first GET /status heals it`,
+  `windows-x64  building for ${BUILDING_MINUTES} min, its build in progress: left alone`,
+  `runner jobs  ${jobsIn('running')} running, ${jobsIn('pending')} pending, ${jobsIn('completed', 'failed')} finished`,
+];
+
 /**
  * Three presets that show what the service does:
  * - `linux-x64`: ready, nothing to do;
@@ -52,7 +80,7 @@ export async function seedDemo(localAws: LocalAws, now: Date, configPrefix = '/s
     ],
   });
   await localAws.putItem(
-    amiRecord('linux-arm64', { status: 'building', updatedAt: minutesBefore(now, 120) }),
+    amiRecord('linux-arm64', { status: 'building', updatedAt: minutesBefore(now, STUCK_MINUTES) }),
   );
   fake.ssm.setParameter(
     `${configPrefix}/linux-arm64`,
@@ -66,24 +94,17 @@ export async function seedDemo(localAws: LocalAws, now: Date, configPrefix = '/s
   fake.imageBuilder.createPipeline('spot-runner-windows-x64');
   fake.imageBuilder.addImage('spot-runner-windows-x64', {
     status: 'BUILDING',
-    dateCreated: minutesBefore(now, 5),
+    dateCreated: minutesBefore(now, BUILDING_MINUTES),
   });
-  await localAws.putItem(amiRecord('windows-x64', { status: 'building', updatedAt: minutesBefore(now, 5) }));
+  await localAws.putItem(
+    amiRecord('windows-x64', { status: 'building', updatedAt: minutesBefore(now, BUILDING_MINUTES) }),
+  );
   fake.ssm.setParameter(
     `${configPrefix}/windows-x64`,
     JSON.stringify({ ...RUNNER_CONFIG, platform: 'windows', labels: ['self-hosted', 'X64', 'Windows'] }),
   );
 
-  const jobs = [
-    jobRecord(7001, 'running', minutesBefore(now, 3)),
-    jobRecord(7002, 'running', minutesBefore(now, 12)),
-    jobRecord(7003, 'pending', minutesBefore(now, 1)),
-    jobRecord(6990, 'completed', minutesBefore(now, 25)),
-    jobRecord(6991, 'completed', minutesBefore(now, 50)),
-    jobRecord(6950, 'completed', minutesBefore(now, 5 * 60)),
-    jobRecord(6951, 'failed', minutesBefore(now, 40)),
-    jobRecord(6900, 'failed', minutesBefore(now, 20 * 60)),
-    jobRecord(6800, 'completed', minutesBefore(now, 3 * 24 * 60)),
-  ];
-  for (const job of jobs) await localAws.putItem(job);
+  for (const [jobId, status, minutes] of JOBS) {
+    await localAws.putItem(jobRecord(jobId, status, minutesBefore(now, minutes)));
+  }
 }

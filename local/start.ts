@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { createApp } from '../src/bootstrap';
-import { localServerHost, localServerPort, localStatusUrl } from '../src/config/app-config';
+import { LogFormat, localServerConfig, localStatusUrl } from '../src/config/app-config';
+import { createLocalApp, exitOnStartupError } from '../src/local-server';
 import { AppLogger } from '../src/logging/app-logger';
-import { seedDemo } from './demo';
+import { DEMO_SUMMARY, seedDemo } from './demo';
 import { LocalAws } from './local-aws';
 
 /**
@@ -12,24 +12,15 @@ import { LocalAws } from './local-aws';
  * and GITHUB_SERVER_URL.
  */
 async function startWithLocalAws(): Promise<void> {
+  const { host, port, logFormat } = localServerConfig();
   const localAws = await LocalAws.start();
   await seedDemo(localAws, new Date());
   Object.assign(process.env, localAws.environment());
 
-  const app = await createApp();
-  const port = localServerPort();
-  const host = localServerHost();
+  const app = await createLocalApp(logFormat);
   await app.listen(port, host);
   const logger = app.get(AppLogger);
-  logger.info('Local AWS started and seeded with a demo (linux-x64, linux-arm64, windows-x64)', {
-    dynamodb: localAws.dynamoDbEndpoint,
-    ssmImageBuilderAndSecretsManager: localAws.fakeEndpoint,
-    githubServer: localAws.github.serverUrl,
-    githubApp: localAws.github.app.slug,
-  });
-  process.stdout.write(
-    `\nStatus service on local AWS: curl ${localStatusUrl(host, port)} (or open it in a browser)\n\n`,
-  );
+  announce(logFormat, localStatusUrl(host, port), localAws, logger);
 
   // Ctrl-C reaches npm and this process both, and npm forwards it: stop once, whatever comes.
   let stopping = false;
@@ -45,4 +36,33 @@ async function startWithLocalAws(): Promise<void> {
   process.on('SIGTERM', (signal) => void stop(signal));
 }
 
-void startWithLocalAws();
+/**
+ * Where the service is, what the demo holds and how to stop: a banner for a person, or with
+ * LOG_FORMAT=json the JSON line (and the one plain line) that `npm start` has always printed.
+ */
+function announce(logFormat: LogFormat, url: string, localAws: LocalAws, logger: AppLogger): void {
+  const serving = `Status service on local AWS: curl ${url} (or open it in a browser)`;
+  if (logFormat === 'json') {
+    logger.info('Local AWS started and seeded with a demo (linux-x64, linux-arm64, windows-x64)', {
+      dynamodb: localAws.dynamoDbEndpoint,
+      ssmImageBuilderAndSecretsManager: localAws.fakeEndpoint,
+      githubServer: localAws.github.serverUrl,
+      githubApp: localAws.github.app.slug,
+    });
+    process.stdout.write(`\n${serving}\n\n`);
+    return;
+  }
+  const banner = [
+    serving,
+    '',
+    'Demo seeded in the local AWS:',
+    ...DEMO_SUMMARY.map((line) => `  ${line}`),
+    `  GitHub       App ${localAws.github.app.slug} on a fake GitHub Enterprise Server, ${localAws.github.serverUrl}`,
+    `  local AWS    DynamoDB ${localAws.dynamoDbEndpoint}; SSM, Image Builder, Secrets Manager ${localAws.fakeEndpoint}`,
+    '',
+    'Ctrl-C stops the service and the local AWS. LOG_FORMAT=json prints the Lambda’s JSON logs and metrics.',
+  ];
+  process.stdout.write(`\n${banner.join('\n')}\n\n`);
+}
+
+startWithLocalAws().catch(exitOnStartupError);

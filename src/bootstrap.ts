@@ -2,15 +2,23 @@ import { NestFactory } from '@nestjs/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
+import type { LogFormat } from './config/app-config';
 import { AppLogger } from './logging/app-logger';
+import { LogFormatModule } from './logging/logging.module';
 
 /**
- * The HTTP application (Lambda and the local server), logging JSON from its first line on:
- * through `startupLogger` while it starts, then through its own AppLogger.
+ * The HTTP application (Lambda and the local server), logging from its first line on:
+ * through `startupLogger` while it starts, then through its own AppLogger, in `logFormat`.
  */
-export async function createApp(startupLogger = new AppLogger()): Promise<NestExpressApplication> {
+export async function createApp(
+  startupLogger = new AppLogger(),
+  logFormat: LogFormat = 'json',
+): Promise<NestExpressApplication> {
+  // JSON is AppLogger's own default: the Lambda's application, module for module.
+  const root =
+    logFormat === 'json' ? AppModule : { module: AppModule, imports: [LogFormatModule.of(logFormat)] };
   // GET /status reads no request body: no body parsers.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, new ExpressAdapter(), {
+  const app = await NestFactory.create<NestExpressApplication>(root, new ExpressAdapter(), {
     logger: startupLogger,
     bodyParser: false,
     // A bad configuration value throws (and is answered per invocation), never exits the process.

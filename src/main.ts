@@ -1,16 +1,18 @@
 import 'reflect-metadata';
-import { localServerHost, localServerPort, localStatusUrl } from './config/app-config';
-import { createApp } from './bootstrap';
+import { localServerConfig, localStatusUrl } from './config/app-config';
+import { createLocalApp, exitOnStartupError } from './local-server';
 import { AppLogger } from './logging/app-logger';
 
-/** `npm run start:aws`: the same application as the Lambda, on a local port, against real AWS. */
+/**
+ * `npm run start:aws`: the same application as the Lambda, on a local port, against real AWS;
+ * readable logs unless LOG_FORMAT=json.
+ */
 async function serve(): Promise<void> {
-  const port = localServerPort();
-  const host = localServerHost();
-  const app = await createApp();
+  const { host, port, logFormat } = localServerConfig();
+  const app = await createLocalApp(logFormat);
   app.enableShutdownHooks();
   await app.listen(port, host);
   app.get(AppLogger).info(`Status service listening on ${localStatusUrl(host, port)}`, { host, port });
 }
 
-void serve();
+serve().catch(exitOnStartupError);

@@ -1,7 +1,9 @@
 import {
   githubApiUrl,
   InvalidConfigError,
+  localServerConfig,
   localServerHost,
+  localServerLogFormat,
   localServerPort,
   parseAppConfig,
 } from './app-config';
@@ -254,5 +256,28 @@ describe('each entry point validates only the variables it uses', () => {
         'Invalid configuration: HOST must be an address to listen on, such as 127.0.0.1 or 0.0.0.0',
       );
     }
+  });
+
+  it('LOG_FORMAT is the local server’s alone: readable text by default, json when it says so', () => {
+    expect(parseAppConfig({ ...minimalEnv, LOG_FORMAT: 'yaml' })).not.toHaveProperty('logFormat');
+    expect(localServerLogFormat({})).toBe('text');
+    expect(localServerLogFormat({ LOG_FORMAT: ' ' })).toBe('text');
+    expect(localServerLogFormat({ LOG_FORMAT: 'text' })).toBe('text');
+    expect(localServerLogFormat({ LOG_FORMAT: ' json ' })).toBe('json');
+    for (const bad of ['JSON', 'yaml', 'pretty']) {
+      expect(() => localServerLogFormat({ LOG_FORMAT: bad })).toThrow(
+        `Invalid configuration: LOG_FORMAT must be text (readable lines, the default) or json (the Lambda's JSON lines and metric lines); got "${bad}"`,
+      );
+    }
+  });
+
+  it('the local server’s settings are read together, the first bad one stopping it', () => {
+    expect(localServerConfig({})).toEqual({ host: '127.0.0.1', port: 3000, logFormat: 'text' });
+    expect(localServerConfig({ HOST: '::1', PORT: '8080', LOG_FORMAT: 'json' })).toEqual({
+      host: '::1',
+      port: 8080,
+      logFormat: 'json',
+    });
+    expect(() => localServerConfig({ LOG_FORMAT: 'yaml' })).toThrow(InvalidConfigError);
   });
 });

@@ -145,6 +145,41 @@ export function localServerHost(env: Environment = process.env): string {
   return host;
 }
 
+/**
+ * How the local servers log: `text`, one readable line per event; `json`, what the Lambda
+ * prints (Powertools JSON lines and the EMF metric lines). Lambda always prints JSON.
+ */
+export type LogFormat = 'text' | 'json';
+
+const LOG_FORMATS: readonly string[] = ['text', 'json'] satisfies LogFormat[];
+
+const isLogFormat = (value: string): value is LogFormat => LOG_FORMATS.includes(value);
+
+/** `LOG_FORMAT` of the local server: `text` unless it says `json`. Lambda never reads it. */
+export function localServerLogFormat(env: Environment = process.env): LogFormat {
+  const format = optional(env, 'LOG_FORMAT', 'text');
+  if (!isLogFormat(format)) {
+    throw new InvalidConfigError(
+      'LOG_FORMAT',
+      "text (readable lines, the default) or json (the Lambda's JSON lines and metric lines)",
+      env.LOG_FORMAT,
+    );
+  }
+  return format;
+}
+
+/** The local server's settings (`npm start`, `npm run start:aws`). */
+export interface LocalServerConfig {
+  host: string;
+  port: number;
+  logFormat: LogFormat;
+}
+
+/** Reads and validates the local server's settings at once, before anything starts. */
+export function localServerConfig(env: Environment = process.env): LocalServerConfig {
+  return { host: localServerHost(env), port: localServerPort(env), logFormat: localServerLogFormat(env) };
+}
+
 /** Where the local server's GET /status is: an IPv6 address in brackets. */
 export function localStatusUrl(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}/status`;

@@ -1,7 +1,9 @@
-import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
-import { Injectable, LoggerService } from '@nestjs/common';
+import { Logger as PowertoolsLogger, LogLevelThreshold, type LogItem } from '@aws-lambda-powertools/logger';
+import { Inject, Injectable, LoggerService, Optional } from '@nestjs/common';
 import type { Context } from 'aws-lambda';
+import type { LogFormat } from '../config/app-config';
 import { METRICS_SERVICE } from '../metrics/metric-names';
+import { PrintedLogLine, readableLogLine } from './readable-log-line';
 
 /** Fields an operator filters on in CloudWatch; never put secrets or config values here. */
 export interface LogFields {
@@ -11,13 +13,40 @@ export interface LogFields {
   [field: string]: unknown;
 }
 
+/** The token of the log format a local server chose; unbound (Lambda, tests), the logger prints JSON. */
+export const LOG_FORMAT = Symbol('LOG_FORMAT');
+
 /**
- * The service's one logger: structured JSON lines through Powertools, used by our code
- * (`warn('…', { preset, outcome })`) and by Nest itself (`warn('…', 'RoutesResolver')`).
+ * Nest's own start-up lines (modules initialised, routes mapped, application started): in a
+ * person's terminal they bury the lines that matter, so the readable format leaves them out.
+ */
+const NEST_STARTUP_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
+
+const isNestStartupContext = (detail: unknown) =>
+  typeof detail === 'string' && NEST_STARTUP_CONTEXTS.has(detail);
+
+/**
+ * The service's one logger, used by our code (`warn('…', { preset, outcome })`) and by Nest
+ * itself (`warn('…', 'RoutesResolver')`): structured JSON lines through Powertools, as
+ * Lambda prints them; or, for a local server in the `text` format, the same lines rendered
+ * readable, without Nest's start-up lines.
  */
 @Injectable()
 export class AppLogger implements LoggerService {
-  private readonly logger = new PowertoolsLogger({ serviceName: METRICS_SERVICE });
+  private readonly logger: PowertoolsLogger;
+
+  constructor(@Optional() @Inject(LOG_FORMAT) private readonly format: LogFormat = 'json') {
+    this.logger =
+      format === 'text'
+        ? new ReadableLogger({ serviceName: METRICS_SERVICE })
+        : new PowertoolsLogger({ serviceName: METRICS_SERVICE });
+  }
 
   /** The invocation whose context the lines carry. */
   private requestId?: string;
@@ -35,6 +64,7 @@ export class AppLogger implements LoggerService {
   }
 
   log(message: unknown, ...details: unknown[]): void {
+    if (this.format === 'text' && details.some(isNestStartupContext)) return;
     this.logger.info(String(message), toFields(details));
   }
 
@@ -56,6 +86,20 @@ export class AppLogger implements LoggerService {
 
   verbose(message: unknown, ...details: unknown[]): void {
     this.logger.debug(String(message), toFields(details));
+  }
+}
+
+/**
+ * Powertools Logger printing each line as one readable line (`readableLogLine`) of exactly
+ * what its JSON would hold; warnings and errors on stderr, as Powertools prints them.
+ */
+class ReadableLogger extends PowertoolsLogger {
+  protected override printLog(logLevel: number, log: LogItem): void {
+    log.prepareForPrint();
+    // Through the JSON logger's own serialisation: the same fields, errors formatted alike.
+    const printed = JSON.parse(JSON.stringify(log.getAttributes(), this.getJsonReplacer())) as PrintedLogLine;
+    const stream = logLevel >= LogLevelThreshold.WARN ? process.stderr : process.stdout;
+    stream.write(`${readableLogLine(printed, { colour: stream.isTTY && stream.hasColors() })}\n`);
   }
 }
 
