@@ -60,7 +60,7 @@ function announce(logFormat: LogFormat, url: string, localAws: LocalAws, logger:
     `  GitHub       App ${localAws.github.app.slug} on a fake GitHub Enterprise Server, ${localAws.github.serverUrl}`,
     `  local AWS    DynamoDB ${localAws.dynamoDbEndpoint}; SSM, Image Builder, Secrets Manager ${localAws.fakeEndpoint}`,
     '',
-    'Ctrl-C stops the service and the local AWS. LOG_FORMAT=json prints the Lambda’s JSON logs and metrics.',
+    `Node.js ${process.version}. Ctrl-C stops the service and the local AWS. LOG_FORMAT=json prints the Lambda’s JSON logs and metrics.`,
   ];
   process.stdout.write(`\n${banner.join('\n')}\n\n`);
 }

@@ -171,7 +171,7 @@ describe('the local servers', () => {
     const stdout = server.stdout();
     expect(stdout).toContain(`Status service on local AWS: curl http://127.0.0.1:${port}/status`);
     expect(stdout).toContain('linux-arm64  building for 120 min');
-    expect(stdout).toContain('Ctrl-C stops the service and the local AWS.');
+    expect(stdout).toContain(`Node.js ${process.version}. Ctrl-C stops the service and the local AWS.`);
     expect(lines(server.output()).filter((line) => line.trimStart().startsWith('{'))).toEqual([]);
     expect(stdout).not.toContain('"_aws"');
     expect(stdout).not.toContain('dependencies initialized');
