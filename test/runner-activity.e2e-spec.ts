@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import type { Clock } from '../src/ami-state/clock';
+import type { Clock } from '../src/common/clock';
 import type { StatusReport } from '../src/status/status-report';
 import { amiRecord, jobRecord, LocalDynamoDb, startLocalDynamoDb } from './support/local-dynamodb';
 import { StatusApp, startStatusApp } from './support/status-app';

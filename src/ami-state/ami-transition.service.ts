@@ -6,7 +6,7 @@ import { AmiStateRepository } from '../aws/ami-state.repository';
 import { RunnerConfigError, RunnerConfigFailure, SsmConfigService } from '../aws/ssm-config.service';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
-import { Clock } from './clock';
+import { Clock } from '../common/clock';
 import { decideImageOutcome, isNewerImage } from './image-outcome';
 import { ImageUnresolvedReason, SsmConfigOutcome } from './outcomes';
 import { TransitionGuard } from './transition-guard';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '../ami-state/clock';
+import { Clock } from '../common/clock';
 import { CachedSharedRead } from '../common/cached-shared-read';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';

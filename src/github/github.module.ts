@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ClockModule } from '../ami-state/clock.module';
+import { ClockModule } from '../common/clock.module';
 import { GitHubApi } from './github-api.client';
 import { GitHubReadinessService } from './github-readiness.service';
 import { PrivateKeySecret } from './private-key-secret';

@@ -8,7 +8,7 @@ import { AppLogger } from '../logging/app-logger';
 import { aReadyAmiRecord, anAmiRecord, FIXTURE_AMI_ID } from '../testing/ami-record.fixture';
 import { anImage, imageArn, pipelineArn } from '../testing/image.fixture';
 import { testConfig } from '../testing/test-config';
-import { requestDeadline } from './reconciliation-budget';
+import { requestDeadline } from '../common/request-deadline';
 import { ReconciliationService } from './reconciliation.service';
 import { RunnerConfigVerifier } from './runner-config-verifier.service';
 

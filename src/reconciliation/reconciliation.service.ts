@@ -2,7 +2,7 @@ import type { Image } from '@aws-sdk/client-imagebuilder';
 import { Inject, Injectable } from '@nestjs/common';
 import pLimit from 'p-limit';
 import { AmiTransitionService, TransitionResult } from '../ami-state/ami-transition.service';
-import { Clock } from '../ami-state/clock';
+import { Clock } from '../common/clock';
 import { UnresolvedReason } from '../ami-state/outcomes';
 import { chunks } from '../common/chunks';
 import { settleBy } from '../common/deadline';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import pLimit from 'p-limit';
 import { AmiTransitionService } from '../ami-state/ami-transition.service';
-import { Clock } from '../ami-state/clock';
+import { Clock } from '../common/clock';
 import { settleBy } from '../common/deadline';
 import { SharedInFlight } from '../common/shared-in-flight';
 import { AmiRecord, ParsedAmiRecord } from '../ami-state/ami-record';

@@ -5,7 +5,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { LocalAws } from '../../local/local-aws';
 import { AppModule } from '../../src/app.module';
-import { Clock } from '../../src/ami-state/clock';
+import { Clock } from '../../src/common/clock';
 import { AppConfig, GitHubAppConfig } from '../../src/config/app-config';
 
 /** The test's configuration; the GitHub App is the local one unless `github` says otherwise. */
