@@ -1,7 +1,7 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { Injectable, LoggerService } from '@nestjs/common';
 import type { Context } from 'aws-lambda';
-import { METRICS_SERVICE } from '../metrics/metric-names';
+import { METRICS_SERVICE } from '../common/service-name';
 
 /** Fields an operator filters on in CloudWatch; never put secrets or config values here. */
 export interface LogFields {
