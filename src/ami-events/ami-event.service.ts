@@ -7,13 +7,8 @@ import { ImageBuilderGateway } from '../aws/image-builder.gateway';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, LogFields } from '../logging/app-logger';
 import { MetricsPublisher } from '../metrics/metrics-publisher';
-import { eventMetrics } from './event-metrics';
+import { AmiEventOutcome, eventMetrics } from './event-metrics';
 import { parseImageStateEvent, presetOfPipeline } from './image-state-event';
-
-/** What handling one event did; for logs and tests. */
-export type AmiEventOutcome =
-  | { outcome: 'applied'; preset: string; to: 'ready' | 'failed' }
-  | { outcome: 'ignored'; reason: EventIgnoredReason; preset?: string };
 
 /** Thrown for what may succeed on a retry, so Lambda and EventBridge retry the event. */
 export class RetryableAmiEventError extends Error {
