@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AmiTransitionService } from '../ami-state/ami-transition.service';
 import { EventIgnoredReason } from '../ami-state/outcomes';
 import { amiJobId, AmiRecord } from '../ami-state/ami-record';
-import { AmiStateRepository } from '../aws/ami-state.repository';
+import { AmiRecordStore } from '../ami-state/ami-record-store';
 import { ImageBuilderGateway } from '../aws/image-builder.gateway';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, LogFields } from '../logging/app-logger';
@@ -27,7 +27,7 @@ export class RetryableAmiEventError extends Error {
 export class AmiEventService {
   constructor(
     private readonly imageBuilder: ImageBuilderGateway,
-    private readonly repository: AmiStateRepository,
+    private readonly repository: AmiRecordStore,
     private readonly transitions: AmiTransitionService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,

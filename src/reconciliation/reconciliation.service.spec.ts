@@ -1,7 +1,7 @@
 import type { Image } from '@aws-sdk/client-imagebuilder';
 import { AmiRecord, ParsedAmiRecord } from '../ami-state/ami-record';
+import { AmiRecordStore } from '../ami-state/ami-record-store';
 import { AmiTransitionService, TransitionResult } from '../ami-state/ami-transition.service';
-import { AmiStateRepository } from '../aws/ami-state.repository';
 import { ImageBuilderGateway } from '../aws/image-builder.gateway';
 import { AppConfig } from '../config/app-config';
 import { AppLogger } from '../logging/app-logger';
@@ -45,7 +45,7 @@ function newService(config: AppConfig = testConfig()) {
   let nowMs = NOW.getTime();
   const service = new ReconciliationService(
     imageBuilder as unknown as ImageBuilderGateway,
-    repository as unknown as AmiStateRepository,
+    repository as unknown as AmiRecordStore,
     transitions as unknown as AmiTransitionService,
     config,
     logger,
