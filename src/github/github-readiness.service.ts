@@ -12,7 +12,7 @@ import {
   readiness,
   readinessTtlMs,
 } from './github-readiness';
-import { PrivateKeySecret } from './private-key-secret';
+import { PrivateKeySecret } from '../aws/private-key-secret';
 
 /**
  * Whether the platform's GitHub App can work: its private key is in Secrets Manager and
