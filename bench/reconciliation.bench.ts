@@ -4,7 +4,7 @@ import { amiRecord } from '../local/local-dynamodb';
 import { AppModule } from '../src/app.module';
 import { AppConfig, appConfig } from '../src/config/app-config';
 import type { ReportedReconciliation } from '../src/reconciliation/preset-reconciliation';
-import { requestDeadline } from '../src/reconciliation/reconciliation-budget';
+import { requestDeadline } from '../src/common/request-deadline';
 import { ReconciliationService } from '../src/reconciliation/reconciliation.service';
 import { PENDING_RUNNER_CONFIG } from '../src/testing/runner-config.fixture';
 import { formatMs, formatRatio, formatTally } from './stats';

@@ -22,13 +22,8 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AmiStatus } from '../src/ami-state/ami-record';
-import {
-  DIMENSION_NAMES,
-  METRIC_NAMES,
-  METRICS_NAMESPACE,
-  METRICS_SERVICE,
-  MetricName,
-} from '../src/metrics/metric-names';
+import { METRICS_SERVICE } from '../src/common/service-name';
+import { DIMENSION_NAMES, METRIC_NAMES, METRICS_NAMESPACE, MetricName } from '../src/metrics/metric-names';
 
 /** Both functions' runtime; the bundles target its Node (scripts/lambda-bundling.mjs). */
 export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;

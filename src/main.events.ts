@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import { AmiEventService } from './ami-events/ami-event.service';
 import { EventsAppModule } from './events-app.module';
 import { AppLogger } from './logging/app-logger';
-import { LAMBDA_RESPONSE_MARGIN_MS } from './reconciliation/reconciliation-budget';
+import { LAMBDA_RESPONSE_MARGIN_MS } from './common/request-deadline';
 
 interface EventsApp {
   service: AmiEventService;

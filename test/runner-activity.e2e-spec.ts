@@ -1,4 +1,4 @@
-import type { Clock } from '../src/ami-state/clock';
+import type { Clock } from '../src/common/clock';
 import type { StatusReport } from '../src/status/status.schema';
 import { amiRecord, jobRecord, LocalDynamoDb, startLocalDynamoDb } from './support/local-dynamodb';
 import { StatusApp, startStatusApp } from './support/status-app';

@@ -1,7 +1,7 @@
 import type { Image } from '@aws-sdk/client-imagebuilder';
 import { imageStateChangeEvent } from '../../local/lambda/image-builder-events';
+import { AmiRecordStore } from '../ami-state/ami-record-store';
 import { AmiTransitionService } from '../ami-state/ami-transition.service';
-import { AmiStateRepository } from '../aws/ami-state.repository';
 import { ImageBuilderGateway } from '../aws/image-builder.gateway';
 import { AppLogger } from '../logging/app-logger';
 import { MetricsPublisher } from '../metrics/metrics-publisher';
@@ -28,7 +28,7 @@ function newService() {
   const metrics = { publish: jest.fn() };
   const service = new AmiEventService(
     imageBuilder as unknown as ImageBuilderGateway,
-    repository as unknown as AmiStateRepository,
+    repository as unknown as AmiRecordStore,
     transitions as unknown as AmiTransitionService,
     testConfig(),
     new AppLogger(),

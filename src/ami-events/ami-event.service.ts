@@ -2,18 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AmiTransitionService } from '../ami-state/ami-transition.service';
 import { EventIgnoredReason } from '../ami-state/outcomes';
 import { amiJobId, AmiRecord } from '../ami-state/ami-record';
-import { AmiStateRepository } from '../aws/ami-state.repository';
+import { AmiRecordStore } from '../ami-state/ami-record-store';
 import { ImageBuilderGateway } from '../aws/image-builder.gateway';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, LogFields } from '../logging/app-logger';
 import { MetricsPublisher } from '../metrics/metrics-publisher';
-import { eventMetrics } from './event-metrics';
+import { AmiEventOutcome, eventMetrics } from './event-metrics';
 import { parseImageStateEvent, presetOfPipeline } from './image-state-event';
-
-/** What handling one event did; for logs and tests. */
-export type AmiEventOutcome =
-  | { outcome: 'applied'; preset: string; to: 'ready' | 'failed' }
-  | { outcome: 'ignored'; reason: EventIgnoredReason; preset?: string };
 
 /** Thrown for what may succeed on a retry, so Lambda and EventBridge retry the event. */
 export class RetryableAmiEventError extends Error {
@@ -32,7 +27,7 @@ export class RetryableAmiEventError extends Error {
 export class AmiEventService {
   constructor(
     private readonly imageBuilder: ImageBuilderGateway,
-    private readonly repository: AmiStateRepository,
+    private readonly repository: AmiRecordStore,
     private readonly transitions: AmiTransitionService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,

@@ -1,6 +1,11 @@
+import { EventIgnoredReason } from '../ami-state/outcomes';
 import { describeError } from '../logging/app-logger';
 import { DIMENSION_NAMES, METRIC_NAMES, MetricPoint } from '../metrics/metric-names';
-import type { AmiEventOutcome } from './ami-event.service';
+
+/** What handling one event did; for logs and tests. */
+export type AmiEventOutcome =
+  | { outcome: 'applied'; preset: string; to: 'ready' | 'failed' }
+  | { outcome: 'ignored'; reason: EventIgnoredReason; preset?: string };
 
 /**
  * What one AMI update event tells CloudWatch: applied by the state it set, ignored by its

@@ -1,12 +1,20 @@
-import { Module } from '@nestjs/common';
-import { AwsModule } from '../aws/aws.module';
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { ClockModule } from '../common/clock.module';
 import { AmiTransitionService } from './ami-transition.service';
-import { ClockModule } from './clock.module';
 
 /** The rules that move a preset's AMI record, shared by reconciliation and the AMI update events. */
-@Module({
-  imports: [AwsModule, ClockModule],
-  providers: [AmiTransitionService],
-  exports: [AwsModule, AmiTransitionService, ClockModule],
-})
-export class AmiStateModule {}
+@Module({})
+export class AmiStateModule {
+  /**
+   * The rules over the adapters that `adapters` binds to the domain's ports (AmiRecordStore,
+   * RunnerConfigStore): the domain names its ports, the module that uses it names the adapters.
+   */
+  static withAdapters(adapters: Type): DynamicModule {
+    return {
+      module: AmiStateModule,
+      imports: [adapters, ClockModule],
+      providers: [AmiTransitionService],
+      exports: [AmiTransitionService],
+    };
+  }
+}

@@ -1,9 +1,10 @@
 import type { Image } from '@aws-sdk/client-imagebuilder';
-import { AmiStateRepository } from '../aws/ami-state.repository';
-import { RunnerConfigError, SsmConfigService } from '../aws/ssm-config.service';
 import { AppLogger } from '../logging/app-logger';
 import { testConfig } from '../testing/test-config';
 import { AmiRecord } from './ami-record';
+import { AmiRecordStore } from './ami-record-store';
+import { RunnerConfigError } from './runner-config.error';
+import { RunnerConfigStore } from './runner-config-store';
 import { anAmiRecord } from '../testing/ami-record.fixture';
 import { anImage, imageArn } from '../testing/image.fixture';
 import { AmiTransitionService } from './ami-transition.service';
@@ -34,8 +35,8 @@ function newService() {
   };
   const logger = new AppLogger();
   const service = new AmiTransitionService(
-    repository as unknown as AmiStateRepository,
-    ssmConfig as unknown as SsmConfigService,
+    repository as unknown as AmiRecordStore,
+    ssmConfig as unknown as RunnerConfigStore,
     testConfig(),
     logger,
     { now: () => NOW },

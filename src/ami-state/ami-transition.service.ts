@@ -2,13 +2,14 @@ import type { Image } from '@aws-sdk/client-imagebuilder';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AmiRecord, ParsedAmiRecord } from './ami-record';
-import { AmiStateRepository } from '../aws/ami-state.repository';
-import { RunnerConfigError, RunnerConfigFailure, SsmConfigService } from '../aws/ssm-config.service';
+import { AmiRecordStore } from './ami-record-store';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
-import { Clock } from './clock';
+import { Clock } from '../common/clock';
 import { decideImageOutcome, isNewerImage } from './image-outcome';
 import { ImageUnresolvedReason, SsmConfigOutcome } from './outcomes';
+import { RunnerConfigError, RunnerConfigFailure } from './runner-config.error';
+import { RunnerConfigStore } from './runner-config-store';
 import { TransitionGuard } from './transition-guard';
 
 /** What each reason a runner config did not get its AMI means, for its one log line. */
@@ -39,8 +40,8 @@ export type TransitionResult =
 @Injectable()
 export class AmiTransitionService {
   constructor(
-    private readonly repository: AmiStateRepository,
-    private readonly ssmConfig: SsmConfigService,
+    private readonly repository: AmiRecordStore,
+    private readonly ssmConfig: RunnerConfigStore,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,
     private readonly clock: Clock,

@@ -15,34 +15,25 @@ import {
   ParsedAmiRecord,
   parseAmiRecord,
 } from '../ami-state/ami-record';
+import {
+  AmiRecordStore,
+  ConditionalWriteResult,
+  FailedImage,
+  ReadyImage,
+} from '../ami-state/ami-record-store';
 import { AmiStateUnavailableError } from '../ami-state/ami-state-unavailable.error';
 import { TransitionGuard } from '../ami-state/transition-guard';
-
-/**
- * `applied`: the record changed as asked; `record` is the record as DynamoDB wrote it
- * (`ALL_NEW`), so no one describes a write twice. `superseded`: another writer changed it first.
- */
-export type ConditionalWriteResult = { kind: 'applied'; record: AmiRecord } | { kind: 'superseded' };
-
-export interface ReadyImage {
-  amiId: string;
-  buildId: string;
-  imageCreatedAt: string;
-}
-
-export interface FailedImage {
-  buildId: string;
-  errorMessage: string;
-  imageCreatedAt: string;
-}
 
 const AMI_RECORDS_INDEX = 'recordType-index';
 /** `status` is a reserved word; `updatedAt` is named alike for symmetry. */
 const STATUS_AND_UPDATED_AT = { '#status': 'status', '#updatedAt': 'updatedAt' };
 
-/** AMI records of the shared state table; runner job records in it are never touched. */
+/**
+ * AMI records of the shared state table (the DynamoDB adapter of AmiRecordStore); runner job
+ * records in it are never touched. Every write returns the record as written (`ALL_NEW`).
+ */
 @Injectable()
-export class AmiStateRepository {
+export class AmiStateRepository implements AmiRecordStore {
   constructor(
     private readonly documentClient: DynamoDBDocumentClient,
     @Inject(appConfig.KEY) private readonly config: AppConfig,

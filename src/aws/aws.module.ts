@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AmiRecordStore } from '../ami-state/ami-record-store';
+import { RunnerConfigStore } from '../ami-state/runner-config-store';
 import { AmiStateRepository } from './ami-state.repository';
 import { DynamoDbClientShutdown, dynamoDbClientProvider } from './aws-clients';
 import { ImageBuilderGateway } from './image-builder.gateway';
@@ -14,7 +16,10 @@ import { SsmConfigService } from './ssm-config.service';
     JobRecordsRepository,
     ImageBuilderGateway,
     SsmConfigService,
+    // The domain's ports (ami-state/), bound to the adapters that implement them.
+    { provide: AmiRecordStore, useExisting: AmiStateRepository },
+    { provide: RunnerConfigStore, useExisting: SsmConfigService },
   ],
-  exports: [AmiStateRepository, JobRecordsRepository, ImageBuilderGateway, SsmConfigService],
+  exports: [AmiRecordStore, RunnerConfigStore, JobRecordsRepository, ImageBuilderGateway],
 })
 export class AwsModule {}

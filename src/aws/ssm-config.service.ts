@@ -7,7 +7,8 @@ import {
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { SsmConfigOutcome } from '../ami-state/outcomes';
+import { RunnerConfigError } from '../ami-state/runner-config.error';
+import { RunnerConfigStore } from '../ami-state/runner-config-store';
 import { chunks } from '../common/chunks';
 import { AppConfig, appConfig } from '../config/app-config';
 import { clientSettings, LazyClient } from './aws-clients';
@@ -15,20 +16,6 @@ import { amiOf, withAmi } from './runner-config';
 
 /** GetParameters accepts at most 10 names in one call. */
 const NAMES_PER_GET_PARAMETERS = 10;
-
-/** Why a runner config could not be given its AMI: SSM's answer, or what the value is. */
-export type RunnerConfigFailure = Exclude<SsmConfigOutcome, 'updated' | 'already-set' | 'deadline-exceeded'>;
-
-/** A runner config that could not be given its AMI; nothing was written. */
-export class RunnerConfigError extends Error {
-  constructor(
-    readonly outcome: RunnerConfigFailure,
-    cause?: unknown,
-  ) {
-    super(`The SSM runner config could not be given its AMI: ${outcome}`, { cause });
-    this.name = 'RunnerConfigError';
-  }
-}
 
 /**
  * SSM refusing the write itself (the value past its tier's size, a version limit, a type
@@ -42,9 +29,9 @@ const PERMANENT_PUT_ERRORS: readonly string[] = [
   'HierarchyTypeMismatchException',
 ];
 
-/** The one place that changes a preset's runner configuration in SSM. */
+/** The one place that changes a preset's runner configuration in SSM (the adapter of RunnerConfigStore). */
 @Injectable()
-export class SsmConfigService implements OnApplicationShutdown {
+export class SsmConfigService implements RunnerConfigStore, OnApplicationShutdown {
   private readonly lazy: LazyClient<SSMClient>;
 
   constructor(@Inject(appConfig.KEY) private readonly config: AppConfig) {

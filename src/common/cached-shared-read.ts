@@ -1,4 +1,4 @@
-import { Clock } from '../ami-state/clock';
+import { Clock } from './clock';
 import { settleBy } from './deadline';
 
 /**

@@ -4,7 +4,7 @@ import { AppLogger } from '../logging/app-logger';
 import { testConfig } from '../testing/test-config';
 import { GitHubApi, GitHubAppAnswer, GitHubUnreachableError } from './github-api.client';
 import { GitHubReadinessService } from './github-readiness.service';
-import { PrivateKeySecret } from './private-key-secret';
+import { PrivateKeySecret } from '../aws/private-key-secret';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:github-app-key-AbC123';
 const { privateKey: PRIVATE_KEY } = generateKeyPairSync('rsa', {

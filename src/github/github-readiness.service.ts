@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '../ami-state/clock';
+import { Clock } from '../common/clock';
 import { CachedSharedRead } from '../common/cached-shared-read';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
@@ -12,7 +12,7 @@ import {
   readiness,
   readinessTtlMs,
 } from './github-readiness';
-import { PrivateKeySecret } from './private-key-secret';
+import { PrivateKeySecret } from '../aws/private-key-secret';
 
 /**
  * Whether the platform's GitHub App can work: its private key is in Secrets Manager and

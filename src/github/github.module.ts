@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
-import { ClockModule } from '../ami-state/clock.module';
+import { ClockModule } from '../common/clock.module';
 import { GitHubApi } from './github-api.client';
 import { GitHubReadinessService } from './github-readiness.service';
-import { PrivateKeySecret } from './private-key-secret';
+import { PrivateKeySecret } from '../aws/private-key-secret';
 
 /** The platform's GitHub App: its key in Secrets Manager and whether GitHub accepts it. */
 @Module({
   imports: [ClockModule],
+  // aws/'s PrivateKeySecret is provided here, not by AwsModule: the AMI update function imports
+  // AwsModule and never loads the Secrets Manager client.
   providers: [PrivateKeySecret, GitHubApi, GitHubReadinessService],
   exports: [GitHubReadinessService],
 })

@@ -2,7 +2,7 @@ import { Logger as PowertoolsLogger, LogLevelThreshold, type LogItem } from '@aw
 import { Inject, Injectable, LoggerService, Optional } from '@nestjs/common';
 import type { Context } from 'aws-lambda';
 import type { LogFormat } from '../config/app-config';
-import { METRICS_SERVICE } from '../metrics/metric-names';
+import { METRICS_SERVICE } from '../common/service-name';
 import { PrintedLogLine, readableLogLine } from './readable-log-line';
 
 /** Fields an operator filters on in CloudWatch; never put secrets or config values here. */

@@ -4,8 +4,6 @@
  * these and nothing else.
  */
 export const METRICS_NAMESPACE = 'SpotRunnerStatus';
-/** Powertools' `service` dimension on every metric, and the logs' `service` field. */
-export const METRICS_SERVICE = 'spot-runner-status';
 
 export const METRIC_NAMES = {
   /** GET /status: building records past the threshold, this request (cached ones included). */

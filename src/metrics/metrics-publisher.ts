@@ -1,7 +1,8 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Injectable } from '@nestjs/common';
+import { METRICS_SERVICE } from '../common/service-name';
 import { AppLogger, describeError } from '../logging/app-logger';
-import { METRICS_NAMESPACE, METRICS_SERVICE, MetricPoint } from './metric-names';
+import { METRICS_NAMESPACE, MetricPoint } from './metric-names';
 
 /**
  * Writes metrics as CloudWatch embedded metric format lines on stdout (Powertools Metrics):

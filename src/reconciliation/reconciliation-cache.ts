@@ -1,5 +1,5 @@
 import { AmiRecord } from '../ami-state/ami-record';
-import { Clock } from '../ami-state/clock';
+import { Clock } from '../common/clock';
 import { UnresolvedReason } from '../ami-state/outcomes';
 import { PresetReconciliation } from './preset-reconciliation';
 

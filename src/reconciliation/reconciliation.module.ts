@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AmiStateModule } from '../ami-state/ami-state.module';
+import { AwsModule } from '../aws/aws.module';
+import { ClockModule } from '../common/clock.module';
 import { ReconciliationService } from './reconciliation.service';
 import { RunnerConfigVerifier } from './runner-config-verifier.service';
 
 @Module({
-  imports: [AmiStateModule],
+  imports: [AmiStateModule.withAdapters(AwsModule), AwsModule, ClockModule],
   providers: [ReconciliationService, RunnerConfigVerifier],
   exports: [ReconciliationService],
 })

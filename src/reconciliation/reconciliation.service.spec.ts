@@ -1,14 +1,14 @@
 import type { Image } from '@aws-sdk/client-imagebuilder';
 import { AmiRecord, ParsedAmiRecord } from '../ami-state/ami-record';
+import { AmiRecordStore } from '../ami-state/ami-record-store';
 import { AmiTransitionService, TransitionResult } from '../ami-state/ami-transition.service';
-import { AmiStateRepository } from '../aws/ami-state.repository';
 import { ImageBuilderGateway } from '../aws/image-builder.gateway';
 import { AppConfig } from '../config/app-config';
 import { AppLogger } from '../logging/app-logger';
 import { aReadyAmiRecord, anAmiRecord, FIXTURE_AMI_ID } from '../testing/ami-record.fixture';
 import { anImage, imageArn, pipelineArn } from '../testing/image.fixture';
 import { testConfig } from '../testing/test-config';
-import { requestDeadline } from './reconciliation-budget';
+import { requestDeadline } from '../common/request-deadline';
 import { ReconciliationService } from './reconciliation.service';
 import { RunnerConfigVerifier } from './runner-config-verifier.service';
 
@@ -45,7 +45,7 @@ function newService(config: AppConfig = testConfig()) {
   let nowMs = NOW.getTime();
   const service = new ReconciliationService(
     imageBuilder as unknown as ImageBuilderGateway,
-    repository as unknown as AmiStateRepository,
+    repository as unknown as AmiRecordStore,
     transitions as unknown as AmiTransitionService,
     config,
     logger,

@@ -2,13 +2,13 @@ import type { Image } from '@aws-sdk/client-imagebuilder';
 import { Inject, Injectable } from '@nestjs/common';
 import pLimit from 'p-limit';
 import { AmiTransitionService, TransitionResult } from '../ami-state/ami-transition.service';
-import { Clock } from '../ami-state/clock';
+import { Clock } from '../common/clock';
 import { UnresolvedReason } from '../ami-state/outcomes';
 import { chunks } from '../common/chunks';
 import { settleBy } from '../common/deadline';
 import { SharedInFlight } from '../common/shared-in-flight';
 import { AmiRecord, amiJobId, ParsedAmiRecord } from '../ami-state/ami-record';
-import { AmiStateRepository } from '../aws/ami-state.repository';
+import { AmiRecordStore } from '../ami-state/ami-record-store';
 import { ImageBuilderGateway } from '../aws/image-builder.gateway';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
@@ -45,7 +45,7 @@ export class ReconciliationService {
 
   constructor(
     private readonly imageBuilder: ImageBuilderGateway,
-    private readonly repository: AmiStateRepository,
+    private readonly repository: AmiRecordStore,
     private readonly transitions: AmiTransitionService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import pLimit from 'p-limit';
 import { AmiTransitionService } from '../ami-state/ami-transition.service';
-import { Clock } from '../ami-state/clock';
+import { Clock } from '../common/clock';
 import { settleBy } from '../common/deadline';
 import { SharedInFlight } from '../common/shared-in-flight';
 import { AmiRecord, ParsedAmiRecord } from '../ami-state/ami-record';
-import { SsmConfigService } from '../aws/ssm-config.service';
+import { RunnerConfigStore } from '../ami-state/runner-config-store';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { PresetReconciliation, ReportedReconciliation } from './preset-reconciliation';
@@ -27,7 +27,7 @@ export class RunnerConfigVerifier {
   private readonly limit: pLimit.Limit;
 
   constructor(
-    private readonly ssmConfig: SsmConfigService,
+    private readonly ssmConfig: RunnerConfigStore,
     private readonly transitions: AmiTransitionService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '../ami-state/clock';
+import { Clock } from '../common/clock';
 import { CachedSharedRead } from '../common/cached-shared-read';
 import { JobRecordsRepository } from '../aws/job-records.repository';
 import { AppConfig, appConfig } from '../config/app-config';

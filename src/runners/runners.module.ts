@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ClockModule } from '../ami-state/clock.module';
+import { ClockModule } from '../common/clock.module';
 import { AwsModule } from '../aws/aws.module';
 import { RunnerActivityService } from './runner-activity.service';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
-import { Clock } from '../ami-state/clock';
+import { Clock } from '../common/clock';
 import type { StatusReport } from '../status/status.schema';
 
 type StatusPageView = typeof import('./status-page.view.js');

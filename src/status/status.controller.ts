@@ -13,7 +13,7 @@ import { AmiStateUnavailableError } from '../ami-state/ami-state-unavailable.err
 import { AppConfig, appConfig } from '../config/app-config';
 import { GitHubReadinessService } from '../github/github-readiness.service';
 import { AppLogger, describeError } from '../logging/app-logger';
-import { reconciliationBudgetMs, requestDeadline } from '../reconciliation/reconciliation-budget';
+import { reconciliationBudgetMs, requestDeadline } from '../common/request-deadline';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { RunnerActivityService } from '../runners/runner-activity.service';
 import { MetricsPublisher } from '../metrics/metrics-publisher';

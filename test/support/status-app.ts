@@ -5,7 +5,7 @@ import { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { configureHttp } from '../../src/bootstrap';
 import { AwsClientStub, mockClient } from 'aws-sdk-client-mock';
-import { Clock } from '../../src/ami-state/clock';
+import { Clock } from '../../src/common/clock';
 import { AppModule } from '../../src/app.module';
 import { AppConfig } from '../../src/config/app-config';
 import { AppLogger } from '../../src/logging/app-logger';

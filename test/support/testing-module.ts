@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { Test, TestingModule, TestingModuleBuilder } from '@nestjs/testing';
-import { Clock } from '../../src/ami-state/clock';
+import { Clock } from '../../src/common/clock';
 import { AppConfig, appConfig } from '../../src/config/app-config';
 import { testConfig } from '../../src/testing/test-config';
 

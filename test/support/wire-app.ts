@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { configureHttp } from '../../src/bootstrap';
 import { LocalAws } from '../../local/local-aws';
 import { AppModule } from '../../src/app.module';
-import { Clock } from '../../src/ami-state/clock';
+import { Clock } from '../../src/common/clock';
 import { AppConfig, GitHubAppConfig } from '../../src/config/app-config';
 
 /** The test's configuration; the GitHub App is the local one unless `github` says otherwise. */

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { clientSettings, LazyClient } from '../aws/aws-clients';
+import { clientSettings, LazyClient } from './aws-clients';
 import { AppConfig, appConfig } from '../config/app-config';
 
 /** The Secrets Manager secret holding the GitHub App's PEM private key. */

@@ -1,4 +1,4 @@
-import { LAMBDA_RESPONSE_MARGIN_MS, reconciliationBudgetMs } from './reconciliation-budget';
+import { LAMBDA_RESPONSE_MARGIN_MS, reconciliationBudgetMs } from './request-deadline';
 
 describe('reconciliationBudgetMs', () => {
   it('keeps two seconds back for the response', () => {
