@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { contextFromArguments, createStatusServiceApp, InvalidParameterError } from './status-service-app';
 
-/** `npm run synth` (offline, no credentials) and `npm run deploy`; see README, Deploy. */
+/** `npm run synth` (offline, no credentials) and `npm run deploy`; see docs/operations.md, Deploy. */
 function synthesize(): void {
   const { app, stack } = createStatusServiceApp({
     // This file runs from build/local/infra/.

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Code } from 'aws-cdk-lib/aws-lambda';
@@ -468,8 +470,13 @@ describe('StatusServiceStack', () => {
     it('says in each alarm what it means and what to do', () => {
       for (const alarm of alarmsOf(silent)) {
         expect(alarm.AlarmDescription.length).toBeGreaterThan(200);
-        expect(alarm.AlarmDescription).toMatch(/README, Monitoring\.$/);
+        expect(alarm.AlarmDescription).toMatch(/docs\/operations\.md, Monitoring\.$/);
       }
+    });
+
+    it.each(ALARMS)('has %s explained in the doc its description names', (name) => {
+      const operations = readFileSync(resolve(__dirname, '../docs/operations.md'), 'utf8');
+      expect(operations).toContain(`### \`${name}\`: `);
     });
   });
 });

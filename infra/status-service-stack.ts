@@ -124,7 +124,8 @@ export class StatusServiceStack extends Stack {
       value: this.eventsFunction.functionName,
     });
     new CfnOutput(this, 'AmiEventsDeadLetterQueueUrl', {
-      description: 'Image state changes that could not be delivered or handled: see README, Monitoring',
+      description:
+        'Image state changes that could not be delivered or handled: see docs/operations.md, Monitoring',
       value: deadLetters.queueUrl,
     });
   }
@@ -148,7 +149,7 @@ export class StatusServiceStack extends Stack {
       runtime: LAMBDA_RUNTIME,
       architecture: Architecture.ARM_64,
       handler: 'index.handler',
-      // Cold start is CPU-bound (module loading); 1024 MB buys ~0.6 vCPU. See README, Deploy.
+      // Cold start is CPU-bound (module loading); 1024 MB buys ~0.6 vCPU. See docs/operations.md, Deploy.
       memorySize: 1024,
       logGroup,
       ...options,
@@ -315,8 +316,9 @@ export class StatusServiceStack extends Stack {
   }
 
   /**
-   * What an operator must look at, each alarm saying what it means and what to do (README,
-   * Monitoring). Every one treats missing data as fine: no message, no error, no request.
+   * What an operator must look at, each alarm saying what it means and what to do
+   * (docs/operations.md, Monitoring). Every one treats missing data as fine: no message, no
+   * error, no request.
    */
   private addAlarms(deadLetters: Queue, props: StatusServiceStackProps): void {
     const fiveMinutes = Duration.minutes(5);
@@ -336,7 +338,7 @@ export class StatusServiceStack extends Stack {
           'deliver it, or the AMI update function failed on it after every retry, so its preset’s AMI record ' +
           'and runner config may be behind. Read the message (the event, and the error in its attributes), ' +
           'find the image ARN in the AMI update function’s logs, fix the cause, then GET /status (it heals a ' +
-          'record stuck in building) and delete the message. README, Monitoring.',
+          'record stuck in building) and delete the message. docs/operations.md, Monitoring.',
       }),
       this.alarm('StatusFunctionErrors', {
         metric: this.statusFunction.metricErrors({ period: fiveMinutes, statistic: Stats.SUM }),
@@ -348,7 +350,7 @@ export class StatusServiceStack extends Stack {
           'memory, or an error outside the application (not a startup error: that answers 500 and logs ' +
           '"startup-failed"). That GET /status got API Gateway’s own error instead of the service’s answer. ' +
           'Read the function’s log for the error and the REPORT line (duration, memory) of that request. ' +
-          'README, Monitoring.',
+          'docs/operations.md, Monitoring.',
       }),
       this.alarm('AmiEventsFunctionErrors', {
         metric: this.eventsFunction.metricErrors({ period: fiveMinutes, statistic: Stats.SUM }),
@@ -359,7 +361,7 @@ export class StatusServiceStack extends Stack {
           'The AMI update function threw on an image state change in the last 5 minutes (Image Builder, ' +
           'DynamoDB or SSM failing, the deadline, or a bad configuration variable, named in the log): Lambda ' +
           'retries the event twice, then it goes to the dead-letter queue. Read the function’s log for the ' +
-          'error; a lasting one also fires the dead-letter alarm. README, Monitoring.',
+          'error; a lasting one also fires the dead-letter alarm. docs/operations.md, Monitoring.',
       }),
       this.alarm('LostAmiEventHealed', {
         metric: new MathExpression({
@@ -377,7 +379,7 @@ export class StatusServiceStack extends Stack {
           'dead-lettered), and reconciliation moved the AMI record to ready or failed and set its runner ' +
           'config. Nothing is broken now; find the preset in the status function’s log (outcome "corrected"), ' +
           'check the dead-letter queue and the EventBridge rule, and look for a pattern if it recurs. ' +
-          'README, Monitoring.',
+          'docs/operations.md, Monitoring.',
       }),
     ];
     // Without an App the check is `not-configured`, which would keep this alarm firing.
@@ -393,7 +395,7 @@ export class StatusServiceStack extends Stack {
             'No GET /status found the platform’s GitHub App connected for 15 minutes: without the App no job ' +
             'runs. GET /status and read github.status (auth_error, error, unreachable, not-configured), and ' +
             'the reason in the status function’s log (outcome the same name); fix the key secret, the App id ' +
-            'or the App on GitHub. A fixed key shows within 30 s. README, Monitoring.',
+            'or the App on GitHub. A fixed key shows within 30 s. docs/operations.md, Monitoring.',
         }),
       );
     }
