@@ -147,8 +147,8 @@ describe('the AMI outcome vocabulary', () => {
   it.each([...RECONCILIATION_OUTCOMES, ...UNRESOLVED_REASONS, ...SSM_CONFIG_OUTCOMES])(
     'the README explains %s, which the response can carry',
     (name) => {
-      const readme = readFileSync(resolve(__dirname, '../../README.md'), 'utf8');
-      expect(readme).toContain(`\`${name}\``);
+      const response = readFileSync(resolve(__dirname, '../../docs/response.md'), 'utf8');
+      expect(response).toContain(`\`${name}\``);
     },
   );
 });
