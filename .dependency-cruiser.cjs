@@ -1,5 +1,5 @@
 /**
- * The module graph (README, Architecture), checked by `npm run lint`: no import cycle between
+ * The module graph (README, Module map), checked by `npm run lint`: no import cycle between
  * files or between folders, and each folder under src/ imports only the folders below it.
  * The unit specs (*.spec.ts) are left out: nothing imports one, so none is in a cycle, and
  * they may use local/ and testing/ as they need (through them, folders would seem to import

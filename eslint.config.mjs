@@ -22,7 +22,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
     },
   },
-  // The module graph (README, Architecture) is checked by dependency-cruiser: .dependency-cruiser.cjs.
+  // The module graph (README, Module map) is checked by dependency-cruiser: .dependency-cruiser.cjs.
   // The contract (status.schema.ts) is TypeBox, a development dependency: the runtime takes its types only.
   {
     files: ['src/**/*.ts'],

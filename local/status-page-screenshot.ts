@@ -6,8 +6,9 @@ import { seedDemo } from './demo';
 import { LocalAws } from './local-aws';
 
 /**
- * `npm run screenshot`: the README's picture of the status page, docs/status-page.png (or the
- * path given): the `npm start` demo's first GET /status in headless Chromium, 1280 px wide.
+ * `npm run screenshot`: the picture of the status page in docs/response.md,
+ * docs/status-page.png (or the path given): the `npm start` demo's first GET /status in
+ * headless Chromium, 1280 px wide.
  */
 const PROJECT_ROOT = path.resolve(__dirname, '../../..'); // this file runs from build/local/local/
 

@@ -1,7 +1,8 @@
 /**
  * The AMI domain's vocabulary: one name per fact, used as is in code, in the logs' `outcome`
- * field, in the response and in the README. Every union of outcomes is derived from these
- * lists; `outcomes.spec.ts` pins them, so a rename is a decision, never a drift.
+ * field, in the response and in the docs (docs/response.md, docs/operations.md). Every union
+ * of outcomes is derived from these lists; `outcomes.spec.ts` pins them, so a rename is a
+ * decision, never a drift.
  */
 
 /** Why an image cannot settle its preset's record: nothing is written. */

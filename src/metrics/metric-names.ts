@@ -1,7 +1,7 @@
 /**
  * The service's CloudWatch metrics: one namespace, the `service` dimension Powertools adds,
- * and at most one dimension of our own per metric. The stack's alarms and the README name
- * these and nothing else.
+ * and at most one dimension of our own per metric. The stack's alarms and docs/operations.md
+ * name these and nothing else.
  */
 export const METRICS_NAMESPACE = 'SpotRunnerStatus';
 
