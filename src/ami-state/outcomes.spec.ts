@@ -45,7 +45,7 @@ function literalOutcomes(): { file: string; name: string }[] {
 }
 
 describe('the AMI outcome vocabulary', () => {
-  it('is pinned: a name changes only by a decision (and a line in the README changelog)', () => {
+  it('is pinned: a name changes only by a decision (and a line in docs/CHANGELOG.md)', () => {
     expect(VOCABULARY).toEqual({
       IMAGE_UNRESOLVED_REASONS: ['no-ami-for-region', 'unexpected-image-state', 'image-undated'],
       SSM_CONFIG_OUTCOMES: [
@@ -145,7 +145,7 @@ describe('the AMI outcome vocabulary', () => {
   });
 
   it.each([...RECONCILIATION_OUTCOMES, ...UNRESOLVED_REASONS, ...SSM_CONFIG_OUTCOMES])(
-    'the README explains %s, which the response can carry',
+    'docs/response.md explains %s, which the response can carry',
     (name) => {
       const response = readFileSync(resolve(__dirname, '../../docs/response.md'), 'utf8');
       expect(response).toContain(`\`${name}\``);
