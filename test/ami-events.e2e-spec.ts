@@ -184,7 +184,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
       });
     }
 
-    it('Finding 6: applies an image newer by instant, though older as text, and stores its time normalised', async () => {
+    it('applies an image newer by instant, though older as text, and stores its time normalised', async () => {
       // Prepare: 11:00+02:00 is 09:00Z, an hour before the image (10:00Z); as text it sorts after.
       await givenStoredImageCreatedAt('2026-11-23T11:00:00+02:00');
       givenImages(image(7, 'AVAILABLE', 120));
@@ -200,7 +200,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
       });
     });
 
-    it('Finding 6: refuses an image older by instant, though newer as text', async () => {
+    it('refuses an image older by instant, though newer as text', async () => {
       // Prepare: 08:30-02:00 is 10:30Z, after the image (10:00Z); as text it sorts before.
       await givenStoredImageCreatedAt('2026-11-23T08:30:00-02:00');
       givenImages(image(8, 'FAILED', 120));
@@ -276,7 +276,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
     expect(await stored()).toMatchObject({ status: 'building' });
   });
 
-  it('Finding 6: resolves an event whose SSM write SSM refuses for good (the value too large), keeping the mark for /status', async () => {
+  it('resolves an event whose SSM write SSM refuses for good (the value too large), keeping the mark for /status', async () => {
     // Prepare
     givenImages(image(3, 'AVAILABLE', 30));
     app.ssm.on(PutParameterCommand).rejects(
@@ -325,7 +325,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
     });
   });
 
-  it('Finding 1: a writer’s clear never removes the mark another writer set for the same AMI', async () => {
+  it('a writer’s clear never removes the mark another writer set for the same AMI', async () => {
     // Prepare: two events at once, for builds 2 and 3. Both read the record while it is
     // building; writer 1 marks it ready with AMI 2, writer 2 with AMI 3; writer 2's SSM write
     // lands first and writer 1's last; writer 1 sees AMI 3 in the record and marks it pending

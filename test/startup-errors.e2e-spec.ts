@@ -21,7 +21,7 @@ describe('a bad configuration value: a clear error per invocation, never an exit
     exit.mockRestore();
   });
 
-  it('Finding 6: answers GET /status with a generic 500 JSON on every invocation, the reason only in the log', async () => {
+  it('answers GET /status with a generic 500 JSON on every invocation, the reason only in the log', async () => {
     // Prepare
     process.env.GITHUB_SERVER_URL = 'ftp://github.example.com';
 
@@ -47,7 +47,7 @@ describe('a bad configuration value: a clear error per invocation, never an exit
     expect(exit).not.toHaveBeenCalled();
   });
 
-  it('Finding 6: fails each event with the message naming the variable', async () => {
+  it('fails each event with the message naming the variable', async () => {
     process.env.CONFIG_PREFIX = 'no-leading-slash';
     const event = imageStateChangeEvent(imageArn('linux-x64', 1), 'AVAILABLE');
 

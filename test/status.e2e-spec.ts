@@ -467,7 +467,7 @@ describe('GET /status (e2e, DynamoDB on dynalite)', () => {
       );
     });
 
-    it('Finding 6: reports a record whose amiId or pending AMI is no AMI id as invalid, and never writes it to SSM', async () => {
+    it('reports a record whose amiId or pending AMI is no AMI id as invalid, and never writes it to SSM', async () => {
       // Prepare
       await seed(amiRecord('bad-ami', { status: 'ready', amiId: 'ami-0new', updatedAt: minutesAgo(5) }), {
         ...amiRecord('bad-pending', {

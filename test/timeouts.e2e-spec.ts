@@ -40,7 +40,7 @@ describe('every AWS call really times out', () => {
     await new Promise((resolve) => blackHole.server.close(resolve));
   });
 
-  it('Finding 3: turns a request that exceeds requestTimeout into an error, not a warning', () => {
+  it('turns a request that exceeds requestTimeout into an error, not a warning', () => {
     expect(clientSettings(testConfig()).requestHandler).toEqual({
       connectionTimeout: 3_000,
       requestTimeout: 10_000,
@@ -48,7 +48,7 @@ describe('every AWS call really times out', () => {
     });
   });
 
-  it('Finding 3: answers the 503 JSON within the budget when the DynamoDB read hangs', async () => {
+  it('answers the 503 JSON within the budget when the DynamoDB read hangs', async () => {
     // Prepare
     process.env.AWS_ENDPOINT_URL_DYNAMODB = blackHole.endpoint;
     const statusApp = await startStatusApp({ reconciliationBudgetMs: 1_000 }, new Date());
@@ -63,7 +63,7 @@ describe('every AWS call really times out', () => {
     expect(response.body).toEqual({ status: 'error', message: 'AMI state is temporarily unavailable' });
   });
 
-  it('Finding 3: fails an event as retryable at its own deadline when GetImage hangs, before Lambda would kill it', async () => {
+  it('fails an event as retryable at its own deadline when GetImage hangs, before Lambda would kill it', async () => {
     // Prepare: the handler's own application, from the environment, with Image Builder hung.
     Object.assign(process.env, {
       STATE_TABLE_NAME: 'spot-runner-state',
@@ -81,7 +81,7 @@ describe('every AWS call really times out', () => {
     expect(blackHole.received()).toBe(1);
   });
 
-  it('Finding 3: fails an event as retryable at its deadline when the DynamoDB GetItem hangs, and writes nothing', async () => {
+  it('fails an event as retryable at its deadline when the DynamoDB GetItem hangs, and writes nothing', async () => {
     // Prepare: real DynamoDB (dynalite) behind the fault proxy, which never answers GetItem.
     const localAws = await LocalAws.start();
     Object.assign(process.env, localAws.environment());

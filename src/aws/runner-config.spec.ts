@@ -26,7 +26,7 @@ describe('withAmi', () => {
     });
   });
 
-  it('Finding 6: keeps every other value exactly, big integers and decimals included', () => {
+  it('keeps every other value exactly, big integers and decimals included', () => {
     const stored =
       '{"ami":"pending","maxRunners":9007199254740993,"weight":0.10000000000000001,"nested":{"id":12345678901234567890}}';
 

@@ -233,7 +233,7 @@ describe('each entry point validates only the variables it uses', () => {
     );
   });
 
-  it('Finding 6: PORT is the local server’s alone: 3000 by default, validated when it is read', () => {
+  it('PORT is the local server’s alone: 3000 by default, validated when it is read', () => {
     expect(parseAppConfig({ ...minimalEnv, PORT: 'http' })).not.toHaveProperty('port');
     expect(localServerPort({})).toBe(3000);
     expect(localServerPort({ PORT: ' 3001 ' })).toBe(3001);

@@ -492,7 +492,7 @@ describe(ReconciliationService.name, () => {
           { outcome: 'unresolved', reason: 'unexpected-image-state' },
         ],
       ] as [string, TransitionResult, object][])(
-        'Finding 4: checks a preset it found %s again after RECONCILIATION_RECHECK_SECONDS; within it the cache holds',
+        'checks a preset it found %s again after RECONCILIATION_RECHECK_SECONDS; within it the cache holds',
         async (_, transition, reported) => {
           // Prepare
           const mocks = newService(testConfig({ reconciliationRecheckMs: 300_000 }));
@@ -722,7 +722,7 @@ describe(ReconciliationService.name, () => {
         expect(mocks.transitions.applyImage).not.toHaveBeenCalled();
       });
 
-      it('Finding 7: shares one pending SSM update between concurrent requests: the runner config is written once', async () => {
+      it('shares one pending SSM update between concurrent requests: the runner config is written once', async () => {
         // Prepare
         const mocks = newService();
         mocks.repository.listAmiRecords.mockResolvedValue([valid(pending)]);
@@ -786,7 +786,7 @@ describe(ReconciliationService.name, () => {
     });
 
     describe('a preset the recordType index read misses (eventually consistent)', () => {
-      it('Finding 5: is read by key with findAmiRecord and reported, once this container has seen it', async () => {
+      it('is read by key with findAmiRecord and reported, once this container has seen it', async () => {
         // Prepare
         const mocks = newService();
         mocks.repository.listAmiRecords.mockResolvedValueOnce([valid(ready)]).mockResolvedValueOnce([]);

@@ -62,7 +62,7 @@ describe('any interleaving of events, /status calls on several containers and fa
     RUNS * 5_000 + 60_000,
   );
 
-  it('Finding 2: holds for a ghost SSM write that lands after a newer build was applied', async () => {
+  it('holds for a ghost SSM write that lands after a newer build was applied', async () => {
     expect(await platform.run(FINDING_2)).toEqual([]);
   });
 });
@@ -78,7 +78,7 @@ describe('the invariants catch what they are there for', () => {
     await unchecked.stop();
   });
 
-  it('Finding 2: without the runner config check, the ghost write leaves SSM behind the record', async () => {
+  it('without the runner config check, the ghost write leaves SSM behind the record', async () => {
     const violations = await unchecked.run(FINDING_2);
 
     expect(violations).toEqual([

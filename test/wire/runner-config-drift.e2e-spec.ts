@@ -200,7 +200,7 @@ describe('level-triggered runner config: GET /status repairs whatever made SSM d
     ]);
   });
 
-  it('Finding 2: an SSM write applied after /status gave up on it, once a newer build finished, is repaired', async () => {
+  it('an SSM write applied after /status gave up on it, once a newer build finished, is repaired', async () => {
     // Prepare: a stale preset whose build 2 is AVAILABLE; SSM answers PutParameter after the
     // request's 1 s budget, and applies it all the same.
     await bed.restartApp(clock, { reconciliationBudgetMs: 1_000 });
