@@ -13,7 +13,7 @@ import {
   SSMServiceException,
 } from '@aws-sdk/client-ssm';
 import { imageStateChangeEvent } from '../local/lambda/image-builder-events';
-import type { StatusReport } from '../src/status/status.schema';
+import type { StatusReport } from '../src/status/contract/status.schema';
 import { PENDING_RUNNER_CONFIG } from '../src/testing/runner-config.fixture';
 import { EventsApp, startEventsApp } from './support/events-app';
 import { anImage, imageArn } from '../src/testing/image.fixture';

@@ -1,7 +1,7 @@
 import { ArgumentsHost, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppLogger } from '../logging/app-logger';
-import type { StatusPage } from '../status-page/status-page';
+import type { StatusPage } from './page/status-page';
 import { JsonErrorFilter } from './json-error.filter';
 
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';

@@ -8,8 +8,8 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppLogger, describeError } from '../logging/app-logger';
-import { prefersHtml } from '../status-page/negotiation';
-import { StatusPage } from '../status-page/status-page';
+import { prefersHtml } from './page/negotiation';
+import { StatusPage } from './page/status-page';
 
 /**
  * Every error answers `{ status: "error", message }`: the message of an HttpException we

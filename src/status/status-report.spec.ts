@@ -4,7 +4,7 @@ import { ReportedReconciliation } from '../reconciliation/preset-reconciliation'
 import { aReadyAmiRecord } from '../testing/ami-record.fixture';
 import { CONNECTED_GITHUB } from '../testing/github-readiness.fixture';
 import { buildStatusReport, overallStatus, statusMessage, toPresetStatus } from './status-report';
-import type { PresetStatus } from './status.schema';
+import type { PresetStatus } from './contract/status.schema';
 
 const updatedAt = '2026-11-23T12:00:00.000Z';
 const buildArn = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/3';

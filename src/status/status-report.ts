@@ -8,7 +8,7 @@ import type {
   PresetStatusValue,
   ReconciliationReport,
   StatusReport,
-} from './status.schema';
+} from './contract/status.schema';
 
 const MESSAGE_ORDER: readonly PresetStatusValue[] = ['ready', 'building', 'failed', 'invalid'];
 

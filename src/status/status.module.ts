@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { GitHubModule } from '../github/github.module';
 import { ReconciliationModule } from '../reconciliation/reconciliation.module';
 import { RunnersModule } from '../runners/runners.module';
-import { StatusPageModule } from '../status-page/status-page.module';
+import { StatusPageModule } from './page/status-page.module';
 import { JsonErrorFilter } from './json-error.filter';
 import { LambdaRemainingTime } from './lambda-remaining-time';
 import { StatusController } from './status.controller';
