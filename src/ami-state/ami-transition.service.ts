@@ -41,7 +41,7 @@ export type TransitionResult =
 export class AmiTransitionService {
   constructor(
     private readonly repository: AmiRecordStore,
-    private readonly ssmConfig: RunnerConfigStore,
+    private readonly runnerConfigs: RunnerConfigStore,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,
     private readonly clock: Clock,
@@ -152,7 +152,7 @@ export class AmiTransitionService {
     if (abortSignal?.aborted) return this.leftPending(record, 'deadline-exceeded');
     let result: 'updated' | 'already-set';
     try {
-      result = await this.ssmConfig.setAmi(record.presetName, amiId, abortSignal);
+      result = await this.runnerConfigs.setAmi(record.presetName, amiId, abortSignal);
     } catch (error) {
       if (abortSignal?.aborted) return this.leftPending(record, 'deadline-exceeded', error);
       if (error instanceof RunnerConfigError) return this.leftPending(record, error.outcome, error.cause);
@@ -203,7 +203,7 @@ export class AmiTransitionService {
   ) {
     this.logger.error(`${SSM_FAILURE_MESSAGES[ssmConfig]}; the record keeps it pending`, {
       preset: record.presetName,
-      parameter: this.ssmConfig.parameterName(record.presetName),
+      parameter: this.runnerConfigs.parameterName(record.presetName),
       outcome: ssmConfig,
       ...(error !== undefined && { error: describeError(error) }),
     });

@@ -27,7 +27,7 @@ export class RunnerConfigVerifier {
   private readonly limit: pLimit.Limit;
 
   constructor(
-    private readonly ssmConfig: RunnerConfigStore,
+    private readonly runnerConfigs: RunnerConfigStore,
     private readonly transitions: AmiTransitionService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,
@@ -84,7 +84,7 @@ export class RunnerConfigVerifier {
   ): Map<string, Promise<PresetReconciliation | undefined>> {
     const started = new Map<string, Promise<PresetReconciliation | undefined>>();
     if (records.length === 0) return started;
-    const amis = this.ssmConfig.currentAmis(
+    const amis = this.runnerConfigs.currentAmis(
       records.map((record) => record.presetName),
       deadline,
     );

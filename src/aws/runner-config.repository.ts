@@ -31,7 +31,7 @@ const PERMANENT_PUT_ERRORS: readonly string[] = [
 
 /** The one place that changes a preset's runner configuration in SSM (the adapter of RunnerConfigStore). */
 @Injectable()
-export class SsmConfigService implements RunnerConfigStore, OnApplicationShutdown {
+export class RunnerConfigRepository implements RunnerConfigStore, OnApplicationShutdown {
   private readonly lazy: LazyClient<SSMClient>;
 
   constructor(@Inject(appConfig.KEY) private readonly config: AppConfig) {

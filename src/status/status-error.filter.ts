@@ -17,7 +17,7 @@ import { StatusPage } from './page/status-page';
  * browser gets the same message as a page, by the rule GET /status answers by.
  */
 @Catch()
-export class JsonErrorFilter implements ExceptionFilter {
+export class StatusErrorFilter implements ExceptionFilter {
   constructor(
     private readonly logger: AppLogger,
     private readonly statusPage: StatusPage,

@@ -2,7 +2,7 @@ import { ArgumentsHost, NotFoundException, ServiceUnavailableException } from '@
 import type { Request, Response } from 'express';
 import { AppLogger } from '../logging/app-logger';
 import type { StatusPage } from './page/status-page';
-import { JsonErrorFilter } from './json-error.filter';
+import { StatusErrorFilter } from './status-error.filter';
 
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
@@ -33,7 +33,7 @@ function host(request: Partial<Request>, response: ReturnType<typeof fakeRespons
   } as ArgumentsHost;
 }
 
-describe(JsonErrorFilter.name, () => {
+describe(StatusErrorFilter.name, () => {
   describe('catch', () => {
     const logger = new AppLogger();
     let error: jest.SpyInstance;
@@ -48,7 +48,7 @@ describe(JsonErrorFilter.name, () => {
       const response = fakeResponse();
 
       // Act
-      new JsonErrorFilter(logger, statusPage as unknown as StatusPage).catch(
+      new StatusErrorFilter(logger, statusPage as unknown as StatusPage).catch(
         new NotFoundException(),
         host({ headers: { accept: '*/*' }, query: {} }, response),
       );
@@ -70,7 +70,7 @@ describe(JsonErrorFilter.name, () => {
       const response = fakeResponse();
 
       // Act
-      new JsonErrorFilter(logger, statusPage as unknown as StatusPage).catch(
+      new StatusErrorFilter(logger, statusPage as unknown as StatusPage).catch(
         new ServiceUnavailableException('AMI state is temporarily unavailable'),
         host({ headers: { accept: BROWSER }, query: {} }, response),
       );
@@ -90,7 +90,7 @@ describe(JsonErrorFilter.name, () => {
       const response = fakeResponse();
 
       // Act
-      new JsonErrorFilter(logger, statusPage as unknown as StatusPage).catch(
+      new StatusErrorFilter(logger, statusPage as unknown as StatusPage).catch(
         new NotFoundException(),
         host({ headers: { accept: BROWSER }, query: { format: 'html' } }, response),
       );
