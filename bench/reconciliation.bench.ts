@@ -172,7 +172,7 @@ function setEnvironment(variables: Record<string, string | undefined>): void {
 }
 
 function describeOutcome(reconciliation: ReportedReconciliation): string {
-  switch (reconciliation.outcome) {
+  switch (reconciliation.kind) {
     case 'corrected':
       return reconciliation.to === 'ready' && reconciliation.ssmConfig === 'updated'
         ? HEALED

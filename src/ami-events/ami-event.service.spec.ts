@@ -43,7 +43,7 @@ describe(AmiEventService.name, () => {
       // Prepare
       const { service, imageBuilder, repository, transitions } = newService();
       imageBuilder.getImage.mockResolvedValue(image());
-      repository.findAmiRecord.mockResolvedValue({ valid: true, record });
+      repository.findAmiRecord.mockResolvedValue({ kind: 'valid', record });
       transitions.applyImage.mockResolvedValue({ kind: 'applied', to: 'ready', ssmConfig: 'updated' });
 
       // Act
@@ -58,13 +58,13 @@ describe(AmiEventService.name, () => {
         'newer-image',
         undefined,
       );
-      expect(outcome).toEqual({ outcome: 'applied', preset: 'linux-x64', to: 'ready' });
+      expect(outcome).toEqual({ kind: 'applied', preset: 'linux-x64', to: 'ready' });
     });
 
     it('counts each event once, by what became of it: applied by the state it set', async () => {
       const { service, imageBuilder, repository, transitions, metrics } = newService();
       imageBuilder.getImage.mockResolvedValue(image());
-      repository.findAmiRecord.mockResolvedValue({ valid: true, record });
+      repository.findAmiRecord.mockResolvedValue({ kind: 'valid', record });
       transitions.applyImage.mockResolvedValue({ kind: 'applied', to: 'failed' });
 
       await service.handle(event);
@@ -122,7 +122,7 @@ describe(AmiEventService.name, () => {
 
       const outcome = await service.handle(raw);
 
-      expect(outcome).toMatchObject({ outcome: 'ignored', reason });
+      expect(outcome).toMatchObject({ kind: 'ignored', reason });
       expect(repository.findAmiRecord).not.toHaveBeenCalled();
     });
 
@@ -133,7 +133,7 @@ describe(AmiEventService.name, () => {
 
       const outcome = await service.handle(event);
 
-      expect(outcome).toEqual({ outcome: 'ignored', reason: 'no-ami-record', preset: 'linux-x64' });
+      expect(outcome).toEqual({ kind: 'ignored', reason: 'no-ami-record', preset: 'linux-x64' });
       expect(transitions.applyImage).not.toHaveBeenCalled();
     });
 
@@ -142,7 +142,7 @@ describe(AmiEventService.name, () => {
       const pending = { ...record, status: 'ready' as const, amiId: AMI_3, ssmPendingAmiId: AMI_3 };
       const done = { ...pending, ssmPendingAmiId: undefined };
       imageBuilder.getImage.mockResolvedValue(image());
-      repository.findAmiRecord.mockResolvedValue({ valid: true, record: pending });
+      repository.findAmiRecord.mockResolvedValue({ kind: 'valid', record: pending });
       transitions.completeSsmUpdate.mockResolvedValue({ record: done, ssmConfig: 'updated' });
       transitions.applyImage.mockResolvedValue({ kind: 'no-newer-image' });
 
@@ -150,7 +150,7 @@ describe(AmiEventService.name, () => {
 
       expect(transitions.completeSsmUpdate).toHaveBeenCalledWith(pending, undefined);
       expect(transitions.applyImage).toHaveBeenCalledWith(done, image(), IMAGE_ARN, 'newer-image', undefined);
-      expect(outcome).toEqual({ outcome: 'ignored', reason: 'no-newer-image', preset: 'linux-x64' });
+      expect(outcome).toEqual({ kind: 'ignored', reason: 'no-newer-image', preset: 'linux-x64' });
     });
 
     it.each(['ssm-update-failed', 'deadline-exceeded'] as const)(
@@ -158,7 +158,7 @@ describe(AmiEventService.name, () => {
       async (ssmConfig) => {
         const { service, imageBuilder, repository, transitions } = newService();
         imageBuilder.getImage.mockResolvedValue(image());
-        repository.findAmiRecord.mockResolvedValue({ valid: true, record });
+        repository.findAmiRecord.mockResolvedValue({ kind: 'valid', record });
         transitions.applyImage.mockResolvedValue({ kind: 'applied', to: 'ready', ssmConfig });
 
         await expect(service.handle(event)).rejects.toBeInstanceOf(RetryableAmiEventError);
@@ -168,14 +168,14 @@ describe(AmiEventService.name, () => {
     it('resolves when SSM refuses the write for good: retrying cannot help, /status reports the mark', async () => {
       const { service, imageBuilder, repository, transitions } = newService();
       imageBuilder.getImage.mockResolvedValue(image());
-      repository.findAmiRecord.mockResolvedValue({ valid: true, record });
+      repository.findAmiRecord.mockResolvedValue({ kind: 'valid', record });
       transitions.applyImage.mockResolvedValue({
         kind: 'applied',
         to: 'ready',
         ssmConfig: 'ssm-update-rejected',
       });
 
-      expect(await service.handle(event)).toEqual({ outcome: 'applied', preset: 'linux-x64', to: 'ready' });
+      expect(await service.handle(event)).toEqual({ kind: 'applied', preset: 'linux-x64', to: 'ready' });
     });
 
     it('turns any failure once the deadline passed into a retryable one', async () => {

@@ -34,7 +34,7 @@ export interface InvalidAmiRecord {
 }
 
 export type ParsedAmiRecord =
-  { valid: true; record: AmiRecord } | { valid: false; invalid: InvalidAmiRecord };
+  { kind: 'valid'; record: AmiRecord } | { kind: 'invalid'; invalid: InvalidAmiRecord };
 
 export const AMI_RECORD_TYPE = 'AMI';
 const JOB_ID_PREFIX = 'AMI#';
@@ -89,7 +89,7 @@ export function parseAmiRecord(item: Record<string, unknown>): ParsedAmiRecord {
   const presetName = item.presetName ?? nameFromJobId;
   const updatedAt = typeof item.updatedAt === 'string' ? item.updatedAt : null;
   const invalid = (reason: InvalidRecordReason): ParsedAmiRecord => ({
-    valid: false,
+    kind: 'invalid',
     invalid: { name: labelFor(presetName, jobId), reason, updatedAt },
   });
 
@@ -111,7 +111,7 @@ export function parseAmiRecord(item: Record<string, unknown>): ParsedAmiRecord {
   }
 
   return {
-    valid: true,
+    kind: 'valid',
     record: {
       jobId,
       presetName,

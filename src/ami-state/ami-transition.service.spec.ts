@@ -55,7 +55,7 @@ describe(AmiTransitionService.name, () => {
         return Promise.resolve({ kind: 'applied', record: written });
       });
       ssmConfig.setAmi.mockResolvedValue('updated');
-      repository.findAmiRecord.mockImplementation(() => Promise.resolve({ valid: true, record: written }));
+      repository.findAmiRecord.mockImplementation(() => Promise.resolve({ kind: 'valid', record: written }));
       const cleared = record({ amiId: AMI_3, updatedAt: '2026-11-23T12:00:00.000Z' });
       repository.clearSsmPendingIfCurrent.mockResolvedValue({ kind: 'applied', record: cleared });
 
@@ -152,7 +152,10 @@ describe(AmiTransitionService.name, () => {
 
     it('reports the newer record another writer left when its conditional write is superseded', async () => {
       const { service, repository, ssmConfig } = newService();
-      const newer = { valid: true, record: record({ amiId: AMI_3, updatedAt: '2026-11-23T11:45:00.000Z' }) };
+      const newer = {
+        kind: 'valid',
+        record: record({ amiId: AMI_3, updatedAt: '2026-11-23T11:45:00.000Z' }),
+      };
       repository.markReady.mockResolvedValue({ kind: 'superseded' });
       repository.findAmiRecord.mockResolvedValue(newer);
 
@@ -175,7 +178,7 @@ describe(AmiTransitionService.name, () => {
       const { service, repository, ssmConfig } = newService();
       const untokened = record({ ssmPendingAmiId: AMI_2 });
       ssmConfig.setAmi.mockResolvedValue('updated');
-      repository.findAmiRecord.mockResolvedValue({ valid: true, record: untokened });
+      repository.findAmiRecord.mockResolvedValue({ kind: 'valid', record: untokened });
       repository.clearSsmPendingIfCurrent.mockResolvedValue({ kind: 'applied', record: record() });
 
       const result = await service.completeSsmUpdate(untokened);
@@ -220,7 +223,7 @@ describe(AmiTransitionService.name, () => {
     it('marks the record again for the AMI that replaced ours while our SSM write was on its way', async () => {
       const { service, repository, ssmConfig } = newService();
       ssmConfig.setAmi.mockResolvedValue('updated');
-      repository.findAmiRecord.mockResolvedValue({ valid: true, record: record({ amiId: AMI_3 }) });
+      repository.findAmiRecord.mockResolvedValue({ kind: 'valid', record: record({ amiId: AMI_3 }) });
       const remarked = record({ amiId: AMI_3, ssmPendingAmiId: AMI_3, ssmPendingToken: 'token-3' });
       repository.markSsmPendingIfAmi.mockResolvedValue({ kind: 'applied', record: remarked });
 
@@ -243,8 +246,8 @@ describe(AmiTransitionService.name, () => {
       const latest = record({ amiId: ami4, ssmPendingAmiId: ami4, ssmPendingToken: 'token-4' });
       ssmConfig.setAmi.mockResolvedValue('updated');
       repository.findAmiRecord
-        .mockResolvedValueOnce({ valid: true, record: record({ amiId: AMI_3 }) })
-        .mockResolvedValueOnce({ valid: true, record: latest });
+        .mockResolvedValueOnce({ kind: 'valid', record: record({ amiId: AMI_3 }) })
+        .mockResolvedValueOnce({ kind: 'valid', record: latest });
       repository.markSsmPendingIfAmi.mockResolvedValue({ kind: 'superseded' });
 
       // Act
@@ -259,8 +262,8 @@ describe(AmiTransitionService.name, () => {
       const remarked = record({ ssmPendingAmiId: AMI_2, ssmPendingToken: 'token-2' });
       ssmConfig.setAmi.mockResolvedValue('already-set');
       repository.findAmiRecord
-        .mockResolvedValueOnce({ valid: true, record: pending })
-        .mockResolvedValueOnce({ valid: true, record: remarked });
+        .mockResolvedValueOnce({ kind: 'valid', record: pending })
+        .mockResolvedValueOnce({ kind: 'valid', record: remarked });
       repository.clearSsmPendingIfCurrent.mockResolvedValue({ kind: 'superseded' });
 
       const result = await service.completeSsmUpdate(pending);
@@ -275,7 +278,7 @@ describe(AmiTransitionService.name, () => {
       const marked = record({ ssmPendingAmiId: AMI_2, ssmPendingToken: 'token-5' });
       repository.markSsmPendingIfAmi.mockResolvedValue({ kind: 'applied', record: marked });
       ssmConfig.setAmi.mockResolvedValue('updated');
-      repository.findAmiRecord.mockResolvedValue({ valid: true, record: marked });
+      repository.findAmiRecord.mockResolvedValue({ kind: 'valid', record: marked });
       repository.clearSsmPendingIfCurrent.mockResolvedValue({ kind: 'applied', record: record() });
 
       const result = await service.repairRunnerConfig(record());

@@ -167,7 +167,7 @@ export class AmiTransitionService {
     }
 
     const current = await this.repository.findAmiRecord(record.jobId, abortSignal);
-    if (current?.valid && current.record.amiId !== null && current.record.amiId !== amiId) {
+    if (current?.kind === 'valid' && current.record.amiId !== null && current.record.amiId !== amiId) {
       const pendingToken = randomUUID();
       const marked = await this.repository.markSsmPendingIfAmi(
         current.record,
@@ -178,7 +178,7 @@ export class AmiTransitionService {
       if (marked.kind === 'superseded') {
         // Its AMI changed once more: that writer marks the record for it; reported as it is.
         const latest = await this.repository.findAmiRecord(record.jobId, abortSignal);
-        return { record: latest?.valid ? latest.record : current.record, ssmConfig: result };
+        return { record: latest?.kind === 'valid' ? latest.record : current.record, ssmConfig: result };
       }
       this.logger.warn('A newer AMI replaced ours during the SSM update; the config will follow it', {
         preset: record.presetName,
@@ -190,7 +190,7 @@ export class AmiTransitionService {
     if (cleared.kind === 'superseded') {
       // Another writer marked the record since: its mark stays, and is reported as it is.
       const latest = await this.repository.findAmiRecord(record.jobId, abortSignal);
-      return { record: latest?.valid ? latest.record : record, ssmConfig: result };
+      return { record: latest?.kind === 'valid' ? latest.record : record, ssmConfig: result };
     }
     return { record: cleared.record, ssmConfig: result };
   }

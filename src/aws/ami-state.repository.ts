@@ -237,7 +237,7 @@ export class AmiStateRepository implements AmiRecordStore {
       throw error;
     }
     const parsed = parseAmiRecord(written ?? {});
-    if (!parsed.valid) {
+    if (parsed.kind === 'invalid') {
       // Applied, yet not a record this service understands (another writer's attribute):
       // a failure to report, never a record to go on with.
       throw new AmiStateUnavailableError(

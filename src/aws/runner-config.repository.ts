@@ -104,8 +104,8 @@ export class RunnerConfigRepository implements RunnerConfigStore, OnApplicationS
       );
     }
     const update = withAmi(stored?.Value ?? '', amiId);
-    if (!update.valid) throw new RunnerConfigError('ssm-config-invalid');
-    if (!update.changed) return 'already-set';
+    if (update.kind === 'invalid') throw new RunnerConfigError('ssm-config-invalid');
+    if (update.kind === 'already-set') return 'already-set';
     try {
       await this.client.send(
         new PutParameterCommand({ Name: name, Value: update.value, Type: stored?.Type, Overwrite: true }),

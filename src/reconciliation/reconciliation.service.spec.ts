@@ -20,7 +20,7 @@ const IMAGE_ARN = imageArn('linux-x64', 3);
 const stale = anAmiRecord();
 /** The same record as a transition wrote it ready, at NOW. */
 const ready = aReadyAmiRecord();
-const valid = (record: AmiRecord): ParsedAmiRecord => ({ valid: true, record });
+const valid = (record: AmiRecord): ParsedAmiRecord => ({ kind: 'valid', record });
 /** What ListImagePipelineImages says of an image. */
 const summaryOf = (image: Image) => ({ arn: image.arn, dateCreated: image.dateCreated });
 /** Settles after every pending microtask: a request started beside it finds the work in flight. */
@@ -104,7 +104,7 @@ describe(ReconciliationService.name, () => {
         // Prepare
         const mocks = newService();
         const invalid: ParsedAmiRecord = {
-          valid: false,
+          kind: 'invalid',
           invalid: { name: 'linux-x64', reason: 'invalid-status', updatedAt: '2026-11-23T10:00:00.000Z' },
         };
         mocks.repository.listAmiRecords.mockResolvedValue([invalid]);
@@ -133,7 +133,7 @@ describe(ReconciliationService.name, () => {
         mocks.runnerConfigs.verify.mockResolvedValue([
           {
             presetName: 'linux-x64',
-            outcome: 'ssm-drift-repaired',
+            kind: 'ssm-drift-repaired',
             record: repaired,
             ssmConfig: 'updated',
             cached: false,
@@ -146,7 +146,7 @@ describe(ReconciliationService.name, () => {
 
         // Assess
         expect(mocks.runnerConfigs.verify).toHaveBeenCalledWith([valid(ready)], deadline);
-        expect(state.reconciliations).toEqual([expect.objectContaining({ outcome: 'ssm-drift-repaired' })]);
+        expect(state.reconciliations).toEqual([expect.objectContaining({ kind: 'ssm-drift-repaired' })]);
         expect(state.records).toEqual([valid(repaired)]);
       });
     });
@@ -228,7 +228,7 @@ describe(ReconciliationService.name, () => {
 
         // Assess
         expect(state.reconciliations).toEqual([
-          { presetName: 'linux-x64', outcome: 'unresolved', reason: 'pipeline-not-found', cached: false },
+          { presetName: 'linux-x64', kind: 'unresolved', reason: 'pipeline-not-found', cached: false },
         ]);
         expect(state.records).toEqual([valid(stale)]);
         expect(mocks.imageBuilder.listPipelineImages).not.toHaveBeenCalled();
@@ -279,7 +279,7 @@ describe(ReconciliationService.name, () => {
         const state = await mocks.service.reconcile(requestDeadline(1_000));
 
         expect(state.reconciliations).toEqual([
-          { presetName: 'linux-x64', outcome: 'unresolved', reason: 'no-images', cached: false },
+          { presetName: 'linux-x64', kind: 'unresolved', reason: 'no-images', cached: false },
         ]);
         expect(mocks.imageBuilder.getImage).not.toHaveBeenCalled();
         expect(mocks.transitions.applyImage).not.toHaveBeenCalled();
@@ -310,7 +310,7 @@ describe(ReconciliationService.name, () => {
         expect(state.reconciliations).toEqual([
           {
             presetName: 'linux-x64',
-            outcome: 'corrected',
+            kind: 'corrected',
             from: 'building',
             to: 'ready',
             record: ready,
@@ -350,7 +350,7 @@ describe(ReconciliationService.name, () => {
           expect(state.reconciliations).toEqual([
             {
               presetName: 'linux-x64',
-              outcome: 'corrected',
+              kind: 'corrected',
               from: 'building',
               to: 'failed',
               record: failed,
@@ -370,7 +370,7 @@ describe(ReconciliationService.name, () => {
         const state = await mocks.service.reconcile(requestDeadline(1_000));
 
         expect(state.reconciliations).toEqual([
-          { presetName: 'linux-x64', outcome: 'still-building', cached: false },
+          { presetName: 'linux-x64', kind: 'still-building', cached: false },
         ]);
         expect(state.records).toEqual([valid(stale)]);
       });
@@ -388,7 +388,7 @@ describe(ReconciliationService.name, () => {
         const state = await mocks.service.reconcile(requestDeadline(1_000));
 
         expect(state.reconciliations).toEqual([
-          { presetName: 'linux-x64', outcome: 'unresolved', reason: 'no-ami-for-region', cached: false },
+          { presetName: 'linux-x64', kind: 'unresolved', reason: 'no-ami-for-region', cached: false },
         ]);
         expect(state.records).toEqual([valid(stale)]);
       });
@@ -406,7 +406,7 @@ describe(ReconciliationService.name, () => {
 
         // Assess
         expect(state.reconciliations).toEqual([
-          { presetName: 'linux-x64', outcome: 'unresolved', reason: 'no-newer-image', cached: false },
+          { presetName: 'linux-x64', kind: 'unresolved', reason: 'no-newer-image', cached: false },
         ]);
         expect(state.records).toEqual([valid(stale)]);
         expect(warn).toHaveBeenCalledWith(
@@ -430,7 +430,7 @@ describe(ReconciliationService.name, () => {
 
         // Assess
         expect(state.reconciliations).toEqual([
-          { presetName: 'linux-x64', outcome: 'unresolved', reason: 'superseded', current, cached: false },
+          { presetName: 'linux-x64', kind: 'unresolved', reason: 'superseded', current, cached: false },
         ]);
         expect(state.records).toEqual([current]);
         expect(mocks.transitions.completeSsmUpdate).not.toHaveBeenCalled();
@@ -451,9 +451,9 @@ describe(ReconciliationService.name, () => {
 
         // Assess
         expect(first.reconciliations).toEqual([
-          { presetName: 'linux-x64', outcome: 'unresolved', reason: 'state-table-error', cached: false },
+          { presetName: 'linux-x64', kind: 'unresolved', reason: 'state-table-error', cached: false },
         ]);
-        expect(second.reconciliations[0]).toMatchObject({ outcome: 'corrected', cached: false });
+        expect(second.reconciliations[0]).toMatchObject({ kind: 'corrected', cached: false });
         expect(mocks.transitions.applyImage).toHaveBeenCalledTimes(2);
       });
     });
@@ -475,21 +475,17 @@ describe(ReconciliationService.name, () => {
         expect(mocks.imageBuilder.listPipelineImages).toHaveBeenCalledTimes(1);
         expect(mocks.imageBuilder.getImage).toHaveBeenCalledTimes(1);
         expect(mocks.transitions.applyImage).toHaveBeenCalledTimes(1);
-        expect(first.reconciliations[0]).toMatchObject({ outcome: 'still-building', cached: false });
-        expect(second.reconciliations[0]).toMatchObject({ outcome: 'still-building', cached: true });
+        expect(first.reconciliations[0]).toMatchObject({ kind: 'still-building', cached: false });
+        expect(second.reconciliations[0]).toMatchObject({ kind: 'still-building', cached: true });
       });
 
       it.each([
-        ['still building', stillBuilding, { outcome: 'still-building' }],
-        [
-          'with nothing newer',
-          { kind: 'no-newer-image' },
-          { outcome: 'unresolved', reason: 'no-newer-image' },
-        ],
+        ['still building', stillBuilding, { kind: 'still-building' }],
+        ['with nothing newer', { kind: 'no-newer-image' }, { kind: 'unresolved', reason: 'no-newer-image' }],
         [
           'in an unexpected image state',
           { kind: 'unresolved', reason: 'unexpected-image-state', imageStatus: 'DEPRECATED' },
-          { outcome: 'unresolved', reason: 'unexpected-image-state' },
+          { kind: 'unresolved', reason: 'unexpected-image-state' },
         ],
       ] as [string, TransitionResult, object][])(
         'Finding 4: checks a preset it found %s again after RECONCILIATION_RECHECK_SECONDS; within it the cache holds',
@@ -539,7 +535,7 @@ describe(ReconciliationService.name, () => {
           'unchanged-since-read',
           expect.any(AbortSignal),
         );
-        expect(after.reconciliations[0]).toMatchObject({ outcome: 'corrected', to: 'ready', cached: false });
+        expect(after.reconciliations[0]).toMatchObject({ kind: 'corrected', to: 'ready', cached: false });
         expect(after.records).toEqual([valid(ready)]);
       });
 
@@ -565,7 +561,7 @@ describe(ReconciliationService.name, () => {
           'unchanged-since-read',
           expect.any(AbortSignal),
         );
-        expect(second.reconciliations[0]).toMatchObject({ outcome: 'still-building', cached: false });
+        expect(second.reconciliations[0]).toMatchObject({ kind: 'still-building', cached: false });
       });
 
       it('concurrent requests share one in-flight reconciliation', async () => {
@@ -587,8 +583,8 @@ describe(ReconciliationService.name, () => {
         expect(mocks.imageBuilder.findPipelineArns).toHaveBeenCalledTimes(1);
         expect(mocks.imageBuilder.getImage).toHaveBeenCalledTimes(1);
         expect(mocks.transitions.applyImage).toHaveBeenCalledTimes(1);
-        expect(first.reconciliations[0]).toMatchObject({ outcome: 'still-building', cached: false });
-        expect(second.reconciliations[0]).toMatchObject({ outcome: 'still-building', cached: true });
+        expect(first.reconciliations[0]).toMatchObject({ kind: 'still-building', cached: false });
+        expect(second.reconciliations[0]).toMatchObject({ kind: 'still-building', cached: true });
       });
     });
 
@@ -609,7 +605,7 @@ describe(ReconciliationService.name, () => {
 
         // Assess
         expect(first.reconciliations).toEqual([
-          { presetName: 'linux-x64', outcome: 'unresolved', reason: 'image-builder-error', cached: false },
+          { presetName: 'linux-x64', kind: 'unresolved', reason: 'image-builder-error', cached: false },
         ]);
         expect(applyCallsAfterFirst).toBe(0);
         expect(warn).toHaveBeenCalledWith(
@@ -617,7 +613,7 @@ describe(ReconciliationService.name, () => {
           expect.objectContaining({ preset: 'linux-x64', outcome: 'image-builder-error' }),
         );
         expect(mocks.imageBuilder.getImage).toHaveBeenCalledTimes(2);
-        expect(second.reconciliations[0]).toMatchObject({ outcome: 'corrected', cached: false });
+        expect(second.reconciliations[0]).toMatchObject({ kind: 'corrected', cached: false });
       });
 
       it.each(['findPipelineArns', 'listPipelineImages', 'getImage'] as const)(
@@ -636,13 +632,13 @@ describe(ReconciliationService.name, () => {
 
           // Assess
           expect(first.reconciliations).toEqual([
-            { presetName: 'linux-x64', outcome: 'unresolved', reason: 'image-builder-error', cached: false },
+            { presetName: 'linux-x64', kind: 'unresolved', reason: 'image-builder-error', cached: false },
           ]);
           expect(first.records).toEqual([valid(stale)]);
           expect(mocks.imageBuilder[call]).toHaveBeenCalledTimes(2);
           expect(mocks.transitions.applyImage).toHaveBeenCalledTimes(1);
           expect(second.reconciliations[0]).toMatchObject({
-            outcome: 'corrected',
+            kind: 'corrected',
             to: 'ready',
             cached: false,
           });
@@ -663,7 +659,7 @@ describe(ReconciliationService.name, () => {
 
         // Assess
         expect(state.reconciliations).toEqual([
-          { presetName: 'linux-x64', outcome: 'unresolved', reason: 'deadline-exceeded', cached: false },
+          { presetName: 'linux-x64', kind: 'unresolved', reason: 'deadline-exceeded', cached: false },
         ]);
         expect(state.records).toEqual([valid(stale)]);
         expect(mocks.transitions.applyImage).not.toHaveBeenCalled();
@@ -683,7 +679,7 @@ describe(ReconciliationService.name, () => {
         // Assess
         expect(mocks.repository.listAmiRecords).toHaveBeenCalledWith(undefined);
         expect(state.reconciliations).toEqual([
-          { presetName: 'linux-x64', outcome: 'unresolved', reason: 'deadline-exceeded', cached: false },
+          { presetName: 'linux-x64', kind: 'unresolved', reason: 'deadline-exceeded', cached: false },
         ]);
         expect(gatewayCalls(mocks)).toBe(0);
         expect(mocks.transitions.applyImage).not.toHaveBeenCalled();
@@ -711,7 +707,7 @@ describe(ReconciliationService.name, () => {
         expect(state.reconciliations).toEqual([
           {
             presetName: 'linux-x64',
-            outcome: 'ssm-update-completed',
+            kind: 'ssm-update-completed',
             record: ready,
             ssmConfig: 'updated',
             cached: false,
@@ -738,8 +734,8 @@ describe(ReconciliationService.name, () => {
         // Assess
         expect(mocks.transitions.completeSsmUpdate).toHaveBeenCalledTimes(1);
         expect(states.map((state) => state.reconciliations[0])).toEqual([
-          expect.objectContaining({ outcome: 'ssm-update-completed', cached: false }),
-          ...Array(3).fill(expect.objectContaining({ outcome: 'ssm-update-completed', cached: true })),
+          expect.objectContaining({ kind: 'ssm-update-completed', cached: false }),
+          ...Array(3).fill(expect.objectContaining({ kind: 'ssm-update-completed', cached: true })),
         ]);
       });
 
@@ -760,7 +756,7 @@ describe(ReconciliationService.name, () => {
         expect(first.reconciliations).toEqual([
           {
             presetName: 'linux-x64',
-            outcome: 'unresolved',
+            kind: 'unresolved',
             reason: 'ssm-update-pending',
             ssmConfig: 'ssm-update-failed',
             cached: false,
@@ -779,7 +775,7 @@ describe(ReconciliationService.name, () => {
         const state = await mocks.service.reconcile(requestDeadline(1_000));
 
         expect(state.reconciliations).toEqual([
-          { presetName: 'linux-x64', outcome: 'unresolved', reason: 'state-table-error', cached: false },
+          { presetName: 'linux-x64', kind: 'unresolved', reason: 'state-table-error', cached: false },
         ]);
         expect(state.records).toEqual([valid(pending)]);
       });

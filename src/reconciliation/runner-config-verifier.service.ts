@@ -43,7 +43,7 @@ export class RunnerConfigVerifier {
   ): Promise<ReportedReconciliation[]> {
     const nowMs = this.clock.now().getTime();
     const ready = records.flatMap((parsed) =>
-      parsed.valid && claimsRunnerConfigAmi(parsed.record) ? [parsed.record] : [],
+      parsed.kind === 'valid' && claimsRunnerConfigAmi(parsed.record) ? [parsed.record] : [],
     );
     const joined = new Map(
       ready.flatMap((record) => {
@@ -126,10 +126,10 @@ export class RunnerConfigVerifier {
       if (repaired.record.ssmPendingAmiId !== undefined) {
         return {
           presetName,
-          outcome: 'unresolved',
+          kind: 'unresolved',
           reason: 'ssm-update-pending',
           ssmConfig: repaired.ssmConfig,
-          current: { valid: true, record: repaired.record },
+          current: { kind: 'valid', record: repaired.record },
         };
       }
       this.remember(repaired.record);
@@ -140,7 +140,7 @@ export class RunnerConfigVerifier {
       });
       return {
         presetName,
-        outcome: 'ssm-drift-repaired',
+        kind: 'ssm-drift-repaired',
         record: repaired.record,
         ssmConfig: repaired.ssmConfig,
       };
@@ -151,7 +151,7 @@ export class RunnerConfigVerifier {
         outcome: reason,
         error: describeError(error),
       });
-      return { presetName, outcome: 'unresolved', reason };
+      return { presetName, kind: 'unresolved', reason };
     }
   }
 

@@ -25,7 +25,7 @@ const amiRecord = (presetName: string, fields: Partial<AmiRecord> = {}): AmiReco
   aReadyAmiRecord({ presetName, updatedAt, buildId: undefined, ...fields });
 
 const record = (presetName: string, fields: Partial<AmiRecord> = {}): ParsedAmiRecord => ({
-  valid: true,
+  kind: 'valid',
   record: amiRecord(presetName, fields),
 });
 
@@ -123,7 +123,7 @@ describe('toPresetStatus', () => {
   it('reports an invalid record by its label and stored updatedAt', () => {
     // Prepare
     const parsed: ParsedAmiRecord = {
-      valid: false,
+      kind: 'invalid',
       invalid: { name: 'JOB#123', reason: 'invalid-status', updatedAt },
     };
 
@@ -168,10 +168,10 @@ describe('buildStatusReport', () => {
     // Prepare
     const corrected = amiRecord('linux-x64', { buildId: buildArn });
     const reconciliations: ReportedReconciliation[] = [
-      { presetName: 'windows-x64', outcome: 'still-building', cached: true },
+      { presetName: 'windows-x64', kind: 'still-building', cached: true },
       {
         presetName: 'linux-x64',
-        outcome: 'corrected',
+        kind: 'corrected',
         from: 'building',
         to: 'ready',
         record: corrected,
@@ -180,7 +180,7 @@ describe('buildStatusReport', () => {
       },
       {
         presetName: 'arm64',
-        outcome: 'unresolved',
+        kind: 'unresolved',
         reason: 'superseded',
         current: record('arm64', {
           status: 'failed',
@@ -217,7 +217,7 @@ describe('buildStatusReport', () => {
     const reconciliations: ReportedReconciliation[] = [
       {
         presetName: 'linux-x64',
-        outcome: 'corrected',
+        kind: 'corrected',
         from: 'building',
         to: 'failed',
         record: corrected,
@@ -227,7 +227,7 @@ describe('buildStatusReport', () => {
 
     // Act
     const report = buildStatusReport(
-      [{ valid: true, record: corrected }],
+      [{ kind: 'valid', record: corrected }],
       reconciliations,
       CONNECTED_GITHUB,
       null,
@@ -250,7 +250,7 @@ describe('buildStatusReport', () => {
     const reconciliations: ReportedReconciliation[] = [
       {
         presetName: 'linux-x64',
-        outcome: 'corrected',
+        kind: 'corrected',
         from: 'building',
         to: 'failed',
         record: failedRecord,
@@ -260,7 +260,7 @@ describe('buildStatusReport', () => {
 
     // Act
     const body = JSON.stringify(
-      buildStatusReport([{ valid: true, record: failedRecord }], reconciliations, CONNECTED_GITHUB, null),
+      buildStatusReport([{ kind: 'valid', record: failedRecord }], reconciliations, CONNECTED_GITHUB, null),
     );
 
     // Assess
@@ -272,7 +272,7 @@ describe('buildStatusReport', () => {
     // Prepare
     const records: ParsedAmiRecord[] = [
       record('linux-x64'),
-      { valid: false, invalid: { name: 'JOB#123', reason: 'invalid-preset-name', updatedAt: null } },
+      { kind: 'invalid', invalid: { name: 'JOB#123', reason: 'invalid-preset-name', updatedAt: null } },
     ];
 
     // Act
