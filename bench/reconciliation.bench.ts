@@ -29,7 +29,7 @@ interface ReconciliationRun {
   wallMs: number;
   concurrency: number;
   imageBuilderCalls: number;
-  /** One description per stale preset; HEALED when it was fully repaired. */
+  /** One description per stale preset; HEALED when it was healed to ready and its SSM config updated. */
   outcomes: string[];
 }
 

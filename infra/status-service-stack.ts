@@ -184,7 +184,7 @@ export class StatusServiceStack extends Stack {
   }
 
   /**
-   * Reads every AMI record, repairs stale ones: Image Builder reads, SSM config writes;
+   * Reads every AMI record, heals stale ones: Image Builder reads, SSM config writes;
    * and reads the GitHub App's private key, when there is one.
    */
   private grantStatusFunction(table: ITable, props: StatusServiceStackProps): void {
@@ -363,7 +363,7 @@ export class StatusServiceStack extends Stack {
       }),
       this.alarm('LostAmiEventHealed', {
         metric: new MathExpression({
-          // A series with no value in the period counts 0, so a correction to one state alone alarms.
+          // A series with no value in the period counts 0, so a heal to one state alone alarms.
           expression: 'FILL(ready, 0) + FILL(failed, 0)',
           usingMetrics: { ready: presetsCorrectedTo('ready'), failed: presetsCorrectedTo('failed') },
           label: 'Presets corrected by reconciliation',

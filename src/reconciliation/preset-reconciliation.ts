@@ -33,7 +33,7 @@ export type PresetReconciliation =
 /** A reconciliation as one request saw it: `cached` when this request made no AWS call for it. */
 export type ReportedReconciliation = PresetReconciliation & { cached: boolean };
 
-/** The records as they are after reconciliation: corrected and superseded presets show their new state. */
+/** The records as they are after reconciliation: a preset healed, its runner config updated or repaired, or superseded shows its new state. */
 export function applyReconciliations(
   records: readonly ParsedAmiRecord[],
   reconciliations: readonly PresetReconciliation[],

@@ -31,7 +31,7 @@ const PIPELINE_NAMES_PER_LOOKUP = 10;
 
 /**
  * Finds AMI records stuck in `building`, asks Image Builder what became of their pipeline's
- * newest image and repairs the record (and, for a ready image, the preset's SSM config).
+ * newest image and heals the record (and, for a ready image, the preset's SSM config).
  * Singleton: its cache lives as long as the container.
  */
 @Injectable()

@@ -166,7 +166,7 @@ describe('buildStatusReport', () => {
 
   it('reports the reconciliation entries sorted by name, without records, ARNs or error text', () => {
     // Prepare
-    const corrected = amiRecord('linux-x64', { buildId: buildArn });
+    const healed = amiRecord('linux-x64', { buildId: buildArn });
     const reconciliations: ReportedReconciliation[] = [
       { presetName: 'windows-x64', kind: 'still-building', cached: true },
       {
@@ -174,7 +174,7 @@ describe('buildStatusReport', () => {
         kind: 'corrected',
         from: 'building',
         to: 'ready',
-        record: corrected,
+        record: healed,
         ssmConfig: 'updated',
         cached: false,
       },
@@ -213,21 +213,21 @@ describe('buildStatusReport', () => {
 
   it('leaves ssmConfig out of a correction that did not touch SSM', () => {
     // Prepare
-    const corrected = amiRecord('linux-x64', { status: 'failed', amiId: null, errorMessage: 'Build failed' });
+    const healed = amiRecord('linux-x64', { status: 'failed', amiId: null, errorMessage: 'Build failed' });
     const reconciliations: ReportedReconciliation[] = [
       {
         presetName: 'linux-x64',
         kind: 'corrected',
         from: 'building',
         to: 'failed',
-        record: corrected,
+        record: healed,
         cached: true,
       },
     ];
 
     // Act
     const report = buildStatusReport(
-      [{ kind: 'valid', record: corrected }],
+      [{ kind: 'valid', record: healed }],
       reconciliations,
       CONNECTED_GITHUB,
       null,

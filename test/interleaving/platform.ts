@@ -135,7 +135,7 @@ export class Platform {
     };
     try {
       this.network = schedule.latenciesMs;
-      this.heal();
+      this.stopFaults();
       for (const fault of schedule.faults) this.inject(fault);
       for (const step of schedule.steps) await this.runStep(step, world, observed);
       await this.settleDown(schedule, world, observed);
@@ -224,8 +224,8 @@ export class Platform {
         case 'fault':
           this.inject(action.fault);
           break;
-        case 'heal':
-          this.heal();
+        case 'stop-faults':
+          this.stopFaults();
           break;
       }
     }
@@ -270,7 +270,7 @@ export class Platform {
   }
 
   /** Every fault stops; the network's latencies go on. */
-  private heal(): void {
+  private stopFaults(): void {
     const { fake, dynamoDbFaults } = this.localAws;
     fake.resetControls();
     dynamoDbFaults.resetControls();
@@ -354,7 +354,7 @@ export class Platform {
    */
   private async settleDown(schedule: Schedule, world: World, observed: Observed): Promise<void> {
     this.network = [0];
-    this.heal();
+    this.stopFaults();
     world.builds.forEach((build, i) => {
       if (!build.settled) {
         this.settle(build, schedule.finalStates[i], observed);
@@ -427,7 +427,7 @@ export class Platform {
   }
 
   private async forget(presetName: string): Promise<void> {
-    this.heal();
+    this.stopFaults();
     await Promise.all([this.localAws.fake.idle(), this.localAws.dynamoDbFaults.idle()]);
     await this.localAws.dynamoDb.documentClient.send(
       new DeleteCommand({ TableName: this.tableName, Key: { jobId: `AMI#${presetName}` } }),
