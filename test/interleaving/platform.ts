@@ -7,6 +7,7 @@ import { imageStateChangeEvent } from '../../local/lambda/image-builder-events';
 import { LocalAws } from '../../local/local-aws';
 import { amiRecord } from '../../local/local-dynamodb';
 import { AmiEventService } from '../../src/ami-events/ami-event.service';
+import { amiJobId } from '../../src/ami-state/ami-record';
 import { AppModule } from '../../src/app.module';
 import { AppConfig } from '../../src/config/app-config';
 import { EventsAppModule } from '../../src/events-app.module';
@@ -423,14 +424,14 @@ export class Platform {
   }
 
   private stored(presetName: string) {
-    return this.localAws.dynamoDb.get(this.tableName, `AMI#${presetName}`);
+    return this.localAws.dynamoDb.get(this.tableName, amiJobId(presetName));
   }
 
   private async forget(presetName: string): Promise<void> {
     this.stopFaults();
     await Promise.all([this.localAws.fake.idle(), this.localAws.dynamoDbFaults.idle()]);
     await this.localAws.dynamoDb.documentClient.send(
-      new DeleteCommand({ TableName: this.tableName, Key: { jobId: `AMI#${presetName}` } }),
+      new DeleteCommand({ TableName: this.tableName, Key: { jobId: amiJobId(presetName) } }),
     );
   }
 }
