@@ -7,6 +7,7 @@ import { AppLogger } from '../logging/app-logger';
 import { MetricsPublisher } from '../metrics/metrics-publisher';
 import { anAmiRecord } from '../testing/ami-record.fixture';
 import { anImage, imageArn } from '../testing/image.fixture';
+import { strictMock } from '../testing/strict-mock';
 import { testConfig } from '../testing/test-config';
 import { AmiEventService, RetryableAmiEventError } from './ami-event.service';
 
@@ -14,25 +15,27 @@ const IMAGE_ARN = imageArn('linux-x64', 3);
 const AMI_3 = 'ami-0333333333333333b';
 
 const record = anAmiRecord({ updatedAt: '2026-11-23T10:00:00.000Z' });
+/** The record as a transition wrote it ready with AMI 3. */
+const written = anAmiRecord({ status: 'ready', amiId: AMI_3, updatedAt: '2026-11-23T12:00:00.000Z' });
 
 const image = (pipeline = 'spot-runner-linux-x64'): Image =>
   anImage({ amiId: AMI_3, dateCreated: '2026-11-23T11:00:00.000Z' }, { sourcePipelineName: pipeline });
 
 const event = imageStateChangeEvent(IMAGE_ARN, 'AVAILABLE');
 
-/** The service with its collaborators as visible mocks. */
+/** The service with its collaborators as visible mocks; only the metrics take any call. */
 function newService() {
-  const imageBuilder = { getImage: jest.fn() };
-  const repository = { findAmiRecord: jest.fn() };
-  const transitions = { applyImage: jest.fn(), completeSsmUpdate: jest.fn() };
-  const metrics = { publish: jest.fn() };
+  const imageBuilder = strictMock<ImageBuilderGateway>('ImageBuilderGateway');
+  const repository = strictMock<AmiRecordStore>('AmiRecordStore');
+  const transitions = strictMock<AmiTransitionService>('AmiTransitionService');
+  const metrics = strictMock<MetricsPublisher>('MetricsPublisher', { publish: () => undefined });
   const service = new AmiEventService(
-    imageBuilder as unknown as ImageBuilderGateway,
-    repository as unknown as AmiRecordStore,
-    transitions as unknown as AmiTransitionService,
+    imageBuilder,
+    repository,
+    transitions,
     testConfig(),
     new AppLogger(),
-    metrics as unknown as MetricsPublisher,
+    metrics,
   );
   return { service, imageBuilder, repository, transitions, metrics };
 }
@@ -44,7 +47,12 @@ describe(AmiEventService.name, () => {
       const { service, imageBuilder, repository, transitions } = newService();
       imageBuilder.getImage.mockResolvedValue(image());
       repository.findAmiRecord.mockResolvedValue({ kind: 'valid', record });
-      transitions.applyImage.mockResolvedValue({ kind: 'applied', to: 'ready', ssmConfig: 'updated' });
+      transitions.applyImage.mockResolvedValue({
+        kind: 'applied',
+        record: written,
+        to: 'ready',
+        ssmConfig: 'updated',
+      });
 
       // Act
       const outcome = await service.handle(event);
@@ -65,7 +73,11 @@ describe(AmiEventService.name, () => {
       const { service, imageBuilder, repository, transitions, metrics } = newService();
       imageBuilder.getImage.mockResolvedValue(image());
       repository.findAmiRecord.mockResolvedValue({ kind: 'valid', record });
-      transitions.applyImage.mockResolvedValue({ kind: 'applied', to: 'failed' });
+      transitions.applyImage.mockResolvedValue({
+        kind: 'applied',
+        record: { ...record, status: 'failed' },
+        to: 'failed',
+      });
 
       await service.handle(event);
 
@@ -159,7 +171,12 @@ describe(AmiEventService.name, () => {
         const { service, imageBuilder, repository, transitions } = newService();
         imageBuilder.getImage.mockResolvedValue(image());
         repository.findAmiRecord.mockResolvedValue({ kind: 'valid', record });
-        transitions.applyImage.mockResolvedValue({ kind: 'applied', to: 'ready', ssmConfig });
+        transitions.applyImage.mockResolvedValue({
+          kind: 'applied',
+          record: written,
+          to: 'ready',
+          ssmConfig,
+        });
 
         await expect(service.handle(event)).rejects.toBeInstanceOf(RetryableAmiEventError);
       },
@@ -171,6 +188,7 @@ describe(AmiEventService.name, () => {
       repository.findAmiRecord.mockResolvedValue({ kind: 'valid', record });
       transitions.applyImage.mockResolvedValue({
         kind: 'applied',
+        record: written,
         to: 'ready',
         ssmConfig: 'ssm-update-rejected',
       });

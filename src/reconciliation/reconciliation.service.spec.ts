@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { AppLogger } from '../logging/app-logger';
 import { aReadyAmiRecord, anAmiRecord, FIXTURE_AMI_ID } from '../testing/ami-record.fixture';
 import { anImage, imageArn, pipelineArn } from '../testing/image.fixture';
+import { strictMock } from '../testing/strict-mock';
 import { testConfig } from '../testing/test-config';
 import { requestDeadline } from '../common/request-deadline';
 import { ReconciliationService } from './reconciliation.service';
@@ -31,26 +32,24 @@ const later = <T>(value: T) => new Promise<T>((resolve) => setImmediate(() => re
  * runner config verifier repairs nothing, and the clock stands at NOW until `advance`.
  */
 function newService(config: AppConfig = testConfig()) {
-  const imageBuilder = {
-    findPipelineArns: jest.fn((names: string[], _deadline?: AbortSignal) =>
-      Promise.resolve(new Map(names.map((name) => [name, pipelineArn(name.slice(PIPELINE_PREFIX.length))]))),
-    ),
-    listPipelineImages: jest.fn(),
-    getImage: jest.fn(),
-  };
-  const repository = { listAmiRecords: jest.fn(), findAmiRecord: jest.fn() };
-  const transitions = { applyImage: jest.fn(), completeSsmUpdate: jest.fn() };
-  const runnerConfigs = { verify: jest.fn().mockResolvedValue([]) };
+  const imageBuilder = strictMock<ImageBuilderGateway>('ImageBuilderGateway');
+  imageBuilder.findPipelineArns.mockImplementation((names) =>
+    Promise.resolve(new Map(names.map((name) => [name, pipelineArn(name.slice(PIPELINE_PREFIX.length))]))),
+  );
+  const repository = strictMock<AmiRecordStore>('AmiRecordStore');
+  const transitions = strictMock<AmiTransitionService>('AmiTransitionService');
+  const runnerConfigs = strictMock<RunnerConfigVerifier>('RunnerConfigVerifier');
+  runnerConfigs.verify.mockResolvedValue([]);
   const logger = new AppLogger();
   let nowMs = NOW.getTime();
   const service = new ReconciliationService(
-    imageBuilder as unknown as ImageBuilderGateway,
-    repository as unknown as AmiRecordStore,
-    transitions as unknown as AmiTransitionService,
+    imageBuilder,
+    repository,
+    transitions,
     config,
     logger,
     { now: () => new Date(nowMs) },
-    runnerConfigs as unknown as RunnerConfigVerifier,
+    runnerConfigs,
   );
   const advance = (ms: number) => {
     nowMs += ms;
