@@ -29,7 +29,7 @@ interface ReconciliationRun {
   wallMs: number;
   concurrency: number;
   imageBuilderCalls: number;
-  /** One description per stale preset; HEALED when it was fully repaired. */
+  /** One description per stale preset; HEALED when it was healed to ready and its SSM config updated. */
   outcomes: string[];
 }
 
@@ -172,7 +172,7 @@ function setEnvironment(variables: Record<string, string | undefined>): void {
 }
 
 function describeOutcome(reconciliation: ReportedReconciliation): string {
-  switch (reconciliation.outcome) {
+  switch (reconciliation.kind) {
     case 'corrected':
       return reconciliation.to === 'ready' && reconciliation.ssmConfig === 'updated'
         ? HEALED

@@ -22,15 +22,12 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AmiStatus } from '../src/ami-state/ami-record';
+import { AMI_RECORDS_INDEX, JOB_STATUS_INDEX, STATE_TABLE_KEY } from '../src/ami-state/state-table';
 import { METRICS_SERVICE } from '../src/common/service-name';
 import { DIMENSION_NAMES, METRIC_NAMES, METRICS_NAMESPACE, MetricName } from '../src/metrics/metric-names';
 
 /** Both functions' runtime; the bundles target its Node (scripts/lambda-bundling.mjs). */
 export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
-
-export const AMI_RECORDS_INDEX = 'recordType-index';
-/** The platform's index of runner job records: partition `status`, sort `createdAt`. */
-export const JOB_STATUS_INDEX = 'status-index';
 
 export interface StatusServiceStackProps extends StackProps {
   /** The platform's state table; imported by name unless `createStateTable`. */
@@ -159,33 +156,30 @@ export class StatusServiceStack extends Stack {
   private importStateTable(props: StatusServiceStackProps): ITable {
     return Table.fromTableAttributes(this, 'StateTable', {
       tableName: props.stateTableName,
-      globalIndexes: [AMI_RECORDS_INDEX, JOB_STATUS_INDEX],
+      globalIndexes: [AMI_RECORDS_INDEX.name, JOB_STATUS_INDEX.name],
     });
   }
 
   private createStateTable(tableName: string): ITable {
     const table = new Table(this, 'StateTable', {
       tableName,
-      partitionKey: { name: 'jobId', type: AttributeType.STRING },
+      partitionKey: { name: STATE_TABLE_KEY, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    table.addGlobalSecondaryIndex({
-      indexName: AMI_RECORDS_INDEX,
-      partitionKey: { name: 'recordType', type: AttributeType.STRING },
-      sortKey: { name: 'updatedAt', type: AttributeType.STRING },
-    });
-    table.addGlobalSecondaryIndex({
-      indexName: JOB_STATUS_INDEX,
-      partitionKey: { name: 'status', type: AttributeType.STRING },
-      sortKey: { name: 'createdAt', type: AttributeType.STRING },
-    });
+    for (const index of [AMI_RECORDS_INDEX, JOB_STATUS_INDEX]) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+      });
+    }
     return table;
   }
 
   /**
-   * Reads every AMI record, repairs stale ones: Image Builder reads, SSM config writes;
+   * Reads every AMI record, heals stale ones: Image Builder reads, SSM config writes;
    * and reads the GitHub App's private key, when there is one.
    */
   private grantStatusFunction(table: ITable, props: StatusServiceStackProps): void {
@@ -196,8 +190,8 @@ export class StatusServiceStack extends Stack {
         sid: 'QueryAmiRecordsAndJobCounts',
         actions: ['dynamodb:Query'],
         resources: [
-          `${table.tableArn}/index/${AMI_RECORDS_INDEX}`,
-          `${table.tableArn}/index/${JOB_STATUS_INDEX}`,
+          `${table.tableArn}/index/${AMI_RECORDS_INDEX.name}`,
+          `${table.tableArn}/index/${JOB_STATUS_INDEX.name}`,
         ],
       }),
     );
@@ -365,7 +359,7 @@ export class StatusServiceStack extends Stack {
       }),
       this.alarm('LostAmiEventHealed', {
         metric: new MathExpression({
-          // A series with no value in the period counts 0, so a correction to one state alone alarms.
+          // A series with no value in the period counts 0, so a heal to one state alone alarms.
           expression: 'FILL(ready, 0) + FILL(failed, 0)',
           usingMetrics: { ready: presetsCorrectedTo('ready'), failed: presetsCorrectedTo('failed') },
           label: 'Presets corrected by reconciliation',

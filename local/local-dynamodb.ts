@@ -2,6 +2,8 @@ import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
+import { amiJobId } from '../src/ami-state/ami-record';
+import { AMI_RECORD_TYPE, STATE_TABLE_KEY } from '../src/ami-state/state-table';
 import { createStateTable } from './state-table';
 
 /** dynalite, in memory in this process, on a loopback port. */
@@ -61,7 +63,7 @@ export class LocalDynamoDb {
 
   async get(tableName: string, jobId: string): Promise<Record<string, unknown> | undefined> {
     const { Item } = await this.documentClient.send(
-      new GetCommand({ TableName: tableName, Key: { jobId }, ConsistentRead: true }),
+      new GetCommand({ TableName: tableName, Key: { [STATE_TABLE_KEY]: jobId }, ConsistentRead: true }),
     );
     return Item;
   }
@@ -85,7 +87,7 @@ export function amiRecord(
     errorMessage?: string;
   },
 ): Record<string, unknown> {
-  return { jobId: `AMI#${presetName}`, recordType: 'AMI', presetName, amiId: null, ...fields };
+  return { jobId: amiJobId(presetName), recordType: AMI_RECORD_TYPE, presetName, amiId: null, ...fields };
 }
 
 /** A runner job record as the platform's webhook side writes it (7 days of ttl). */

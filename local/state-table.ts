@@ -1,8 +1,9 @@
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { AMI_RECORDS_INDEX, JOB_STATUS_INDEX, STATE_TABLE_KEY } from '../src/ami-state/state-table';
 
 /**
- * The platform's state table: `jobId` key, the `recordType-index` GSI that finds AMI
- * records and the `status-index` GSI (`status` + `createdAt`) of the runner job records.
+ * The platform's state table (src/ami-state/state-table.ts): its key, the AMI records index
+ * and the runner job records' status index, both projecting everything.
  * `withStatusIndex: false` makes a table without the latter, as a misdeployed one would be.
  */
 export async function createStateTable(
@@ -15,33 +16,33 @@ export async function createStateTable(
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [
-        { AttributeName: 'jobId', AttributeType: 'S' },
-        { AttributeName: 'recordType', AttributeType: 'S' },
-        { AttributeName: 'updatedAt', AttributeType: 'S' },
+        { AttributeName: STATE_TABLE_KEY, AttributeType: 'S' },
+        { AttributeName: AMI_RECORDS_INDEX.partitionKey, AttributeType: 'S' },
+        { AttributeName: AMI_RECORDS_INDEX.sortKey, AttributeType: 'S' },
         ...(withStatusIndex
           ? [
-              { AttributeName: 'status', AttributeType: 'S' as const },
-              { AttributeName: 'createdAt', AttributeType: 'S' as const },
+              { AttributeName: JOB_STATUS_INDEX.partitionKey, AttributeType: 'S' as const },
+              { AttributeName: JOB_STATUS_INDEX.sortKey, AttributeType: 'S' as const },
             ]
           : []),
       ],
-      KeySchema: [{ AttributeName: 'jobId', KeyType: 'HASH' }],
+      KeySchema: [{ AttributeName: STATE_TABLE_KEY, KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
         {
-          IndexName: 'recordType-index',
+          IndexName: AMI_RECORDS_INDEX.name,
           KeySchema: [
-            { AttributeName: 'recordType', KeyType: 'HASH' },
-            { AttributeName: 'updatedAt', KeyType: 'RANGE' },
+            { AttributeName: AMI_RECORDS_INDEX.partitionKey, KeyType: 'HASH' },
+            { AttributeName: AMI_RECORDS_INDEX.sortKey, KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
         },
         ...(withStatusIndex
           ? [
               {
-                IndexName: 'status-index',
+                IndexName: JOB_STATUS_INDEX.name,
                 KeySchema: [
-                  { AttributeName: 'status', KeyType: 'HASH' as const },
-                  { AttributeName: 'createdAt', KeyType: 'RANGE' as const },
+                  { AttributeName: JOB_STATUS_INDEX.partitionKey, KeyType: 'HASH' as const },
+                  { AttributeName: JOB_STATUS_INDEX.sortKey, KeyType: 'RANGE' as const },
                 ],
                 Projection: { ProjectionType: 'ALL' as const },
               },

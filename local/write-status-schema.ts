@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { statusSchemaDocument } from '../src/status/status.schema';
+import { statusSchemaDocument } from '../src/status/contract/status.schema';
 
 /**
  * `npm run schema`: writes docs/status.schema.json, the contract of GET /status, from
- * src/status/status.schema.ts, formatted as `prettier --check` wants it.
+ * src/status/contract/status.schema.ts, formatted as `prettier --check` wants it.
  */
 const PROJECT_ROOT = path.resolve(__dirname, '../../..'); // this file runs from build/local/local/
 const SCHEMA_FILE = path.join(PROJECT_ROOT, 'docs/status.schema.json');

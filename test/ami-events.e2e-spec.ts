@@ -13,7 +13,7 @@ import {
   SSMServiceException,
 } from '@aws-sdk/client-ssm';
 import { imageStateChangeEvent } from '../local/lambda/image-builder-events';
-import type { StatusReport } from '../src/status/status.schema';
+import type { StatusReport } from '../src/status/contract/status.schema';
 import { PENDING_RUNNER_CONFIG } from '../src/testing/runner-config.fixture';
 import { EventsApp, startEventsApp } from './support/events-app';
 import { anImage, imageArn } from '../src/testing/image.fixture';
@@ -103,7 +103,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
     );
 
     // Assess
-    expect(outcome).toEqual({ outcome: 'applied', preset: 'linux-x64', to: 'ready' });
+    expect(outcome).toEqual({ kind: 'applied', preset: 'linux-x64', to: 'ready' });
     expect(await stored()).toEqual({
       jobId: 'AMI#linux-x64',
       recordType: 'AMI',
@@ -130,7 +130,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
 
     const outcome = await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 4), 'FAILED'));
 
-    expect(outcome).toEqual({ outcome: 'applied', preset: 'linux-x64', to: 'failed' });
+    expect(outcome).toEqual({ kind: 'applied', preset: 'linux-x64', to: 'failed' });
     expect(await stored()).toMatchObject({
       status: 'failed',
       amiId: 'ami-b5259454d72852ec9',
@@ -150,7 +150,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
     const outcome = await app.events.handle(event);
 
     // Assess
-    expect(outcome).toEqual({ outcome: 'ignored', reason: 'no-newer-image', preset: 'linux-x64' });
+    expect(outcome).toEqual({ kind: 'ignored', reason: 'no-newer-image', preset: 'linux-x64' });
     expect(await stored()).toEqual(afterFirst);
     expect(app.ssm).toHaveReceivedCommandTimes(PutParameterCommand, 1);
   });
@@ -164,7 +164,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
     const outcome = await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 4), 'FAILED'));
 
     // Assess
-    expect(outcome).toMatchObject({ outcome: 'ignored', reason: 'no-newer-image' });
+    expect(outcome).toMatchObject({ kind: 'ignored', reason: 'no-newer-image' });
     expect(await stored()).toMatchObject({
       status: 'ready',
       amiId: 'ami-bbbbbbbbbbbbbbbb5',
@@ -193,7 +193,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
       const outcome = await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 7), 'AVAILABLE'));
 
       // Assess
-      expect(outcome).toEqual({ outcome: 'applied', preset: 'linux-x64', to: 'ready' });
+      expect(outcome).toEqual({ kind: 'applied', preset: 'linux-x64', to: 'ready' });
       expect(await stored()).toMatchObject({
         amiId: 'ami-bbbbbbbbbbbbbbbb7',
         imageCreatedAt: minutesAgo(120),
@@ -209,7 +209,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
       const outcome = await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 8), 'FAILED'));
 
       // Assess
-      expect(outcome).toMatchObject({ outcome: 'ignored', reason: 'no-newer-image' });
+      expect(outcome).toMatchObject({ kind: 'ignored', reason: 'no-newer-image' });
       expect(await stored()).toMatchObject({ status: 'ready', imageCreatedAt: '2026-11-23T08:30:00-02:00' });
     });
   });
@@ -220,7 +220,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
 
     const outcome = await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 6), 'AVAILABLE'));
 
-    expect(outcome).toEqual({ outcome: 'ignored', reason: 'foreign-pipeline' });
+    expect(outcome).toEqual({ kind: 'ignored', reason: 'foreign-pipeline' });
     expect(await stored()).toEqual(before);
     expect(app.ssm.calls()).toHaveLength(0);
   });
@@ -230,7 +230,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
 
     const outcome = await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 7), 'AVAILABLE'));
 
-    expect(outcome).toEqual({ outcome: 'ignored', reason: 'no-ami-record', preset: 'macos-arm64' });
+    expect(outcome).toEqual({ kind: 'ignored', reason: 'no-ami-record', preset: 'macos-arm64' });
     expect(await dynamoDb.get(tableName, 'AMI#macos-arm64')).toBeUndefined();
   });
 
@@ -250,7 +250,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
 
     const outcome = await app.events.handle(event);
 
-    expect(outcome).toMatchObject({ outcome: 'ignored' });
+    expect(outcome).toMatchObject({ kind: 'ignored' });
     expect(await stored()).toEqual(before);
     expect(app.imageBuilder.calls()).toHaveLength(0);
   });
@@ -262,7 +262,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
 
     const outcome = await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 9), 'AVAILABLE'));
 
-    expect(outcome).toEqual({ outcome: 'ignored', reason: 'image-not-found' });
+    expect(outcome).toEqual({ kind: 'ignored', reason: 'image-not-found' });
   });
 
   it('throws on a transient Image Builder error, so EventBridge retries the event', async () => {
@@ -292,7 +292,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
     const outcome = await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 3), 'AVAILABLE'));
 
     // Assess: not retried (a retry gets the same answer); the record says the config is behind.
-    expect(outcome).toEqual({ outcome: 'applied', preset: 'linux-x64', to: 'ready' });
+    expect(outcome).toEqual({ kind: 'applied', preset: 'linux-x64', to: 'ready' });
     expect(await stored()).toMatchObject({ status: 'ready', ssmPendingAmiId: 'ami-bbbbbbbbbbbbbbbb3' });
     expect(ssmAmi()).toBe('pending');
   });
@@ -407,7 +407,7 @@ describe('AMI update events (e2e, DynamoDB on dynalite)', () => {
     it('is healed by the next event for the preset (here EventBridge retrying the same one)', async () => {
       const outcome = await app.events.handle(imageStateChangeEvent(imageArn('linux-x64', 3), 'AVAILABLE'));
 
-      expect(outcome).toMatchObject({ outcome: 'ignored', reason: 'no-newer-image' });
+      expect(outcome).toMatchObject({ kind: 'ignored', reason: 'no-newer-image' });
       expect(ssmAmi()).toBe('ami-bbbbbbbbbbbbbbbb3');
       expect(await stored()).not.toHaveProperty('ssmPendingAmiId');
     });

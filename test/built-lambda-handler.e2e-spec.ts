@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { httpApiEvent, restApiEvent } from '../local/lambda/api-gateway-events';
 import { LocalAws } from '../local/local-aws';
 import { amiRecord } from '../local/local-dynamodb';
-import type { StatusReport } from '../src/status/status.schema';
+import type { StatusReport } from '../src/status/contract/status.schema';
 import { expectLambdaStatusContract, invokeStatusInColdProcess } from './support/status-contract';
 
 const BUILT_HANDLER = resolve(__dirname, '../dist/main.lambda.js');

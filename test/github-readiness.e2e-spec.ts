@@ -1,7 +1,7 @@
 import { amiRecord } from '../local/local-dynamodb';
 import { PRIVATE_KEY_SECRET_NAME } from '../local/local-aws';
 import type { Clock } from '../src/common/clock';
-import type { StatusReport } from '../src/status/status.schema';
+import type { StatusReport } from '../src/status/contract/status.schema';
 import { PENDING_RUNNER_CONFIG } from '../src/testing/runner-config.fixture';
 import { WireTestBed } from './support/wire-app';
 

@@ -5,7 +5,7 @@ import { LocalAws } from '../local/local-aws';
 import { amiRecord } from '../local/local-dynamodb';
 import { isolatedBundles } from './support/isolated-bundles';
 import { invokeStatusInColdProcess } from './support/status-contract';
-import type { StatusReport } from '../src/status/status.schema';
+import type { StatusReport } from '../src/status/contract/status.schema';
 
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
 

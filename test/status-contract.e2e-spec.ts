@@ -1,4 +1,4 @@
-import type { StatusReport } from '../src/status/status.schema';
+import type { StatusReport } from '../src/status/contract/status.schema';
 import {
   expectStatusContract,
   statusAnswerViolation,

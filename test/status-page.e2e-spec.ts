@@ -1,4 +1,4 @@
-import type { StatusReport } from '../src/status/status.schema';
+import type { StatusReport } from '../src/status/contract/status.schema';
 import { amiRecord, LocalDynamoDb, startLocalDynamoDb } from './support/local-dynamodb';
 import { StatusApp, startStatusApp } from './support/status-app';
 import { getChecked } from './support/status-contract';

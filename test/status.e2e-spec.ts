@@ -20,7 +20,7 @@ import {
   RUNNER_CONFIG,
   writtenAmis,
 } from './support/image-builder-fixtures';
-import type { StatusReport } from '../src/status/status.schema';
+import type { StatusReport } from '../src/status/contract/status.schema';
 import { amiRecord, LocalDynamoDb, startLocalDynamoDb } from './support/local-dynamodb';
 import { StatusApp, startStatusApp } from './support/status-app';
 import { getChecked } from './support/status-contract';

@@ -7,6 +7,7 @@ import { AppLogger } from '../logging/app-logger';
 import { MetricsPublisher } from '../metrics/metrics-publisher';
 import { anAmiRecord } from '../testing/ami-record.fixture';
 import { anImage, imageArn } from '../testing/image.fixture';
+import { strictMock } from '../testing/strict-mock';
 import { testConfig } from '../testing/test-config';
 import { AmiEventService, RetryableAmiEventError } from './ami-event.service';
 
@@ -14,25 +15,27 @@ const IMAGE_ARN = imageArn('linux-x64', 3);
 const AMI_3 = 'ami-0333333333333333b';
 
 const record = anAmiRecord({ updatedAt: '2026-11-23T10:00:00.000Z' });
+/** The record as a transition wrote it ready with AMI 3. */
+const written = anAmiRecord({ status: 'ready', amiId: AMI_3, updatedAt: '2026-11-23T12:00:00.000Z' });
 
 const image = (pipeline = 'spot-runner-linux-x64'): Image =>
   anImage({ amiId: AMI_3, dateCreated: '2026-11-23T11:00:00.000Z' }, { sourcePipelineName: pipeline });
 
 const event = imageStateChangeEvent(IMAGE_ARN, 'AVAILABLE');
 
-/** The service with its collaborators as visible mocks. */
+/** The service with its collaborators as visible mocks; only the metrics take any call. */
 function newService() {
-  const imageBuilder = { getImage: jest.fn() };
-  const repository = { findAmiRecord: jest.fn() };
-  const transitions = { applyImage: jest.fn(), completeSsmUpdate: jest.fn() };
-  const metrics = { publish: jest.fn() };
+  const imageBuilder = strictMock<ImageBuilderGateway>('ImageBuilderGateway');
+  const repository = strictMock<AmiRecordStore>('AmiRecordStore');
+  const transitions = strictMock<AmiTransitionService>('AmiTransitionService');
+  const metrics = strictMock<MetricsPublisher>('MetricsPublisher', { publish: () => undefined });
   const service = new AmiEventService(
-    imageBuilder as unknown as ImageBuilderGateway,
-    repository as unknown as AmiRecordStore,
-    transitions as unknown as AmiTransitionService,
+    imageBuilder,
+    repository,
+    transitions,
     testConfig(),
     new AppLogger(),
-    metrics as unknown as MetricsPublisher,
+    metrics,
   );
   return { service, imageBuilder, repository, transitions, metrics };
 }
@@ -43,8 +46,13 @@ describe(AmiEventService.name, () => {
       // Prepare
       const { service, imageBuilder, repository, transitions } = newService();
       imageBuilder.getImage.mockResolvedValue(image());
-      repository.findAmiRecord.mockResolvedValue({ valid: true, record });
-      transitions.applyImage.mockResolvedValue({ kind: 'applied', to: 'ready', ssmConfig: 'updated' });
+      repository.findAmiRecord.mockResolvedValue({ kind: 'valid', record });
+      transitions.applyImage.mockResolvedValue({
+        kind: 'applied',
+        record: written,
+        to: 'ready',
+        ssmConfig: 'updated',
+      });
 
       // Act
       const outcome = await service.handle(event);
@@ -58,14 +66,18 @@ describe(AmiEventService.name, () => {
         'newer-image',
         undefined,
       );
-      expect(outcome).toEqual({ outcome: 'applied', preset: 'linux-x64', to: 'ready' });
+      expect(outcome).toEqual({ kind: 'applied', preset: 'linux-x64', to: 'ready' });
     });
 
     it('counts each event once, by what became of it: applied by the state it set', async () => {
       const { service, imageBuilder, repository, transitions, metrics } = newService();
       imageBuilder.getImage.mockResolvedValue(image());
-      repository.findAmiRecord.mockResolvedValue({ valid: true, record });
-      transitions.applyImage.mockResolvedValue({ kind: 'applied', to: 'failed' });
+      repository.findAmiRecord.mockResolvedValue({ kind: 'valid', record });
+      transitions.applyImage.mockResolvedValue({
+        kind: 'applied',
+        record: { ...record, status: 'failed' },
+        to: 'failed',
+      });
 
       await service.handle(event);
 
@@ -122,7 +134,7 @@ describe(AmiEventService.name, () => {
 
       const outcome = await service.handle(raw);
 
-      expect(outcome).toMatchObject({ outcome: 'ignored', reason });
+      expect(outcome).toMatchObject({ kind: 'ignored', reason });
       expect(repository.findAmiRecord).not.toHaveBeenCalled();
     });
 
@@ -133,7 +145,7 @@ describe(AmiEventService.name, () => {
 
       const outcome = await service.handle(event);
 
-      expect(outcome).toEqual({ outcome: 'ignored', reason: 'no-ami-record', preset: 'linux-x64' });
+      expect(outcome).toEqual({ kind: 'ignored', reason: 'no-ami-record', preset: 'linux-x64' });
       expect(transitions.applyImage).not.toHaveBeenCalled();
     });
 
@@ -142,7 +154,7 @@ describe(AmiEventService.name, () => {
       const pending = { ...record, status: 'ready' as const, amiId: AMI_3, ssmPendingAmiId: AMI_3 };
       const done = { ...pending, ssmPendingAmiId: undefined };
       imageBuilder.getImage.mockResolvedValue(image());
-      repository.findAmiRecord.mockResolvedValue({ valid: true, record: pending });
+      repository.findAmiRecord.mockResolvedValue({ kind: 'valid', record: pending });
       transitions.completeSsmUpdate.mockResolvedValue({ record: done, ssmConfig: 'updated' });
       transitions.applyImage.mockResolvedValue({ kind: 'no-newer-image' });
 
@@ -150,7 +162,7 @@ describe(AmiEventService.name, () => {
 
       expect(transitions.completeSsmUpdate).toHaveBeenCalledWith(pending, undefined);
       expect(transitions.applyImage).toHaveBeenCalledWith(done, image(), IMAGE_ARN, 'newer-image', undefined);
-      expect(outcome).toEqual({ outcome: 'ignored', reason: 'no-newer-image', preset: 'linux-x64' });
+      expect(outcome).toEqual({ kind: 'ignored', reason: 'no-newer-image', preset: 'linux-x64' });
     });
 
     it.each(['ssm-update-failed', 'deadline-exceeded'] as const)(
@@ -158,8 +170,13 @@ describe(AmiEventService.name, () => {
       async (ssmConfig) => {
         const { service, imageBuilder, repository, transitions } = newService();
         imageBuilder.getImage.mockResolvedValue(image());
-        repository.findAmiRecord.mockResolvedValue({ valid: true, record });
-        transitions.applyImage.mockResolvedValue({ kind: 'applied', to: 'ready', ssmConfig });
+        repository.findAmiRecord.mockResolvedValue({ kind: 'valid', record });
+        transitions.applyImage.mockResolvedValue({
+          kind: 'applied',
+          record: written,
+          to: 'ready',
+          ssmConfig,
+        });
 
         await expect(service.handle(event)).rejects.toBeInstanceOf(RetryableAmiEventError);
       },
@@ -168,14 +185,15 @@ describe(AmiEventService.name, () => {
     it('resolves when SSM refuses the write for good: retrying cannot help, /status reports the mark', async () => {
       const { service, imageBuilder, repository, transitions } = newService();
       imageBuilder.getImage.mockResolvedValue(image());
-      repository.findAmiRecord.mockResolvedValue({ valid: true, record });
+      repository.findAmiRecord.mockResolvedValue({ kind: 'valid', record });
       transitions.applyImage.mockResolvedValue({
         kind: 'applied',
+        record: written,
         to: 'ready',
         ssmConfig: 'ssm-update-rejected',
       });
 
-      expect(await service.handle(event)).toEqual({ outcome: 'applied', preset: 'linux-x64', to: 'ready' });
+      expect(await service.handle(event)).toEqual({ kind: 'applied', preset: 'linux-x64', to: 'ready' });
     });
 
     it('turns any failure once the deadline passed into a retryable one', async () => {

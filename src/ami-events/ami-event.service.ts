@@ -58,7 +58,8 @@ export class AmiEventService {
 
   private async handleWithin(raw: unknown, deadline: AbortSignal | undefined): Promise<AmiEventOutcome> {
     const parsed = parseImageStateEvent(raw);
-    if (!parsed.valid) return this.ignored('warn', 'Event not understood; dropped', parsed.reason);
+    if (parsed.kind === 'rejected')
+      return this.ignored('warn', 'Event not understood; dropped', parsed.reason);
     const { imageArn, status } = parsed.event;
 
     const image = await this.imageBuilder.getImage(imageArn, deadline);
@@ -75,7 +76,7 @@ export class AmiEventService {
     if (found === undefined) {
       return this.ignored('info', 'Preset has no AMI record; ignored', 'no-ami-record', { preset });
     }
-    if (!found.valid) {
+    if (found.kind === 'invalid') {
       return this.ignored('warn', 'AMI record not understood; left alone', found.invalid.reason, { preset });
     }
 
@@ -87,7 +88,7 @@ export class AmiEventService {
           // The record keeps the update pending; the retry completes it before anything else.
           throw new RetryableAmiEventError(`SSM runner config of ${preset} not updated yet`);
         }
-        return { outcome: 'applied', preset, to: result.to };
+        return { kind: 'applied', preset, to: result.to };
       case 'still-building':
         return this.ignored('info', 'Image not settled yet; nothing to record', 'still-building', {
           preset,
@@ -96,9 +97,9 @@ export class AmiEventService {
       case 'no-newer-image':
       case 'superseded':
         // Logged by the transition; a retry changes nothing.
-        return { outcome: 'ignored', reason: result.kind, preset };
+        return { kind: 'ignored', reason: result.kind, preset };
       case 'unresolved':
-        return { outcome: 'ignored', reason: result.reason, preset };
+        return { kind: 'ignored', reason: result.reason, preset };
     }
   }
 
@@ -122,7 +123,7 @@ export class AmiEventService {
   ): AmiEventOutcome {
     this.logger[level](message, { ...fields, outcome: 'ignored', reason });
     return {
-      outcome: 'ignored',
+      kind: 'ignored',
       reason,
       ...(typeof fields.preset === 'string' && { preset: fields.preset }),
     };

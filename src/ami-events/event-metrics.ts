@@ -2,10 +2,10 @@ import { EventIgnoredReason } from '../ami-state/outcomes';
 import { describeError } from '../logging/app-logger';
 import { DIMENSION_NAMES, METRIC_NAMES, MetricPoint } from '../metrics/metric-names';
 
-/** What handling one event did; for logs and tests. */
+/** What handling one event did (its `kind` is the log's `outcome`); for the metrics and tests. */
 export type AmiEventOutcome =
-  | { outcome: 'applied'; preset: string; to: 'ready' | 'failed' }
-  | { outcome: 'ignored'; reason: EventIgnoredReason; preset?: string };
+  | { kind: 'applied'; preset: string; to: 'ready' | 'failed' }
+  | { kind: 'ignored'; reason: EventIgnoredReason; preset?: string };
 
 /**
  * What one AMI update event tells CloudWatch: applied by the state it set, ignored by its
@@ -17,7 +17,7 @@ export function eventMetrics(handled: { outcome: AmiEventOutcome } | { failure: 
     return [metric(METRIC_NAMES.amiEventsFailed, name)];
   }
   const { outcome } = handled;
-  return outcome.outcome === 'applied'
+  return outcome.kind === 'applied'
     ? [metric(METRIC_NAMES.amiEventsApplied, outcome.to)]
     : [metric(METRIC_NAMES.amiEventsIgnored, outcome.reason)];
 }

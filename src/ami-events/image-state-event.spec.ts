@@ -6,7 +6,7 @@ const IMAGE_ARN = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner
 describe('parseImageStateEvent', () => {
   it('reads the image ARN and the new and previous states of a documented event', () => {
     expect(parseImageStateEvent(imageStateChangeEvent(IMAGE_ARN, 'AVAILABLE', 'DISTRIBUTING'))).toEqual({
-      valid: true,
+      kind: 'valid',
       event: { imageArn: IMAGE_ARN, status: 'AVAILABLE', previousStatus: 'DISTRIBUTING' },
     });
   });
@@ -38,7 +38,7 @@ describe('parseImageStateEvent', () => {
     ['an unknown state', imageStateChangeEvent(IMAGE_ARN, 'EXPLODED'), 'unknown-state'],
     ['no state', { ...imageStateChangeEvent(IMAGE_ARN, 'AVAILABLE'), detail: {} }, 'unknown-state'],
   ])('rejects %s', (_, event, reason) => {
-    expect(parseImageStateEvent(event)).toEqual({ valid: false, reason });
+    expect(parseImageStateEvent(event)).toEqual({ kind: 'rejected', reason });
   });
 });
 

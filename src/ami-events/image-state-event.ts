@@ -10,7 +10,7 @@ export interface ImageStateEvent {
 }
 
 export type ParsedImageStateEvent =
-  { valid: true; event: ImageStateEvent } | { valid: false; reason: EventRejectedReason };
+  { kind: 'valid'; event: ImageStateEvent } | { kind: 'rejected'; reason: EventRejectedReason };
 
 export const IMAGE_STATE_CHANGE = {
   source: 'aws.imagebuilder',
@@ -23,24 +23,24 @@ const IMAGE_ARN = /^arn:aws[a-z-]*:imagebuilder:[a-z0-9-]+:\d{12}:image\/[^/]+\/
  * `resources[0]` and a known `detail.state.status`. What fails here can never succeed.
  */
 export function parseImageStateEvent(raw: unknown): ParsedImageStateEvent {
-  const invalid = (reason: EventRejectedReason): ParsedImageStateEvent => ({ valid: false, reason });
-  if (typeof raw !== 'object' || raw === null) return invalid('not-an-object');
+  const rejected = (reason: EventRejectedReason): ParsedImageStateEvent => ({ kind: 'rejected', reason });
+  if (typeof raw !== 'object' || raw === null) return rejected('not-an-object');
   const event = raw as Record<string, unknown>;
-  if (event.source !== IMAGE_STATE_CHANGE.source) return invalid('wrong-source');
-  if (event['detail-type'] !== IMAGE_STATE_CHANGE.detailType) return invalid('wrong-detail-type');
+  if (event.source !== IMAGE_STATE_CHANGE.source) return rejected('wrong-source');
+  if (event['detail-type'] !== IMAGE_STATE_CHANGE.detailType) return rejected('wrong-detail-type');
   const imageArn = Array.isArray(event.resources) ? (event.resources[0] as unknown) : undefined;
-  if (typeof imageArn !== 'string' || !IMAGE_ARN.test(imageArn)) return invalid('no-image-arn');
+  if (typeof imageArn !== 'string' || !IMAGE_ARN.test(imageArn)) return rejected('no-image-arn');
   const detail = (event.detail ?? {}) as {
     state?: { status?: unknown };
     'previous-state'?: { status?: unknown };
   };
   const status = detail.state?.status;
   if (typeof status !== 'string' || !IMAGE_STATUSES.includes(status)) {
-    return invalid('unknown-state');
+    return rejected('unknown-state');
   }
   const previousStatus = detail['previous-state']?.status;
   return {
-    valid: true,
+    kind: 'valid',
     event: { imageArn, status, ...(typeof previousStatus === 'string' && { previousStatus }) },
   };
 }

@@ -19,7 +19,7 @@ function without(item: Record<string, unknown>, attribute: string): Record<strin
 describe('parseAmiRecord', () => {
   it('parses a valid record, keeping updatedAt verbatim', () => {
     expect(parseAmiRecord(readyItem)).toEqual({
-      valid: true,
+      kind: 'valid',
       record: {
         jobId: 'AMI#linux-x64',
         presetName: 'linux-x64',
@@ -49,7 +49,7 @@ describe('parseAmiRecord', () => {
 
     // Assess
     expect(parsed).toEqual({
-      valid: true,
+      kind: 'valid',
       record: {
         jobId: 'AMI#arm64',
         presetName: 'arm64',
@@ -64,12 +64,12 @@ describe('parseAmiRecord', () => {
   it('treats a missing amiId as no AMI', () => {
     const parsed = parseAmiRecord(without(readyItem, 'amiId'));
 
-    expect(parsed).toMatchObject({ valid: true, record: { amiId: null } });
+    expect(parsed).toMatchObject({ kind: 'valid', record: { amiId: null } });
   });
 
   it('takes the preset name from presetName rather than from the jobId', () => {
     expect(parseAmiRecord({ ...readyItem, jobId: 'AMI#windows-x64' })).toEqual({
-      valid: false,
+      kind: 'invalid',
       invalid: { name: 'linux-x64', reason: 'preset-name-mismatch', updatedAt: '2026-11-23T12:00:00.000Z' },
     });
   });
@@ -77,7 +77,7 @@ describe('parseAmiRecord', () => {
   it('takes the preset name from the jobId AMI#<name> when presetName is missing', () => {
     const parsed = parseAmiRecord(without(readyItem, 'presetName'));
 
-    expect(parsed).toMatchObject({ valid: true, record: { presetName: 'linux-x64' } });
+    expect(parsed).toMatchObject({ kind: 'valid', record: { presetName: 'linux-x64' } });
   });
 
   it('drops a buildId or errorMessage that is not a string', () => {
@@ -85,9 +85,9 @@ describe('parseAmiRecord', () => {
     const parsed = parseAmiRecord({ ...readyItem, buildId: 42, errorMessage: null });
 
     // Assess
-    expect(parsed.valid).toBe(true);
-    expect(parsed.valid && parsed.record).not.toHaveProperty('buildId');
-    expect(parsed.valid && parsed.record).not.toHaveProperty('errorMessage');
+    expect(parsed.kind).toBe('valid');
+    expect(parsed.kind === 'valid' && parsed.record).not.toHaveProperty('buildId');
+    expect(parsed.kind === 'valid' && parsed.record).not.toHaveProperty('errorMessage');
   });
 
   it.each([
@@ -102,7 +102,7 @@ describe('parseAmiRecord', () => {
     ],
   ])('rejects %s as invalid-preset-name', (_case, overrides) => {
     expect(parseAmiRecord({ ...readyItem, ...overrides })).toMatchObject({
-      valid: false,
+      kind: 'invalid',
       invalid: { reason: 'invalid-preset-name' },
     });
   });
@@ -113,14 +113,14 @@ describe('parseAmiRecord', () => {
     ['a jobId that is not a string', { jobId: 7 }],
   ])('rejects %s as preset-name-mismatch', (_case, overrides) => {
     expect(parseAmiRecord({ ...readyItem, ...overrides })).toMatchObject({
-      valid: false,
+      kind: 'invalid',
       invalid: { reason: 'preset-name-mismatch' },
     });
   });
 
   it.each([['pending'], ['READY'], [undefined], [1]])('rejects status %j as invalid-status', (status) => {
     expect(parseAmiRecord({ ...readyItem, status })).toMatchObject({
-      valid: false,
+      kind: 'invalid',
       invalid: { reason: 'invalid-status' },
     });
   });
@@ -129,7 +129,7 @@ describe('parseAmiRecord', () => {
     'rejects updatedAt %j as invalid-updated-at',
     (updatedAt) => {
       expect(parseAmiRecord({ ...readyItem, updatedAt })).toMatchObject({
-        valid: false,
+        kind: 'invalid',
         invalid: { reason: 'invalid-updated-at' },
       });
     },
@@ -147,20 +147,20 @@ describe('parseAmiRecord', () => {
     ['pending'],
   ])('rejects amiId %j as invalid-ami-id', (amiId) => {
     expect(parseAmiRecord({ ...readyItem, amiId })).toMatchObject({
-      valid: false,
+      kind: 'invalid',
       invalid: { reason: 'invalid-ami-id' },
     });
   });
 
   it.each([['ami-12345678'], ['ami-0123456789abcdef0']])('accepts the AMI id %j', (amiId) => {
-    expect(parseAmiRecord({ ...readyItem, amiId })).toMatchObject({ valid: true, record: { amiId } });
+    expect(parseAmiRecord({ ...readyItem, amiId })).toMatchObject({ kind: 'valid', record: { amiId } });
   });
 
   it.each([['garbage'], [''], ['ami-0new'], [42]])(
     'rejects ssmPendingAmiId %j as invalid-ssm-pending-ami-id: it is never written to SSM',
     (ssmPendingAmiId) => {
       expect(parseAmiRecord({ ...readyItem, ssmPendingAmiId })).toMatchObject({
-        valid: false,
+        kind: 'invalid',
         invalid: { reason: 'invalid-ssm-pending-ami-id' },
       });
     },
@@ -168,21 +168,21 @@ describe('parseAmiRecord', () => {
 
   it('labels an invalid record with its preset name and keeps its updatedAt', () => {
     expect(parseAmiRecord({ ...readyItem, status: 'pending' })).toEqual({
-      valid: false,
+      kind: 'invalid',
       invalid: { name: 'linux-x64', reason: 'invalid-status', updatedAt: '2026-11-23T12:00:00.000Z' },
     });
   });
 
   it('labels an invalid record without a usable name by its jobId, with a null updatedAt when not a string', () => {
     expect(parseAmiRecord({ jobId: 'JOB#123', status: 'queued', updatedAt: 5 })).toEqual({
-      valid: false,
+      kind: 'invalid',
       invalid: { name: 'JOB#123', reason: 'invalid-preset-name', updatedAt: null },
     });
   });
 
   it('labels an invalid record without presetName or jobId as "(no jobId)"', () => {
     expect(parseAmiRecord({})).toEqual({
-      valid: false,
+      kind: 'invalid',
       invalid: { name: '(no jobId)', reason: 'invalid-preset-name', updatedAt: null },
     });
   });
@@ -195,7 +195,7 @@ describe('parseAmiRecord', () => {
     const parsed = parseAmiRecord({ ...readyItem, presetName: longName });
 
     // Assess
-    expect(parsed).toMatchObject({ valid: false, invalid: { name: `${'x'.repeat(128)}…` } });
+    expect(parsed).toMatchObject({ kind: 'invalid', invalid: { name: `${'x'.repeat(128)}…` } });
   });
 });
 

@@ -1,4 +1,5 @@
 import { InvalidRecordReason } from './outcomes';
+import { AMI_JOB_ID_PREFIX } from './state-table';
 
 /** A status the rest of the platform writes into an AMI record (AMI_STATUSES). */
 export type AmiStatus = (typeof AMI_STATUSES)[number];
@@ -34,10 +35,8 @@ export interface InvalidAmiRecord {
 }
 
 export type ParsedAmiRecord =
-  { valid: true; record: AmiRecord } | { valid: false; invalid: InvalidAmiRecord };
+  { kind: 'valid'; record: AmiRecord } | { kind: 'invalid'; invalid: InvalidAmiRecord };
 
-export const AMI_RECORD_TYPE = 'AMI';
-const JOB_ID_PREFIX = 'AMI#';
 const PRESET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const ISO_8601_INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
@@ -48,7 +47,7 @@ export const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const MAX_LABEL_LENGTH = 128;
 
 export function amiJobId(presetName: string): string {
-  return `${JOB_ID_PREFIX}${presetName}`;
+  return `${AMI_JOB_ID_PREFIX}${presetName}`;
 }
 
 /** Only such a value is ever written to a runner config or reported ready. */
@@ -85,11 +84,13 @@ export function isNormalisedInstant(value: string): boolean {
 /** Turns a raw table item into an AMI record, or says why it is not one this service understands. */
 export function parseAmiRecord(item: Record<string, unknown>): ParsedAmiRecord {
   const jobId = typeof item.jobId === 'string' ? item.jobId : undefined;
-  const nameFromJobId = jobId?.startsWith(JOB_ID_PREFIX) ? jobId.slice(JOB_ID_PREFIX.length) : undefined;
+  const nameFromJobId = jobId?.startsWith(AMI_JOB_ID_PREFIX)
+    ? jobId.slice(AMI_JOB_ID_PREFIX.length)
+    : undefined;
   const presetName = item.presetName ?? nameFromJobId;
   const updatedAt = typeof item.updatedAt === 'string' ? item.updatedAt : null;
   const invalid = (reason: InvalidRecordReason): ParsedAmiRecord => ({
-    valid: false,
+    kind: 'invalid',
     invalid: { name: labelFor(presetName, jobId), reason, updatedAt },
   });
 
@@ -111,7 +112,7 @@ export function parseAmiRecord(item: Record<string, unknown>): ParsedAmiRecord {
   }
 
   return {
-    valid: true,
+    kind: 'valid',
     record: {
       jobId,
       presetName,

@@ -1,12 +1,13 @@
 import type { Image } from '@aws-sdk/client-imagebuilder';
 import { AppLogger } from '../logging/app-logger';
 import { testConfig } from '../testing/test-config';
-import { AmiRecord } from './ami-record';
+import { AmiRecord, ParsedAmiRecord } from './ami-record';
 import { AmiRecordStore } from './ami-record-store';
 import { RunnerConfigError } from './runner-config.error';
 import { RunnerConfigStore } from './runner-config-store';
 import { anAmiRecord } from '../testing/ami-record.fixture';
 import { anImage, imageArn } from '../testing/image.fixture';
+import { strictMock } from '../testing/strict-mock';
 import { AmiTransitionService } from './ami-transition.service';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
@@ -20,42 +21,33 @@ const record = (fields: Partial<AmiRecord> = {}) =>
 
 const availableImage = (amiId: string, dateCreated: string): Image => anImage({ amiId, dateCreated });
 
-/** The service with its collaborators as visible mocks. */
+/** The service with its collaborators as visible mocks; the runner configs only name their parameters. */
 function newService() {
-  const repository = {
-    markReady: jest.fn(),
-    markFailed: jest.fn(),
-    findAmiRecord: jest.fn(),
-    clearSsmPendingIfCurrent: jest.fn(),
-    markSsmPendingIfAmi: jest.fn(),
-  };
-  const ssmConfig = {
-    setAmi: jest.fn(),
-    parameterName: (preset: string) => `/spot-runner/configs/${preset}`,
-  };
+  const repository = strictMock<AmiRecordStore>('AmiRecordStore');
+  const runnerConfigs = strictMock<RunnerConfigStore>('RunnerConfigStore', {
+    parameterName: (preset) => `/spot-runner/configs/${preset}`,
+  });
   const logger = new AppLogger();
-  const service = new AmiTransitionService(
-    repository as unknown as AmiRecordStore,
-    ssmConfig as unknown as RunnerConfigStore,
-    testConfig(),
-    logger,
-    { now: () => NOW },
-  );
-  return { service, repository, ssmConfig, logger };
+  const service = new AmiTransitionService(repository, runnerConfigs, testConfig(), logger, {
+    now: () => NOW,
+  });
+  return { service, repository, runnerConfigs, logger };
 }
 
 describe(AmiTransitionService.name, () => {
   describe('applyImage', () => {
     it('sets a newer AVAILABLE image ready with a pending mark, then the SSM config, then clears the mark', async () => {
       // Prepare
-      const { service, repository, ssmConfig } = newService();
+      const { service, repository, runnerConfigs } = newService();
       let written: AmiRecord | undefined;
-      repository.markReady.mockImplementation((...[, , , , pendingToken]: unknown[]) => {
-        written = record({ amiId: AMI_3, ssmPendingAmiId: AMI_3, ssmPendingToken: pendingToken as string });
+      repository.markReady.mockImplementation((_record, _image, _updatedAt, _guard, pendingToken) => {
+        written = record({ amiId: AMI_3, ssmPendingAmiId: AMI_3, ssmPendingToken: pendingToken });
         return Promise.resolve({ kind: 'applied', record: written });
       });
-      ssmConfig.setAmi.mockResolvedValue('updated');
-      repository.findAmiRecord.mockImplementation(() => Promise.resolve({ valid: true, record: written }));
+      runnerConfigs.setAmi.mockResolvedValue('updated');
+      repository.findAmiRecord.mockImplementation(() =>
+        Promise.resolve(written === undefined ? undefined : { kind: 'valid', record: written }),
+      );
       const cleared = record({ amiId: AMI_3, updatedAt: '2026-11-23T12:00:00.000Z' });
       repository.clearSsmPendingIfCurrent.mockResolvedValue({ kind: 'applied', record: cleared });
 
@@ -76,14 +68,14 @@ describe(AmiTransitionService.name, () => {
         expect.any(String),
         undefined,
       );
-      expect(ssmConfig.setAmi).toHaveBeenCalledWith('linux-x64', AMI_3, undefined);
+      expect(runnerConfigs.setAmi).toHaveBeenCalledWith('linux-x64', AMI_3, undefined);
       expect(repository.clearSsmPendingIfCurrent).toHaveBeenCalledWith(written, AMI_3, undefined);
       // The record as the repository wrote it, never one this service describes itself.
       expect(result).toEqual({ kind: 'applied', to: 'ready', ssmConfig: 'updated', record: cleared });
     });
 
     it('sets a newer FAILED image failed and reports the record as written, SSM untouched', async () => {
-      const { service, repository, ssmConfig } = newService();
+      const { service, repository, runnerConfigs } = newService();
       const failed = record({ status: 'failed', errorMessage: 'Component test failed' });
       repository.markFailed.mockResolvedValue({ kind: 'applied', record: failed });
 
@@ -110,7 +102,7 @@ describe(AmiTransitionService.name, () => {
         undefined,
       );
       expect(result).toEqual({ kind: 'applied', to: 'failed', record: failed });
-      expect(ssmConfig.setAmi).not.toHaveBeenCalled();
+      expect(runnerConfigs.setAmi).not.toHaveBeenCalled();
     });
 
     it.each([
@@ -125,18 +117,18 @@ describe(AmiTransitionService.name, () => {
         { kind: 'unresolved', reason: 'no-ami-for-region', imageStatus: 'AVAILABLE' },
       ],
     ])('writes nothing for an image %s', async (_case, image, expected) => {
-      const { service, repository, ssmConfig } = newService();
+      const { service, repository, runnerConfigs } = newService();
 
       const result = await service.applyImage(record(), image, IMAGE_ARN, 'newer-image');
 
       expect(result).toEqual(expected);
       expect(repository.markReady).not.toHaveBeenCalled();
       expect(repository.markFailed).not.toHaveBeenCalled();
-      expect(ssmConfig.setAmi).not.toHaveBeenCalled();
+      expect(runnerConfigs.setAmi).not.toHaveBeenCalled();
     });
 
     it('writes nothing for an image that is not newer than the one the record reflects', async () => {
-      const { service, repository, ssmConfig } = newService();
+      const { service, repository, runnerConfigs } = newService();
 
       const result = await service.applyImage(
         record(),
@@ -147,12 +139,15 @@ describe(AmiTransitionService.name, () => {
 
       expect(result).toEqual({ kind: 'no-newer-image' });
       expect(repository.markReady).not.toHaveBeenCalled();
-      expect(ssmConfig.setAmi).not.toHaveBeenCalled();
+      expect(runnerConfigs.setAmi).not.toHaveBeenCalled();
     });
 
     it('reports the newer record another writer left when its conditional write is superseded', async () => {
-      const { service, repository, ssmConfig } = newService();
-      const newer = { valid: true, record: record({ amiId: AMI_3, updatedAt: '2026-11-23T11:45:00.000Z' }) };
+      const { service, repository, runnerConfigs } = newService();
+      const newer: ParsedAmiRecord = {
+        kind: 'valid',
+        record: record({ amiId: AMI_3, updatedAt: '2026-11-23T11:45:00.000Z' }),
+      };
       repository.markReady.mockResolvedValue({ kind: 'superseded' });
       repository.findAmiRecord.mockResolvedValue(newer);
 
@@ -164,7 +159,7 @@ describe(AmiTransitionService.name, () => {
       );
 
       expect(result).toEqual({ kind: 'superseded', current: newer });
-      expect(ssmConfig.setAmi).not.toHaveBeenCalled();
+      expect(runnerConfigs.setAmi).not.toHaveBeenCalled();
     });
   });
 
@@ -172,10 +167,10 @@ describe(AmiTransitionService.name, () => {
     const pending = record({ ssmPendingAmiId: AMI_2, ssmPendingToken: 'token-1' });
 
     it('clears a mark written before tokens by its AMI, and reports the record as the clear wrote it', async () => {
-      const { service, repository, ssmConfig } = newService();
+      const { service, repository, runnerConfigs } = newService();
       const untokened = record({ ssmPendingAmiId: AMI_2 });
-      ssmConfig.setAmi.mockResolvedValue('updated');
-      repository.findAmiRecord.mockResolvedValue({ valid: true, record: untokened });
+      runnerConfigs.setAmi.mockResolvedValue('updated');
+      repository.findAmiRecord.mockResolvedValue({ kind: 'valid', record: untokened });
       repository.clearSsmPendingIfCurrent.mockResolvedValue({ kind: 'applied', record: record() });
 
       const result = await service.completeSsmUpdate(untokened);
@@ -186,9 +181,9 @@ describe(AmiTransitionService.name, () => {
 
     it('keeps the mark and says why when SSM cannot take the AMI, in one log line', async () => {
       // Prepare
-      const { service, repository, ssmConfig, logger } = newService();
+      const { service, repository, runnerConfigs, logger } = newService();
       const cause = new Error('ParameterNotFound');
-      ssmConfig.setAmi.mockRejectedValue(new RunnerConfigError('ssm-parameter-missing', cause));
+      runnerConfigs.setAmi.mockRejectedValue(new RunnerConfigError('ssm-parameter-missing', cause));
       const errors = jest.spyOn(logger, 'error').mockImplementation();
 
       // Act
@@ -205,9 +200,9 @@ describe(AmiTransitionService.name, () => {
     });
 
     it('reports the deadline, not the error, when the request gave up on SSM', async () => {
-      const { service, ssmConfig } = newService();
+      const { service, runnerConfigs } = newService();
       const deadline = new AbortController();
-      ssmConfig.setAmi.mockImplementation(() => {
+      runnerConfigs.setAmi.mockImplementation(() => {
         deadline.abort();
         return Promise.reject(new RunnerConfigError('ssm-update-failed', new Error('AbortError')));
       });
@@ -218,9 +213,9 @@ describe(AmiTransitionService.name, () => {
     });
 
     it('marks the record again for the AMI that replaced ours while our SSM write was on its way', async () => {
-      const { service, repository, ssmConfig } = newService();
-      ssmConfig.setAmi.mockResolvedValue('updated');
-      repository.findAmiRecord.mockResolvedValue({ valid: true, record: record({ amiId: AMI_3 }) });
+      const { service, repository, runnerConfigs } = newService();
+      runnerConfigs.setAmi.mockResolvedValue('updated');
+      repository.findAmiRecord.mockResolvedValue({ kind: 'valid', record: record({ amiId: AMI_3 }) });
       const remarked = record({ amiId: AMI_3, ssmPendingAmiId: AMI_3, ssmPendingToken: 'token-3' });
       repository.markSsmPendingIfAmi.mockResolvedValue({ kind: 'applied', record: remarked });
 
@@ -238,13 +233,13 @@ describe(AmiTransitionService.name, () => {
 
     it('reports the record as it is when that new mark is itself superseded, never a mark it did not write', async () => {
       // Prepare: AMI 3 replaced ours; by the time we mark it, AMI 4 replaced AMI 3.
-      const { service, repository, ssmConfig } = newService();
+      const { service, repository, runnerConfigs } = newService();
       const ami4 = 'ami-0444444444444444c';
       const latest = record({ amiId: ami4, ssmPendingAmiId: ami4, ssmPendingToken: 'token-4' });
-      ssmConfig.setAmi.mockResolvedValue('updated');
+      runnerConfigs.setAmi.mockResolvedValue('updated');
       repository.findAmiRecord
-        .mockResolvedValueOnce({ valid: true, record: record({ amiId: AMI_3 }) })
-        .mockResolvedValueOnce({ valid: true, record: latest });
+        .mockResolvedValueOnce({ kind: 'valid', record: record({ amiId: AMI_3 }) })
+        .mockResolvedValueOnce({ kind: 'valid', record: latest });
       repository.markSsmPendingIfAmi.mockResolvedValue({ kind: 'superseded' });
 
       // Act
@@ -255,12 +250,12 @@ describe(AmiTransitionService.name, () => {
     });
 
     it('reports the newer mark another writer set when its own clear is superseded', async () => {
-      const { service, repository, ssmConfig } = newService();
+      const { service, repository, runnerConfigs } = newService();
       const remarked = record({ ssmPendingAmiId: AMI_2, ssmPendingToken: 'token-2' });
-      ssmConfig.setAmi.mockResolvedValue('already-set');
+      runnerConfigs.setAmi.mockResolvedValue('already-set');
       repository.findAmiRecord
-        .mockResolvedValueOnce({ valid: true, record: pending })
-        .mockResolvedValueOnce({ valid: true, record: remarked });
+        .mockResolvedValueOnce({ kind: 'valid', record: pending })
+        .mockResolvedValueOnce({ kind: 'valid', record: remarked });
       repository.clearSsmPendingIfCurrent.mockResolvedValue({ kind: 'superseded' });
 
       const result = await service.completeSsmUpdate(pending);
@@ -271,11 +266,11 @@ describe(AmiTransitionService.name, () => {
 
   describe('repairRunnerConfig', () => {
     it('marks the record pending for its own AMI, then sets the config and clears the mark', async () => {
-      const { service, repository, ssmConfig } = newService();
+      const { service, repository, runnerConfigs } = newService();
       const marked = record({ ssmPendingAmiId: AMI_2, ssmPendingToken: 'token-5' });
       repository.markSsmPendingIfAmi.mockResolvedValue({ kind: 'applied', record: marked });
-      ssmConfig.setAmi.mockResolvedValue('updated');
-      repository.findAmiRecord.mockResolvedValue({ valid: true, record: marked });
+      runnerConfigs.setAmi.mockResolvedValue('updated');
+      repository.findAmiRecord.mockResolvedValue({ kind: 'valid', record: marked });
       repository.clearSsmPendingIfCurrent.mockResolvedValue({ kind: 'applied', record: record() });
 
       const result = await service.repairRunnerConfig(record());
@@ -286,19 +281,19 @@ describe(AmiTransitionService.name, () => {
         expect.any(String),
         undefined,
       );
-      expect(ssmConfig.setAmi).toHaveBeenCalledWith('linux-x64', AMI_2, undefined);
+      expect(runnerConfigs.setAmi).toHaveBeenCalledWith('linux-x64', AMI_2, undefined);
       expect(repository.clearSsmPendingIfCurrent).toHaveBeenCalledWith(marked, AMI_2, undefined);
       expect(result).toEqual({ record: record(), ssmConfig: 'updated' });
     });
 
     it('leaves the config alone when the record’s AMI changed since it was read', async () => {
-      const { service, repository, ssmConfig } = newService();
+      const { service, repository, runnerConfigs } = newService();
       repository.markSsmPendingIfAmi.mockResolvedValue({ kind: 'superseded' });
 
       const result = await service.repairRunnerConfig(record());
 
       expect(result).toBeUndefined();
-      expect(ssmConfig.setAmi).not.toHaveBeenCalled();
+      expect(runnerConfigs.setAmi).not.toHaveBeenCalled();
     });
   });
 });

@@ -41,7 +41,7 @@ export type TransitionResult =
 export class AmiTransitionService {
   constructor(
     private readonly repository: AmiRecordStore,
-    private readonly ssmConfig: RunnerConfigStore,
+    private readonly runnerConfigs: RunnerConfigStore,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,
     private readonly clock: Clock,
@@ -152,7 +152,7 @@ export class AmiTransitionService {
     if (abortSignal?.aborted) return this.leftPending(record, 'deadline-exceeded');
     let result: 'updated' | 'already-set';
     try {
-      result = await this.ssmConfig.setAmi(record.presetName, amiId, abortSignal);
+      result = await this.runnerConfigs.setAmi(record.presetName, amiId, abortSignal);
     } catch (error) {
       if (abortSignal?.aborted) return this.leftPending(record, 'deadline-exceeded', error);
       if (error instanceof RunnerConfigError) return this.leftPending(record, error.outcome, error.cause);
@@ -167,7 +167,7 @@ export class AmiTransitionService {
     }
 
     const current = await this.repository.findAmiRecord(record.jobId, abortSignal);
-    if (current?.valid && current.record.amiId !== null && current.record.amiId !== amiId) {
+    if (current?.kind === 'valid' && current.record.amiId !== null && current.record.amiId !== amiId) {
       const pendingToken = randomUUID();
       const marked = await this.repository.markSsmPendingIfAmi(
         current.record,
@@ -178,7 +178,7 @@ export class AmiTransitionService {
       if (marked.kind === 'superseded') {
         // Its AMI changed once more: that writer marks the record for it; reported as it is.
         const latest = await this.repository.findAmiRecord(record.jobId, abortSignal);
-        return { record: latest?.valid ? latest.record : current.record, ssmConfig: result };
+        return { record: latest?.kind === 'valid' ? latest.record : current.record, ssmConfig: result };
       }
       this.logger.warn('A newer AMI replaced ours during the SSM update; the config will follow it', {
         preset: record.presetName,
@@ -190,7 +190,7 @@ export class AmiTransitionService {
     if (cleared.kind === 'superseded') {
       // Another writer marked the record since: its mark stays, and is reported as it is.
       const latest = await this.repository.findAmiRecord(record.jobId, abortSignal);
-      return { record: latest?.valid ? latest.record : record, ssmConfig: result };
+      return { record: latest?.kind === 'valid' ? latest.record : record, ssmConfig: result };
     }
     return { record: cleared.record, ssmConfig: result };
   }
@@ -203,7 +203,7 @@ export class AmiTransitionService {
   ) {
     this.logger.error(`${SSM_FAILURE_MESSAGES[ssmConfig]}; the record keeps it pending`, {
       preset: record.presetName,
-      parameter: this.ssmConfig.parameterName(record.presetName),
+      parameter: this.runnerConfigs.parameterName(record.presetName),
       outcome: ssmConfig,
       ...(error !== undefined && { error: describeError(error) }),
     });

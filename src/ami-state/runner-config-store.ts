@@ -1,6 +1,6 @@
 /**
  * The port to the presets' SSM runner configs, as the domain and its users need them
- * (aws/'s `SsmConfigService` implements it).
+ * (aws/'s `RunnerConfigRepository` implements it).
  */
 export abstract class RunnerConfigStore {
   /** The SSM parameter that holds the preset's runner config, for the logs. */

@@ -48,7 +48,7 @@ describe(AmiStateRepository.name, () => {
   async function stored(item: Record<string, unknown>): Promise<AmiRecord> {
     await dynamoDb.put(tableName, item);
     const parsed = parseAmiRecord(item);
-    if (!parsed.valid) throw new Error(`test record is invalid: ${parsed.invalid.reason}`);
+    if (parsed.kind === 'invalid') throw new Error(`test record is invalid: ${parsed.invalid.reason}`);
     return parsed.record;
   }
 
@@ -70,7 +70,7 @@ describe(AmiStateRepository.name, () => {
       const records = await repository.listAmiRecords();
 
       expect(records).toHaveLength(30);
-      expect(records.every((parsed) => parsed.valid)).toBe(true);
+      expect(records.every((parsed) => parsed.kind === 'valid')).toBe(true);
       expect(sent.filter(({ command }) => command === 'QueryCommand')[0].input).toMatchObject({
         IndexName: 'recordType-index',
         KeyConditionExpression: '#recordType = :ami',
@@ -325,7 +325,7 @@ describe(AmiStateRepository.name, () => {
     it('reads by key, and says when the record is gone', async () => {
       await stored(building());
 
-      expect(await repository.findAmiRecord('AMI#linux-x64')).toMatchObject({ valid: true });
+      expect(await repository.findAmiRecord('AMI#linux-x64')).toMatchObject({ kind: 'valid' });
       expect(await repository.findAmiRecord('AMI#windows-x64')).toBeUndefined();
       expect(sent.find(({ command }) => command === 'GetItemCommand')?.input).toMatchObject({
         Key: { jobId: 'AMI#linux-x64' },

@@ -8,13 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig, appConfig } from '../config/app-config';
-import {
-  AMI_RECORD_TYPE,
-  AmiRecord,
-  isNormalisedInstant,
-  ParsedAmiRecord,
-  parseAmiRecord,
-} from '../ami-state/ami-record';
+import { AmiRecord, isNormalisedInstant, ParsedAmiRecord, parseAmiRecord } from '../ami-state/ami-record';
 import {
   AmiRecordStore,
   ConditionalWriteResult,
@@ -22,11 +16,19 @@ import {
   ReadyImage,
 } from '../ami-state/ami-record-store';
 import { AmiStateUnavailableError } from '../ami-state/ami-state-unavailable.error';
+import {
+  AMI_RECORD_TYPE,
+  AMI_RECORDS_INDEX,
+  STATE_TABLE_ATTRIBUTES,
+  STATE_TABLE_KEY,
+} from '../ami-state/state-table';
 import { TransitionGuard } from '../ami-state/transition-guard';
 
-const AMI_RECORDS_INDEX = 'recordType-index';
 /** `status` is a reserved word; `updatedAt` is named alike for symmetry. */
-const STATUS_AND_UPDATED_AT = { '#status': 'status', '#updatedAt': 'updatedAt' };
+const STATUS_AND_UPDATED_AT = {
+  '#status': STATE_TABLE_ATTRIBUTES.status,
+  '#updatedAt': STATE_TABLE_ATTRIBUTES.updatedAt,
+};
 
 /**
  * AMI records of the shared state table (the DynamoDB adapter of AmiRecordStore); runner job
@@ -47,9 +49,9 @@ export class AmiStateRepository implements AmiRecordStore {
         { client: this.documentClient },
         {
           TableName: this.config.stateTableName,
-          IndexName: AMI_RECORDS_INDEX,
+          IndexName: AMI_RECORDS_INDEX.name,
           KeyConditionExpression: '#recordType = :ami',
-          ExpressionAttributeNames: { '#recordType': 'recordType' },
+          ExpressionAttributeNames: { '#recordType': AMI_RECORDS_INDEX.partitionKey },
           ExpressionAttributeValues: { ':ami': AMI_RECORD_TYPE },
         },
         { abortSignal },
@@ -66,7 +68,11 @@ export class AmiStateRepository implements AmiRecordStore {
   /** The record as it is now (strongly consistent), or undefined when it is gone. */
   async findAmiRecord(jobId: string, abortSignal?: AbortSignal): Promise<ParsedAmiRecord | undefined> {
     const { Item } = await this.documentClient.send(
-      new GetCommand({ TableName: this.config.stateTableName, Key: { jobId }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.config.stateTableName,
+        Key: { [STATE_TABLE_KEY]: jobId },
+        ConsistentRead: true,
+      }),
       { abortSignal },
     );
     return Item ? parseAmiRecord(Item) : undefined;
@@ -191,7 +197,7 @@ export class AmiStateRepository implements AmiRecordStore {
     // this write; the write then also holds if that value is still there.
     const storedOtherwise = seen.imageCreatedAt !== undefined && !isNormalisedInstant(seen.imageCreatedAt);
     const newerImage =
-      'attribute_exists(jobId) AND (attribute_not_exists(imageCreatedAt) OR imageCreatedAt < :imageCreatedAt' +
+      `attribute_exists(${STATE_TABLE_KEY}) AND (attribute_not_exists(imageCreatedAt) OR imageCreatedAt < :imageCreatedAt` +
       (storedOtherwise ? ' OR imageCreatedAt = :seenImageCreatedAt)' : ')');
     // Reconciliation also requires what it saw: the same status and the same updatedAt, verbatim.
     const unchangedSinceRead = guard === 'unchanged-since-read';
@@ -226,7 +232,7 @@ export class AmiStateRepository implements AmiRecordStore {
       ({ Attributes: written } = await this.documentClient.send(
         new UpdateCommand({
           TableName: this.config.stateTableName,
-          Key: { jobId: record.jobId },
+          Key: { [STATE_TABLE_KEY]: record.jobId },
           ...change,
           ReturnValues: 'ALL_NEW',
         }),
@@ -237,7 +243,7 @@ export class AmiStateRepository implements AmiRecordStore {
       throw error;
     }
     const parsed = parseAmiRecord(written ?? {});
-    if (!parsed.valid) {
+    if (parsed.kind === 'invalid') {
       // Applied, yet not a record this service understands (another writer's attribute):
       // a failure to report, never a record to go on with.
       throw new AmiStateUnavailableError(

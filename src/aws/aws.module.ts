@@ -5,7 +5,7 @@ import { AmiStateRepository } from './ami-state.repository';
 import { DynamoDbClientShutdown, dynamoDbClientProvider } from './aws-clients';
 import { ImageBuilderGateway } from './image-builder.gateway';
 import { JobRecordsRepository } from './job-records.repository';
-import { SsmConfigService } from './ssm-config.service';
+import { RunnerConfigRepository } from './runner-config.repository';
 
 /** Everything that talks to AWS: the SDK clients and the providers built on them. */
 @Module({
@@ -15,10 +15,10 @@ import { SsmConfigService } from './ssm-config.service';
     AmiStateRepository,
     JobRecordsRepository,
     ImageBuilderGateway,
-    SsmConfigService,
+    RunnerConfigRepository,
     // The domain's ports (ami-state/), bound to the adapters that implement them.
     { provide: AmiRecordStore, useExisting: AmiStateRepository },
-    { provide: RunnerConfigStore, useExisting: SsmConfigService },
+    { provide: RunnerConfigStore, useExisting: RunnerConfigRepository },
   ],
   exports: [AmiRecordStore, RunnerConfigStore, JobRecordsRepository, ImageBuilderGateway],
 })

@@ -1,7 +1,12 @@
 import { DynamoDBDocumentClient, paginateQuery, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig, appConfig } from '../config/app-config';
-import { AMI_RECORD_TYPE } from '../ami-state/ami-record';
+import {
+  AMI_JOB_ID_PREFIX,
+  AMI_RECORD_TYPE,
+  JOB_STATUS_INDEX,
+  STATE_TABLE_ATTRIBUTES,
+} from '../ami-state/state-table';
 
 /** The job records could not be counted; the message is for logs, never for a response. */
 export class JobRecordsUnavailableError extends Error {
@@ -10,8 +15,6 @@ export class JobRecordsUnavailableError extends Error {
     this.name = 'JobRecordsUnavailableError';
   }
 }
-
-export const JOB_STATUS_INDEX = 'status-index';
 
 /**
  * The platform's runner job records, read through its `status-index` GSI (partition
@@ -62,7 +65,7 @@ export class JobRecordsRepository {
         { client: this.documentClient },
         {
           TableName: this.config.stateTableName,
-          IndexName: JOB_STATUS_INDEX,
+          IndexName: JOB_STATUS_INDEX.name,
           KeyConditionExpression:
             createdFrom === undefined
               ? '#status = :status'
@@ -70,17 +73,17 @@ export class JobRecordsRepository {
           // An attribute that is absent compares unequal, so NOT … = keeps records without a recordType.
           FilterExpression: 'NOT begins_with(#jobId, :amiPrefix) AND NOT #recordType = :ami',
           ExpressionAttributeNames: {
-            '#status': 'status',
-            '#jobId': 'jobId',
-            '#recordType': 'recordType',
+            '#status': JOB_STATUS_INDEX.partitionKey,
+            '#jobId': STATE_TABLE_ATTRIBUTES.jobId,
+            '#recordType': STATE_TABLE_ATTRIBUTES.recordType,
             // DynamoDB refuses a name no expression uses.
             ...((createdFrom !== undefined || select.ProjectionExpression !== undefined) && {
-              '#createdAt': 'createdAt',
+              '#createdAt': JOB_STATUS_INDEX.sortKey,
             }),
           },
           ExpressionAttributeValues: {
             ':status': status,
-            ':amiPrefix': 'AMI#',
+            ':amiPrefix': AMI_JOB_ID_PREFIX,
             ':ami': AMI_RECORD_TYPE,
             ...(createdFrom !== undefined && { ':createdFrom': createdFrom }),
           },

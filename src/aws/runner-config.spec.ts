@@ -9,8 +9,8 @@ describe('withAmi', () => {
     const update = withAmi(JSON.stringify(pendingConfig), 'ami-0123456789abcdef0');
 
     // Assess
-    expect(update).toMatchObject({ valid: true, changed: true });
-    expect(update.valid && update.changed && JSON.parse(update.value)).toEqual({
+    expect(update).toMatchObject({ kind: 'changed' });
+    expect(update.kind === 'changed' && JSON.parse(update.value)).toEqual({
       ...pendingConfig,
       ami: 'ami-0123456789abcdef0',
     });
@@ -20,8 +20,7 @@ describe('withAmi', () => {
     const update = withAmi('{"platform":"linux"}', 'ami-0123456789abcdef0');
 
     expect(update).toEqual({
-      valid: true,
-      changed: true,
+      kind: 'changed',
       value: '{"platform":"linux","ami":"ami-0123456789abcdef0"}',
     });
   });
@@ -33,8 +32,7 @@ describe('withAmi', () => {
     const update = withAmi(stored, 'ami-0123456789abcdef0');
 
     expect(update).toEqual({
-      valid: true,
-      changed: true,
+      kind: 'changed',
       value:
         '{"ami":"ami-0123456789abcdef0","maxRunners":9007199254740993,"weight":0.10000000000000001,"nested":{"id":12345678901234567890}}',
     });
@@ -43,7 +41,7 @@ describe('withAmi', () => {
   it('reports no change when ami is already the same', () => {
     const stored = JSON.stringify({ ...pendingConfig, ami: 'ami-0123456789abcdef0' });
 
-    expect(withAmi(stored, 'ami-0123456789abcdef0')).toEqual({ valid: true, changed: false });
+    expect(withAmi(stored, 'ami-0123456789abcdef0')).toEqual({ kind: 'already-set' });
   });
 
   it.each([
@@ -56,7 +54,7 @@ describe('withAmi', () => {
     ['a number', '42'],
     ['two values', '{"ami":"pending"} {}'],
   ])('is invalid for %s', (_case, stored) => {
-    expect(withAmi(stored, 'ami-0123456789abcdef0')).toEqual({ valid: false });
+    expect(withAmi(stored, 'ami-0123456789abcdef0')).toEqual({ kind: 'invalid' });
   });
 });
 

@@ -1,8 +1,12 @@
 import { parse, stringify } from 'lossless-json';
 
-/** A preset's runner configuration, as stored in its SSM parameter: a JSON object. */
+/**
+ * What setting `ami` in a preset's runner configuration (its SSM parameter: a JSON object)
+ * comes to: it already holds the AMI, the value to write, or a stored value that is no JSON
+ * object.
+ */
 export type RunnerConfigUpdate =
-  { valid: true; changed: false } | { valid: true; changed: true; value: string } | { valid: false };
+  { kind: 'already-set' } | { kind: 'changed'; value: string } | { kind: 'invalid' };
 
 /**
  * Sets `ami` in the stored config, keeping every other field exactly (a lossless parse: a
@@ -11,9 +15,9 @@ export type RunnerConfigUpdate =
  */
 export function withAmi(storedValue: string, amiId: string): RunnerConfigUpdate {
   const config = parseRunnerConfig(storedValue);
-  if (config === undefined) return { valid: false };
-  if (config.ami === amiId) return { valid: true, changed: false };
-  return { valid: true, changed: true, value: stringify({ ...config, ami: amiId }) ?? '' };
+  if (config === undefined) return { kind: 'invalid' };
+  if (config.ami === amiId) return { kind: 'already-set' };
+  return { kind: 'changed', value: stringify({ ...config, ami: amiId }) ?? '' };
 }
 
 /** The `ami` a stored config holds (undefined when it has none, or not as a string); null when it is no JSON object. */

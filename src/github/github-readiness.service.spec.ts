@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { GitHubAppConfig } from '../config/app-config';
 import { AppLogger } from '../logging/app-logger';
+import { strictMock } from '../testing/strict-mock';
 import { testConfig } from '../testing/test-config';
 import { GitHubApi, GitHubAppAnswer, GitHubUnreachableError } from './github-api.client';
 import { GitHubReadinessService } from './github-readiness.service';
@@ -13,35 +14,26 @@ const { privateKey: PRIVATE_KEY } = generateKeyPairSync('rsa', {
   publicKeyEncoding: { type: 'spki', format: 'pem' },
 });
 
-interface Collaborators {
-  secret: { read: jest.Mock<Promise<string | undefined>, [string, AbortSignal]> };
-  api: { getApp: jest.Mock<Promise<GitHubAppAnswer>, [string, AbortSignal]> };
-  logger: { info: jest.Mock; warn: jest.Mock };
-  clock: { nowMs: number; now(): Date };
-}
-
+/**
+ * The service over visible mocks: the secret holds a key, GitHub accepts the App, the
+ * logger only informs and warns, and the clock stands still until a test moves `nowMs`.
+ */
 function newService(github: Partial<GitHubAppConfig> = {}) {
-  const collaborators: Collaborators = {
-    secret: { read: jest.fn().mockResolvedValue(PRIVATE_KEY) },
-    api: { getApp: jest.fn().mockResolvedValue({ httpStatus: 200, appSlug: 'spot-runner' }) },
-    logger: { info: jest.fn(), warn: jest.fn() },
-    clock: {
-      nowMs: Date.parse('2026-12-01T12:00:00.000Z'),
-      now() {
-        return new Date(this.nowMs);
-      },
+  const secret = strictMock<PrivateKeySecret>('PrivateKeySecret');
+  secret.read.mockResolvedValue(PRIVATE_KEY);
+  const api = strictMock<GitHubApi>('GitHubApi');
+  api.getApp.mockResolvedValue({ httpStatus: 200, appSlug: 'spot-runner' });
+  const logger = strictMock<AppLogger>('AppLogger', { info: () => undefined, warn: () => undefined });
+  const clock = {
+    nowMs: Date.parse('2026-12-01T12:00:00.000Z'),
+    now() {
+      return new Date(this.nowMs);
     },
   };
   const config = testConfig();
   config.github = { ...config.github, appId: '4242', privateKeySecretArn: SECRET_ARN, ...github };
-  const service = new GitHubReadinessService(
-    collaborators.secret as unknown as PrivateKeySecret,
-    collaborators.api as unknown as GitHubApi,
-    config,
-    collaborators.clock,
-    collaborators.logger as unknown as AppLogger,
-  );
-  return { service, ...collaborators };
+  const service = new GitHubReadinessService(secret, api, config, clock, logger);
+  return { service, secret, api, logger, clock };
 }
 
 const noDeadline = () => new AbortController().signal;

@@ -5,7 +5,7 @@ import { applyReconciliations, PresetReconciliation } from './preset-reconciliat
 const building = (presetName: string) => anAmiRecord({ presetName });
 const readyAsWritten = (presetName: string) => aReadyAmiRecord({ presetName });
 
-const valid = (record: AmiRecord): ParsedAmiRecord => ({ valid: true, record });
+const valid = (record: AmiRecord): ParsedAmiRecord => ({ kind: 'valid', record });
 
 describe('applyReconciliations', () => {
   it('shows a corrected preset as the record written', () => {
@@ -13,14 +13,14 @@ describe('applyReconciliations', () => {
     const records = [valid(building('linux-x64'))];
     const written = readyAsWritten('linux-x64');
     const reconciliations: PresetReconciliation[] = [
-      { presetName: 'linux-x64', outcome: 'corrected', from: 'building', to: 'ready', record: written },
+      { presetName: 'linux-x64', kind: 'corrected', from: 'building', to: 'ready', record: written },
     ];
 
     // Act
     const applied = applyReconciliations(records, reconciliations);
 
     // Assess
-    expect(applied).toEqual([{ valid: true, record: written }]);
+    expect(applied).toEqual([{ kind: 'valid', record: written }]);
   });
 
   it('shows a superseded preset as the newer record another writer left', () => {
@@ -28,7 +28,7 @@ describe('applyReconciliations', () => {
     const records = [valid(building('linux-x64'))];
     const newer = valid({ ...readyAsWritten('linux-x64'), amiId: 'ami-0fffffffffffffff0' });
     const reconciliations: PresetReconciliation[] = [
-      { presetName: 'linux-x64', outcome: 'unresolved', reason: 'superseded', current: newer },
+      { presetName: 'linux-x64', kind: 'unresolved', reason: 'superseded', current: newer },
     ];
 
     // Act
@@ -42,13 +42,13 @@ describe('applyReconciliations', () => {
     // Prepare
     const records = [valid(building('linux-x64'))];
     const newer: ParsedAmiRecord = {
-      valid: false,
+      kind: 'invalid',
       invalid: { name: 'linux-x64', reason: 'invalid-status', updatedAt: '2026-11-23T12:00:00.000Z' },
     };
 
     // Act
     const applied = applyReconciliations(records, [
-      { presetName: 'linux-x64', outcome: 'unresolved', reason: 'superseded', current: newer },
+      { presetName: 'linux-x64', kind: 'unresolved', reason: 'superseded', current: newer },
     ]);
 
     // Assess
@@ -61,7 +61,7 @@ describe('applyReconciliations', () => {
 
     // Act
     const applied = applyReconciliations(records, [
-      { presetName: 'linux-x64', outcome: 'unresolved', reason: 'superseded' },
+      { presetName: 'linux-x64', kind: 'unresolved', reason: 'superseded' },
     ]);
 
     // Assess
@@ -72,8 +72,8 @@ describe('applyReconciliations', () => {
     // Prepare
     const records = [valid(building('linux-x64')), valid(building('arm64'))];
     const reconciliations: PresetReconciliation[] = [
-      { presetName: 'linux-x64', outcome: 'still-building' },
-      { presetName: 'arm64', outcome: 'unresolved', reason: 'pipeline-not-found' },
+      { presetName: 'linux-x64', kind: 'still-building' },
+      { presetName: 'arm64', kind: 'unresolved', reason: 'pipeline-not-found' },
     ];
 
     // Act
@@ -86,7 +86,7 @@ describe('applyReconciliations', () => {
   it('keeps records without a reconciliation and invalid records, in their order', () => {
     // Prepare
     const invalid: ParsedAmiRecord = {
-      valid: false,
+      kind: 'invalid',
       invalid: { name: 'JOB#123', reason: 'invalid-preset-name', updatedAt: null },
     };
     const written = readyAsWritten('linux-x64');
@@ -94,7 +94,7 @@ describe('applyReconciliations', () => {
 
     // Act
     const applied = applyReconciliations(records, [
-      { presetName: 'linux-x64', outcome: 'corrected', from: 'building', to: 'ready', record: written },
+      { presetName: 'linux-x64', kind: 'corrected', from: 'building', to: 'ready', record: written },
     ]);
 
     // Assess
@@ -109,7 +109,7 @@ describe('applyReconciliations', () => {
     applyReconciliations(records, [
       {
         presetName: 'linux-x64',
-        outcome: 'corrected',
+        kind: 'corrected',
         from: 'building',
         to: 'ready',
         record: readyAsWritten('linux-x64'),

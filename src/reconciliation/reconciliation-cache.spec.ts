@@ -16,13 +16,13 @@ function deferred<T>() {
 }
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
-const stillBuilding: PresetReconciliation = { presetName: 'linux-x64', outcome: 'still-building' };
+const stillBuilding: PresetReconciliation = { presetName: 'linux-x64', kind: 'still-building' };
 
 describe('isCacheable', () => {
   it('caches a correction', () => {
     const corrected: PresetReconciliation = {
       presetName: 'linux-x64',
-      outcome: 'corrected',
+      kind: 'corrected',
       from: 'building',
       to: 'ready',
       record: readyAsWritten('linux-x64'),
@@ -33,7 +33,7 @@ describe('isCacheable', () => {
   });
 
   it('caches a build still in progress', () => {
-    expect(isCacheable({ presetName: 'linux-x64', outcome: 'still-building' })).toBe(true);
+    expect(isCacheable({ presetName: 'linux-x64', kind: 'still-building' })).toBe(true);
   });
 
   it.each<UnresolvedReason>([
@@ -43,13 +43,13 @@ describe('isCacheable', () => {
     'unexpected-image-state',
     'superseded',
   ])('caches the lasting finding unresolved %s', (reason) => {
-    expect(isCacheable({ presetName: 'linux-x64', outcome: 'unresolved', reason })).toBe(true);
+    expect(isCacheable({ presetName: 'linux-x64', kind: 'unresolved', reason })).toBe(true);
   });
 
   it.each<UnresolvedReason>(['image-builder-error', 'state-table-error', 'deadline-exceeded'])(
     'does not cache the transient failure unresolved %s, so the next request retries',
     (reason) => {
-      expect(isCacheable({ presetName: 'linux-x64', outcome: 'unresolved', reason })).toBe(false);
+      expect(isCacheable({ presetName: 'linux-x64', kind: 'unresolved', reason })).toBe(false);
     },
   );
 });
@@ -100,7 +100,7 @@ describe('ReconciliationCache', () => {
     it('never keeps a failure: the next request retries', async () => {
       const failed: PresetReconciliation = {
         presetName: 'linux-x64',
-        outcome: 'unresolved',
+        kind: 'unresolved',
         reason: 'image-builder-error',
       };
       cache.track(building('linux-x64'), Promise.resolve(failed), new AbortController().signal);
@@ -138,7 +138,7 @@ describe('ReconciliationCache', () => {
         new AbortController().signal,
       );
 
-      older.resolve({ presetName: 'linux-x64', outcome: 'unresolved', reason: 'state-table-error' });
+      older.resolve({ presetName: 'linux-x64', kind: 'unresolved', reason: 'state-table-error' });
       await flush();
 
       expect(cache.lookup(building('linux-x64', '2026-11-23T11:30:00.000Z'))).toEqual({

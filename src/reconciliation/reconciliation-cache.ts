@@ -13,7 +13,7 @@ const TRANSIENT_REASONS: readonly UnresolvedReason[] = [
 
 /** Failures are retried by the next request; every other finding holds for the same updatedAt. */
 export function isCacheable(reconciliation: PresetReconciliation): boolean {
-  return !(reconciliation.outcome === 'unresolved' && TRANSIENT_REASONS.includes(reconciliation.reason));
+  return !(reconciliation.kind === 'unresolved' && TRANSIENT_REASONS.includes(reconciliation.reason));
 }
 
 /** A reconciliation this container started, for the updatedAt it was started for. */

@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { AppLogger } from '../logging/app-logger';
 import { aReadyAmiRecord, anAmiRecord, FIXTURE_AMI_ID } from '../testing/ami-record.fixture';
 import { anImage, imageArn, pipelineArn } from '../testing/image.fixture';
+import { strictMock } from '../testing/strict-mock';
 import { testConfig } from '../testing/test-config';
 import { requestDeadline } from '../common/request-deadline';
 import { ReconciliationService } from './reconciliation.service';
@@ -20,7 +21,7 @@ const IMAGE_ARN = imageArn('linux-x64', 3);
 const stale = anAmiRecord();
 /** The same record as a transition wrote it ready, at NOW. */
 const ready = aReadyAmiRecord();
-const valid = (record: AmiRecord): ParsedAmiRecord => ({ valid: true, record });
+const valid = (record: AmiRecord): ParsedAmiRecord => ({ kind: 'valid', record });
 /** What ListImagePipelineImages says of an image. */
 const summaryOf = (image: Image) => ({ arn: image.arn, dateCreated: image.dateCreated });
 /** Settles after every pending microtask: a request started beside it finds the work in flight. */
@@ -31,26 +32,24 @@ const later = <T>(value: T) => new Promise<T>((resolve) => setImmediate(() => re
  * runner config verifier repairs nothing, and the clock stands at NOW until `advance`.
  */
 function newService(config: AppConfig = testConfig()) {
-  const imageBuilder = {
-    findPipelineArns: jest.fn((names: string[], _deadline?: AbortSignal) =>
-      Promise.resolve(new Map(names.map((name) => [name, pipelineArn(name.slice(PIPELINE_PREFIX.length))]))),
-    ),
-    listPipelineImages: jest.fn(),
-    getImage: jest.fn(),
-  };
-  const repository = { listAmiRecords: jest.fn(), findAmiRecord: jest.fn() };
-  const transitions = { applyImage: jest.fn(), completeSsmUpdate: jest.fn() };
-  const runnerConfigs = { verify: jest.fn().mockResolvedValue([]) };
+  const imageBuilder = strictMock<ImageBuilderGateway>('ImageBuilderGateway');
+  imageBuilder.findPipelineArns.mockImplementation((names) =>
+    Promise.resolve(new Map(names.map((name) => [name, pipelineArn(name.slice(PIPELINE_PREFIX.length))]))),
+  );
+  const repository = strictMock<AmiRecordStore>('AmiRecordStore');
+  const transitions = strictMock<AmiTransitionService>('AmiTransitionService');
+  const runnerConfigs = strictMock<RunnerConfigVerifier>('RunnerConfigVerifier');
+  runnerConfigs.verify.mockResolvedValue([]);
   const logger = new AppLogger();
   let nowMs = NOW.getTime();
   const service = new ReconciliationService(
-    imageBuilder as unknown as ImageBuilderGateway,
-    repository as unknown as AmiRecordStore,
-    transitions as unknown as AmiTransitionService,
+    imageBuilder,
+    repository,
+    transitions,
     config,
     logger,
     { now: () => new Date(nowMs) },
-    runnerConfigs as unknown as RunnerConfigVerifier,
+    runnerConfigs,
   );
   const advance = (ms: number) => {
     nowMs += ms;
@@ -104,7 +103,7 @@ describe(ReconciliationService.name, () => {
         // Prepare
         const mocks = newService();
         const invalid: ParsedAmiRecord = {
-          valid: false,
+          kind: 'invalid',
           invalid: { name: 'linux-x64', reason: 'invalid-status', updatedAt: '2026-11-23T10:00:00.000Z' },
         };
         mocks.repository.listAmiRecords.mockResolvedValue([invalid]);
@@ -133,7 +132,7 @@ describe(ReconciliationService.name, () => {
         mocks.runnerConfigs.verify.mockResolvedValue([
           {
             presetName: 'linux-x64',
-            outcome: 'ssm-drift-repaired',
+            kind: 'ssm-drift-repaired',
             record: repaired,
             ssmConfig: 'updated',
             cached: false,
@@ -146,7 +145,7 @@ describe(ReconciliationService.name, () => {
 
         // Assess
         expect(mocks.runnerConfigs.verify).toHaveBeenCalledWith([valid(ready)], deadline);
-        expect(state.reconciliations).toEqual([expect.objectContaining({ outcome: 'ssm-drift-repaired' })]);
+        expect(state.reconciliations).toEqual([expect.objectContaining({ kind: 'ssm-drift-repaired' })]);
         expect(state.records).toEqual([valid(repaired)]);
       });
     });
@@ -228,7 +227,7 @@ describe(ReconciliationService.name, () => {
 
         // Assess
         expect(state.reconciliations).toEqual([
-          { presetName: 'linux-x64', outcome: 'unresolved', reason: 'pipeline-not-found', cached: false },
+          { presetName: 'linux-x64', kind: 'unresolved', reason: 'pipeline-not-found', cached: false },
         ]);
         expect(state.records).toEqual([valid(stale)]);
         expect(mocks.imageBuilder.listPipelineImages).not.toHaveBeenCalled();
@@ -279,7 +278,7 @@ describe(ReconciliationService.name, () => {
         const state = await mocks.service.reconcile(requestDeadline(1_000));
 
         expect(state.reconciliations).toEqual([
-          { presetName: 'linux-x64', outcome: 'unresolved', reason: 'no-images', cached: false },
+          { presetName: 'linux-x64', kind: 'unresolved', reason: 'no-images', cached: false },
         ]);
         expect(mocks.imageBuilder.getImage).not.toHaveBeenCalled();
         expect(mocks.transitions.applyImage).not.toHaveBeenCalled();
@@ -310,7 +309,7 @@ describe(ReconciliationService.name, () => {
         expect(state.reconciliations).toEqual([
           {
             presetName: 'linux-x64',
-            outcome: 'corrected',
+            kind: 'corrected',
             from: 'building',
             to: 'ready',
             record: ready,
@@ -350,7 +349,7 @@ describe(ReconciliationService.name, () => {
           expect(state.reconciliations).toEqual([
             {
               presetName: 'linux-x64',
-              outcome: 'corrected',
+              kind: 'corrected',
               from: 'building',
               to: 'failed',
               record: failed,
@@ -370,7 +369,7 @@ describe(ReconciliationService.name, () => {
         const state = await mocks.service.reconcile(requestDeadline(1_000));
 
         expect(state.reconciliations).toEqual([
-          { presetName: 'linux-x64', outcome: 'still-building', cached: false },
+          { presetName: 'linux-x64', kind: 'still-building', cached: false },
         ]);
         expect(state.records).toEqual([valid(stale)]);
       });
@@ -388,7 +387,7 @@ describe(ReconciliationService.name, () => {
         const state = await mocks.service.reconcile(requestDeadline(1_000));
 
         expect(state.reconciliations).toEqual([
-          { presetName: 'linux-x64', outcome: 'unresolved', reason: 'no-ami-for-region', cached: false },
+          { presetName: 'linux-x64', kind: 'unresolved', reason: 'no-ami-for-region', cached: false },
         ]);
         expect(state.records).toEqual([valid(stale)]);
       });
@@ -406,7 +405,7 @@ describe(ReconciliationService.name, () => {
 
         // Assess
         expect(state.reconciliations).toEqual([
-          { presetName: 'linux-x64', outcome: 'unresolved', reason: 'no-newer-image', cached: false },
+          { presetName: 'linux-x64', kind: 'unresolved', reason: 'no-newer-image', cached: false },
         ]);
         expect(state.records).toEqual([valid(stale)]);
         expect(warn).toHaveBeenCalledWith(
@@ -430,7 +429,7 @@ describe(ReconciliationService.name, () => {
 
         // Assess
         expect(state.reconciliations).toEqual([
-          { presetName: 'linux-x64', outcome: 'unresolved', reason: 'superseded', current, cached: false },
+          { presetName: 'linux-x64', kind: 'unresolved', reason: 'superseded', current, cached: false },
         ]);
         expect(state.records).toEqual([current]);
         expect(mocks.transitions.completeSsmUpdate).not.toHaveBeenCalled();
@@ -451,9 +450,9 @@ describe(ReconciliationService.name, () => {
 
         // Assess
         expect(first.reconciliations).toEqual([
-          { presetName: 'linux-x64', outcome: 'unresolved', reason: 'state-table-error', cached: false },
+          { presetName: 'linux-x64', kind: 'unresolved', reason: 'state-table-error', cached: false },
         ]);
-        expect(second.reconciliations[0]).toMatchObject({ outcome: 'corrected', cached: false });
+        expect(second.reconciliations[0]).toMatchObject({ kind: 'corrected', cached: false });
         expect(mocks.transitions.applyImage).toHaveBeenCalledTimes(2);
       });
     });
@@ -475,21 +474,17 @@ describe(ReconciliationService.name, () => {
         expect(mocks.imageBuilder.listPipelineImages).toHaveBeenCalledTimes(1);
         expect(mocks.imageBuilder.getImage).toHaveBeenCalledTimes(1);
         expect(mocks.transitions.applyImage).toHaveBeenCalledTimes(1);
-        expect(first.reconciliations[0]).toMatchObject({ outcome: 'still-building', cached: false });
-        expect(second.reconciliations[0]).toMatchObject({ outcome: 'still-building', cached: true });
+        expect(first.reconciliations[0]).toMatchObject({ kind: 'still-building', cached: false });
+        expect(second.reconciliations[0]).toMatchObject({ kind: 'still-building', cached: true });
       });
 
       it.each([
-        ['still building', stillBuilding, { outcome: 'still-building' }],
-        [
-          'with nothing newer',
-          { kind: 'no-newer-image' },
-          { outcome: 'unresolved', reason: 'no-newer-image' },
-        ],
+        ['still building', stillBuilding, { kind: 'still-building' }],
+        ['with nothing newer', { kind: 'no-newer-image' }, { kind: 'unresolved', reason: 'no-newer-image' }],
         [
           'in an unexpected image state',
           { kind: 'unresolved', reason: 'unexpected-image-state', imageStatus: 'DEPRECATED' },
-          { outcome: 'unresolved', reason: 'unexpected-image-state' },
+          { kind: 'unresolved', reason: 'unexpected-image-state' },
         ],
       ] as [string, TransitionResult, object][])(
         'checks a preset it found %s again after RECONCILIATION_RECHECK_SECONDS; within it the cache holds',
@@ -539,7 +534,7 @@ describe(ReconciliationService.name, () => {
           'unchanged-since-read',
           expect.any(AbortSignal),
         );
-        expect(after.reconciliations[0]).toMatchObject({ outcome: 'corrected', to: 'ready', cached: false });
+        expect(after.reconciliations[0]).toMatchObject({ kind: 'corrected', to: 'ready', cached: false });
         expect(after.records).toEqual([valid(ready)]);
       });
 
@@ -565,7 +560,7 @@ describe(ReconciliationService.name, () => {
           'unchanged-since-read',
           expect.any(AbortSignal),
         );
-        expect(second.reconciliations[0]).toMatchObject({ outcome: 'still-building', cached: false });
+        expect(second.reconciliations[0]).toMatchObject({ kind: 'still-building', cached: false });
       });
 
       it('concurrent requests share one in-flight reconciliation', async () => {
@@ -587,8 +582,8 @@ describe(ReconciliationService.name, () => {
         expect(mocks.imageBuilder.findPipelineArns).toHaveBeenCalledTimes(1);
         expect(mocks.imageBuilder.getImage).toHaveBeenCalledTimes(1);
         expect(mocks.transitions.applyImage).toHaveBeenCalledTimes(1);
-        expect(first.reconciliations[0]).toMatchObject({ outcome: 'still-building', cached: false });
-        expect(second.reconciliations[0]).toMatchObject({ outcome: 'still-building', cached: true });
+        expect(first.reconciliations[0]).toMatchObject({ kind: 'still-building', cached: false });
+        expect(second.reconciliations[0]).toMatchObject({ kind: 'still-building', cached: true });
       });
     });
 
@@ -609,7 +604,7 @@ describe(ReconciliationService.name, () => {
 
         // Assess
         expect(first.reconciliations).toEqual([
-          { presetName: 'linux-x64', outcome: 'unresolved', reason: 'image-builder-error', cached: false },
+          { presetName: 'linux-x64', kind: 'unresolved', reason: 'image-builder-error', cached: false },
         ]);
         expect(applyCallsAfterFirst).toBe(0);
         expect(warn).toHaveBeenCalledWith(
@@ -617,7 +612,7 @@ describe(ReconciliationService.name, () => {
           expect.objectContaining({ preset: 'linux-x64', outcome: 'image-builder-error' }),
         );
         expect(mocks.imageBuilder.getImage).toHaveBeenCalledTimes(2);
-        expect(second.reconciliations[0]).toMatchObject({ outcome: 'corrected', cached: false });
+        expect(second.reconciliations[0]).toMatchObject({ kind: 'corrected', cached: false });
       });
 
       it.each(['findPipelineArns', 'listPipelineImages', 'getImage'] as const)(
@@ -636,13 +631,13 @@ describe(ReconciliationService.name, () => {
 
           // Assess
           expect(first.reconciliations).toEqual([
-            { presetName: 'linux-x64', outcome: 'unresolved', reason: 'image-builder-error', cached: false },
+            { presetName: 'linux-x64', kind: 'unresolved', reason: 'image-builder-error', cached: false },
           ]);
           expect(first.records).toEqual([valid(stale)]);
           expect(mocks.imageBuilder[call]).toHaveBeenCalledTimes(2);
           expect(mocks.transitions.applyImage).toHaveBeenCalledTimes(1);
           expect(second.reconciliations[0]).toMatchObject({
-            outcome: 'corrected',
+            kind: 'corrected',
             to: 'ready',
             cached: false,
           });
@@ -663,7 +658,7 @@ describe(ReconciliationService.name, () => {
 
         // Assess
         expect(state.reconciliations).toEqual([
-          { presetName: 'linux-x64', outcome: 'unresolved', reason: 'deadline-exceeded', cached: false },
+          { presetName: 'linux-x64', kind: 'unresolved', reason: 'deadline-exceeded', cached: false },
         ]);
         expect(state.records).toEqual([valid(stale)]);
         expect(mocks.transitions.applyImage).not.toHaveBeenCalled();
@@ -683,7 +678,7 @@ describe(ReconciliationService.name, () => {
         // Assess
         expect(mocks.repository.listAmiRecords).toHaveBeenCalledWith(undefined);
         expect(state.reconciliations).toEqual([
-          { presetName: 'linux-x64', outcome: 'unresolved', reason: 'deadline-exceeded', cached: false },
+          { presetName: 'linux-x64', kind: 'unresolved', reason: 'deadline-exceeded', cached: false },
         ]);
         expect(gatewayCalls(mocks)).toBe(0);
         expect(mocks.transitions.applyImage).not.toHaveBeenCalled();
@@ -711,7 +706,7 @@ describe(ReconciliationService.name, () => {
         expect(state.reconciliations).toEqual([
           {
             presetName: 'linux-x64',
-            outcome: 'ssm-update-completed',
+            kind: 'ssm-update-completed',
             record: ready,
             ssmConfig: 'updated',
             cached: false,
@@ -738,8 +733,8 @@ describe(ReconciliationService.name, () => {
         // Assess
         expect(mocks.transitions.completeSsmUpdate).toHaveBeenCalledTimes(1);
         expect(states.map((state) => state.reconciliations[0])).toEqual([
-          expect.objectContaining({ outcome: 'ssm-update-completed', cached: false }),
-          ...Array(3).fill(expect.objectContaining({ outcome: 'ssm-update-completed', cached: true })),
+          expect.objectContaining({ kind: 'ssm-update-completed', cached: false }),
+          ...Array(3).fill(expect.objectContaining({ kind: 'ssm-update-completed', cached: true })),
         ]);
       });
 
@@ -760,7 +755,7 @@ describe(ReconciliationService.name, () => {
         expect(first.reconciliations).toEqual([
           {
             presetName: 'linux-x64',
-            outcome: 'unresolved',
+            kind: 'unresolved',
             reason: 'ssm-update-pending',
             ssmConfig: 'ssm-update-failed',
             cached: false,
@@ -779,7 +774,7 @@ describe(ReconciliationService.name, () => {
         const state = await mocks.service.reconcile(requestDeadline(1_000));
 
         expect(state.reconciliations).toEqual([
-          { presetName: 'linux-x64', outcome: 'unresolved', reason: 'state-table-error', cached: false },
+          { presetName: 'linux-x64', kind: 'unresolved', reason: 'state-table-error', cached: false },
         ]);
         expect(state.records).toEqual([valid(pending)]);
       });

@@ -31,7 +31,7 @@ const PIPELINE_NAMES_PER_LOOKUP = 10;
 
 /**
  * Finds AMI records stuck in `building`, asks Image Builder what became of their pipeline's
- * newest image and repairs the record (and, for a ready image, the preset's SSM config).
+ * newest image and heals the record (and, for a ready image, the preset's SSM config).
  * Singleton: its cache lives as long as the container.
  */
 @Injectable()
@@ -74,7 +74,7 @@ export class ReconciliationService {
     const now = this.clock.now();
     const stale: AmiRecord[] = [];
     for (const parsed of records) {
-      if (!parsed.valid) {
+      if (parsed.kind === 'invalid') {
         this.logger.warn('AMI record not understood; reported as invalid and left alone', {
           preset: parsed.invalid.name,
           outcome: 'invalid',
@@ -102,7 +102,9 @@ export class ReconciliationService {
     listed: ParsedAmiRecord[],
     deadline: AbortSignal,
   ): Promise<ParsedAmiRecord[]> {
-    const listedNames = new Set(listed.flatMap((parsed) => (parsed.valid ? [parsed.record.presetName] : [])));
+    const listedNames = new Set(
+      listed.flatMap((parsed) => (parsed.kind === 'valid' ? [parsed.record.presetName] : [])),
+    );
     const missed = [...this.seenPresets].filter((presetName) => !listedNames.has(presetName));
     const found = await Promise.all(
       missed.map(async (presetName) => {
@@ -121,7 +123,7 @@ export class ReconciliationService {
       }),
     );
     const records = [...listed, ...found.flatMap((parsed) => (parsed === undefined ? [] : [parsed]))];
-    for (const parsed of records) if (parsed.valid) this.seenPresets.add(parsed.record.presetName);
+    for (const parsed of records) if (parsed.kind === 'valid') this.seenPresets.add(parsed.record.presetName);
     return records;
   }
 
@@ -135,7 +137,7 @@ export class ReconciliationService {
     deadline: AbortSignal,
   ): Promise<ReportedReconciliation[]> {
     const pending = records.flatMap((parsed) =>
-      parsed.valid && parsed.record.ssmPendingAmiId !== undefined ? [parsed.record] : [],
+      parsed.kind === 'valid' && parsed.record.ssmPendingAmiId !== undefined ? [parsed.record] : [],
     );
     return Promise.all(
       pending.map(async (record): Promise<ReportedReconciliation> => {
@@ -161,8 +163,8 @@ export class ReconciliationService {
     try {
       const { record: after, ssmConfig } = await this.transitions.completeSsmUpdate(record, deadline);
       return after.ssmPendingAmiId === undefined
-        ? { presetName, outcome: 'ssm-update-completed', record: after, ssmConfig }
-        : { presetName, outcome: 'unresolved', reason: 'ssm-update-pending', ssmConfig };
+        ? { presetName, kind: 'ssm-update-completed', record: after, ssmConfig }
+        : { presetName, kind: 'unresolved', reason: 'ssm-update-pending', ssmConfig };
     } catch (error) {
       return this.unresolvedBy(record, 'state-table-error', error, deadline);
     }
@@ -233,7 +235,7 @@ export class ReconciliationService {
         pipeline: this.pipelineName(record),
         outcome: 'pipeline-not-found',
       });
-      return { presetName: preset, outcome: 'unresolved', reason: 'pipeline-not-found' };
+      return { presetName: preset, kind: 'unresolved', reason: 'pipeline-not-found' };
     }
 
     let newest: NewestImage;
@@ -251,14 +253,14 @@ export class ReconciliationService {
           outcome: 'image-builder-error',
         },
       );
-      return { presetName: preset, outcome: 'unresolved', reason: 'image-builder-error' };
+      return { presetName: preset, kind: 'unresolved', reason: 'image-builder-error' };
     }
     if (newest === undefined) {
       this.logger.warn('Pipeline of stale preset has no images; left as it is', {
         preset,
         outcome: 'no-images',
       });
-      return { presetName: preset, outcome: 'unresolved', reason: 'no-images' };
+      return { presetName: preset, kind: 'unresolved', reason: 'no-images' };
     }
 
     if (deadline.aborted) return this.unresolvedBy(record, 'deadline-exceeded', deadline.reason, deadline);
@@ -283,7 +285,7 @@ export class ReconciliationService {
       case 'applied':
         return {
           presetName,
-          outcome: 'corrected',
+          kind: 'corrected',
           from: 'building',
           to: transition.to,
           record: transition.record,
@@ -295,18 +297,18 @@ export class ReconciliationService {
           outcome: 'still-building',
           imageStatus: transition.imageStatus,
         });
-        return { presetName, outcome: 'still-building' };
+        return { presetName, kind: 'still-building' };
       case 'unresolved':
-        return { presetName, outcome: 'unresolved', reason: transition.reason };
+        return { presetName, kind: 'unresolved', reason: transition.reason };
       case 'no-newer-image':
         // The record says a build runs, but Image Builder shows nothing newer than what it reflects.
         this.logger.warn('Stale preset: no image newer than the one its record reflects', {
           preset: presetName,
           outcome: 'no-newer-image',
         });
-        return { presetName, outcome: 'unresolved', reason: 'no-newer-image' };
+        return { presetName, kind: 'unresolved', reason: 'no-newer-image' };
       case 'superseded':
-        return { presetName, outcome: 'unresolved', reason: 'superseded', current: transition.current };
+        return { presetName, kind: 'unresolved', reason: 'superseded', current: transition.current };
     }
   }
 
@@ -330,7 +332,7 @@ export class ReconciliationService {
       outcome,
       error: describeError(error),
     });
-    return { presetName: record.presetName, outcome: 'unresolved', reason: outcome };
+    return { presetName: record.presetName, kind: 'unresolved', reason: outcome };
   }
 }
 
@@ -339,5 +341,5 @@ type NewestImage = { arn: string; image: Image } | undefined | 'vanished';
 
 /** What a request reports for a preset whose shared work outlasts its own deadline. */
 function deadlineExceeded(record: AmiRecord): PresetReconciliation {
-  return { presetName: record.presetName, outcome: 'unresolved', reason: 'deadline-exceeded' };
+  return { presetName: record.presetName, kind: 'unresolved', reason: 'deadline-exceeded' };
 }

@@ -27,7 +27,7 @@ export class RunnerConfigVerifier {
   private readonly limit: pLimit.Limit;
 
   constructor(
-    private readonly ssmConfig: RunnerConfigStore,
+    private readonly runnerConfigs: RunnerConfigStore,
     private readonly transitions: AmiTransitionService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,
@@ -43,7 +43,7 @@ export class RunnerConfigVerifier {
   ): Promise<ReportedReconciliation[]> {
     const nowMs = this.clock.now().getTime();
     const ready = records.flatMap((parsed) =>
-      parsed.valid && claimsRunnerConfigAmi(parsed.record) ? [parsed.record] : [],
+      parsed.kind === 'valid' && claimsRunnerConfigAmi(parsed.record) ? [parsed.record] : [],
     );
     const joined = new Map(
       ready.flatMap((record) => {
@@ -84,7 +84,7 @@ export class RunnerConfigVerifier {
   ): Map<string, Promise<PresetReconciliation | undefined>> {
     const started = new Map<string, Promise<PresetReconciliation | undefined>>();
     if (records.length === 0) return started;
-    const amis = this.ssmConfig.currentAmis(
+    const amis = this.runnerConfigs.currentAmis(
       records.map((record) => record.presetName),
       deadline,
     );
@@ -126,10 +126,10 @@ export class RunnerConfigVerifier {
       if (repaired.record.ssmPendingAmiId !== undefined) {
         return {
           presetName,
-          outcome: 'unresolved',
+          kind: 'unresolved',
           reason: 'ssm-update-pending',
           ssmConfig: repaired.ssmConfig,
-          current: { valid: true, record: repaired.record },
+          current: { kind: 'valid', record: repaired.record },
         };
       }
       this.remember(repaired.record);
@@ -140,7 +140,7 @@ export class RunnerConfigVerifier {
       });
       return {
         presetName,
-        outcome: 'ssm-drift-repaired',
+        kind: 'ssm-drift-repaired',
         record: repaired.record,
         ssmConfig: repaired.ssmConfig,
       };
@@ -151,7 +151,7 @@ export class RunnerConfigVerifier {
         outcome: reason,
         error: describeError(error),
       });
-      return { presetName, outcome: 'unresolved', reason };
+      return { presetName, kind: 'unresolved', reason };
     }
   }
 

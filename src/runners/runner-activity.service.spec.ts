@@ -1,24 +1,23 @@
 import { JobRecordsRepository, JobRecordsUnavailableError } from '../aws/job-records.repository';
 import { AppLogger } from '../logging/app-logger';
+import { strictMock } from '../testing/strict-mock';
 import { testConfig } from '../testing/test-config';
 import { RunnerActivityService } from './runner-activity.service';
 
 const NOW = Date.parse('2026-12-01T12:00:00.000Z');
 
+/** The service over visible mocks: one job record per state, created a minute ago; the logger only warns. */
 function newService() {
-  const jobRecords = {
-    countInStatus: jest.fn<Promise<number>, [string, AbortSignal]>().mockResolvedValue(1),
-    creationTimesInStatus: jest
-      .fn<Promise<unknown[]>, [string, string, AbortSignal]>()
-      .mockResolvedValue([new Date(NOW - 60_000).toISOString()]),
-  };
+  const jobRecords = strictMock<JobRecordsRepository>('JobRecordsRepository');
+  jobRecords.countInStatus.mockResolvedValue(1);
+  jobRecords.creationTimesInStatus.mockResolvedValue([new Date(NOW - 60_000).toISOString()]);
   const clock = { nowMs: NOW, now: () => new Date(clock.nowMs) };
-  const logger = { warn: jest.fn() };
+  const logger = strictMock<AppLogger>('AppLogger', { warn: () => undefined });
   const service = new RunnerActivityService(
-    jobRecords as unknown as JobRecordsRepository,
+    jobRecords,
     testConfig({ runnerCountsTtlMs: 15_000 }),
     clock,
-    logger as unknown as AppLogger,
+    logger,
   );
   return { service, jobRecords, clock, logger };
 }

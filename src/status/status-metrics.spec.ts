@@ -18,13 +18,13 @@ describe(statusMetrics.name, () => {
 
   it('counts corrections by target state and unresolved presets by reason', () => {
     const reconciliations: ReportedReconciliation[] = [
-      { presetName: 'a', outcome: 'corrected', from: 'building', to: 'ready', record, cached: false },
-      { presetName: 'b', outcome: 'corrected', from: 'building', to: 'ready', record, cached: false },
-      { presetName: 'c', outcome: 'corrected', from: 'building', to: 'failed', record, cached: false },
-      { presetName: 'd', outcome: 'unresolved', reason: 'pipeline-not-found', cached: false },
-      { presetName: 'e', outcome: 'still-building', cached: false },
-      { presetName: 'f', outcome: 'ssm-update-completed', record, ssmConfig: 'updated', cached: false },
-      { presetName: 'g', outcome: 'ssm-drift-repaired', record, ssmConfig: 'updated', cached: false },
+      { presetName: 'a', kind: 'corrected', from: 'building', to: 'ready', record, cached: false },
+      { presetName: 'b', kind: 'corrected', from: 'building', to: 'ready', record, cached: false },
+      { presetName: 'c', kind: 'corrected', from: 'building', to: 'failed', record, cached: false },
+      { presetName: 'd', kind: 'unresolved', reason: 'pipeline-not-found', cached: false },
+      { presetName: 'e', kind: 'still-building', cached: false },
+      { presetName: 'f', kind: 'ssm-update-completed', record, ssmConfig: 'updated', cached: false },
+      { presetName: 'g', kind: 'ssm-drift-repaired', record, ssmConfig: 'updated', cached: false },
     ];
 
     expect(statusMetrics(5, reconciliations, connected)).toEqual([
@@ -44,9 +44,9 @@ describe(statusMetrics.name, () => {
 
   it('never counts work another request did: a shared (cached) correction is counted once, by its maker', () => {
     const shared: ReportedReconciliation[] = [
-      { presetName: 'a', outcome: 'corrected', from: 'building', to: 'ready', record, cached: true },
-      { presetName: 'b', outcome: 'unresolved', reason: 'superseded', cached: true },
-      { presetName: 'c', outcome: 'ssm-update-completed', record, ssmConfig: 'updated', cached: true },
+      { presetName: 'a', kind: 'corrected', from: 'building', to: 'ready', record, cached: true },
+      { presetName: 'b', kind: 'unresolved', reason: 'superseded', cached: true },
+      { presetName: 'c', kind: 'ssm-update-completed', record, ssmConfig: 'updated', cached: true },
     ];
 
     const points = statusMetrics(1, shared, connected);

@@ -13,8 +13,8 @@ export function statusMetrics(
   github: GitHubReadiness,
 ): MetricPoint[] {
   const own = reconciliations.filter((reconciliation) => !reconciliation.cached);
-  const count = (outcome: ReportedReconciliation['outcome']) =>
-    own.filter((reconciliation) => reconciliation.outcome === outcome).length;
+  const count = (kind: ReportedReconciliation['kind']) =>
+    own.filter((reconciliation) => reconciliation.kind === kind).length;
   return [
     { name: METRIC_NAMES.stalePresets, value: stalePresets },
     { name: METRIC_NAMES.ssmUpdatesCompleted, value: count('ssm-update-completed') },
@@ -23,14 +23,12 @@ export function statusMetrics(
     ...countBy(
       METRIC_NAMES.presetsCorrected,
       DIMENSION_NAMES.targetState,
-      own.flatMap((reconciliation) => (reconciliation.outcome === 'corrected' ? [reconciliation.to] : [])),
+      own.flatMap((reconciliation) => (reconciliation.kind === 'corrected' ? [reconciliation.to] : [])),
     ),
     ...countBy(
       METRIC_NAMES.reconciliationsUnresolved,
       DIMENSION_NAMES.reason,
-      own.flatMap((reconciliation) =>
-        reconciliation.outcome === 'unresolved' ? [reconciliation.reason] : [],
-      ),
+      own.flatMap((reconciliation) => (reconciliation.kind === 'unresolved' ? [reconciliation.reason] : [])),
     ),
   ];
 }

@@ -4,7 +4,7 @@ import { ReportedReconciliation } from '../reconciliation/preset-reconciliation'
 import { aReadyAmiRecord } from '../testing/ami-record.fixture';
 import { CONNECTED_GITHUB } from '../testing/github-readiness.fixture';
 import { buildStatusReport, overallStatus, statusMessage, toPresetStatus } from './status-report';
-import type { PresetStatus } from './status.schema';
+import type { PresetStatus } from './contract/status.schema';
 
 const updatedAt = '2026-11-23T12:00:00.000Z';
 const buildArn = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/3';
@@ -25,7 +25,7 @@ const amiRecord = (presetName: string, fields: Partial<AmiRecord> = {}): AmiReco
   aReadyAmiRecord({ presetName, updatedAt, buildId: undefined, ...fields });
 
 const record = (presetName: string, fields: Partial<AmiRecord> = {}): ParsedAmiRecord => ({
-  valid: true,
+  kind: 'valid',
   record: amiRecord(presetName, fields),
 });
 
@@ -123,7 +123,7 @@ describe('toPresetStatus', () => {
   it('reports an invalid record by its label and stored updatedAt', () => {
     // Prepare
     const parsed: ParsedAmiRecord = {
-      valid: false,
+      kind: 'invalid',
       invalid: { name: 'JOB#123', reason: 'invalid-status', updatedAt },
     };
 
@@ -166,21 +166,21 @@ describe('buildStatusReport', () => {
 
   it('reports the reconciliation entries sorted by name, without records, ARNs or error text', () => {
     // Prepare
-    const corrected = amiRecord('linux-x64', { buildId: buildArn });
+    const healed = amiRecord('linux-x64', { buildId: buildArn });
     const reconciliations: ReportedReconciliation[] = [
-      { presetName: 'windows-x64', outcome: 'still-building', cached: true },
+      { presetName: 'windows-x64', kind: 'still-building', cached: true },
       {
         presetName: 'linux-x64',
-        outcome: 'corrected',
+        kind: 'corrected',
         from: 'building',
         to: 'ready',
-        record: corrected,
+        record: healed,
         ssmConfig: 'updated',
         cached: false,
       },
       {
         presetName: 'arm64',
-        outcome: 'unresolved',
+        kind: 'unresolved',
         reason: 'superseded',
         current: record('arm64', {
           status: 'failed',
@@ -213,21 +213,21 @@ describe('buildStatusReport', () => {
 
   it('leaves ssmConfig out of a correction that did not touch SSM', () => {
     // Prepare
-    const corrected = amiRecord('linux-x64', { status: 'failed', amiId: null, errorMessage: 'Build failed' });
+    const healed = amiRecord('linux-x64', { status: 'failed', amiId: null, errorMessage: 'Build failed' });
     const reconciliations: ReportedReconciliation[] = [
       {
         presetName: 'linux-x64',
-        outcome: 'corrected',
+        kind: 'corrected',
         from: 'building',
         to: 'failed',
-        record: corrected,
+        record: healed,
         cached: true,
       },
     ];
 
     // Act
     const report = buildStatusReport(
-      [{ valid: true, record: corrected }],
+      [{ kind: 'valid', record: healed }],
       reconciliations,
       CONNECTED_GITHUB,
       null,
@@ -250,7 +250,7 @@ describe('buildStatusReport', () => {
     const reconciliations: ReportedReconciliation[] = [
       {
         presetName: 'linux-x64',
-        outcome: 'corrected',
+        kind: 'corrected',
         from: 'building',
         to: 'failed',
         record: failedRecord,
@@ -260,7 +260,7 @@ describe('buildStatusReport', () => {
 
     // Act
     const body = JSON.stringify(
-      buildStatusReport([{ valid: true, record: failedRecord }], reconciliations, CONNECTED_GITHUB, null),
+      buildStatusReport([{ kind: 'valid', record: failedRecord }], reconciliations, CONNECTED_GITHUB, null),
     );
 
     // Assess
@@ -272,7 +272,7 @@ describe('buildStatusReport', () => {
     // Prepare
     const records: ParsedAmiRecord[] = [
       record('linux-x64'),
-      { valid: false, invalid: { name: 'JOB#123', reason: 'invalid-preset-name', updatedAt: null } },
+      { kind: 'invalid', invalid: { name: 'JOB#123', reason: 'invalid-preset-name', updatedAt: null } },
     ];
 
     // Act

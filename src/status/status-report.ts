@@ -8,12 +8,12 @@ import type {
   PresetStatusValue,
   ReconciliationReport,
   StatusReport,
-} from './status.schema';
+} from './contract/status.schema';
 
 const MESSAGE_ORDER: readonly PresetStatusValue[] = ['ready', 'building', 'failed', 'invalid'];
 
 export function toPresetStatus(parsed: ParsedAmiRecord): PresetStatus {
-  if (!parsed.valid) {
+  if (parsed.kind === 'invalid') {
     return { name: parsed.invalid.name, status: 'invalid', amiId: null, updatedAt: parsed.invalid.updatedAt };
   }
   const { presetName, status, amiId, updatedAt, ssmPendingAmiId } = parsed.record;
@@ -67,9 +67,10 @@ function presetCount(count: number): string {
   return `${count} ${count === 1 ? 'preset' : 'presets'}`;
 }
 
+/** Each kind of reconciliation as the response says it: its `outcome`, under the same name. */
 function toReconciliationReport(reconciliation: ReportedReconciliation): ReconciliationReport {
   const { presetName: name, cached } = reconciliation;
-  switch (reconciliation.outcome) {
+  switch (reconciliation.kind) {
     case 'corrected':
       return {
         name,
@@ -82,8 +83,9 @@ function toReconciliationReport(reconciliation: ReportedReconciliation): Reconci
     case 'still-building':
       return { name, outcome: 'still-building', cached };
     case 'ssm-update-completed':
+      return { name, outcome: 'ssm-update-completed', ssmConfig: reconciliation.ssmConfig, cached };
     case 'ssm-drift-repaired':
-      return { name, outcome: reconciliation.outcome, ssmConfig: reconciliation.ssmConfig, cached };
+      return { name, outcome: 'ssm-drift-repaired', ssmConfig: reconciliation.ssmConfig, cached };
     case 'unresolved':
       return {
         name,

@@ -17,12 +17,12 @@ import { reconciliationBudgetMs, requestDeadline } from '../common/request-deadl
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { RunnerActivityService } from '../runners/runner-activity.service';
 import { MetricsPublisher } from '../metrics/metrics-publisher';
-import { prefersHtml } from '../status-page/negotiation';
-import { StatusPage } from '../status-page/status-page';
+import { prefersHtml } from './page/negotiation';
+import { StatusPage } from './page/status-page';
 import { LambdaRemainingTime } from './lambda-remaining-time';
 import { statusMetrics } from './status-metrics';
 import { buildStatusReport } from './status-report';
-import type { StatusReport } from './status.schema';
+import type { StatusReport } from './contract/status.schema';
 
 @Controller('status')
 export class StatusController {

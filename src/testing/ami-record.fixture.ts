@@ -1,4 +1,4 @@
-import { AmiRecord } from '../ami-state/ami-record';
+import { amiJobId, AmiRecord } from '../ami-state/ami-record';
 
 export const FIXTURE_AMI_ID = 'ami-0123456789abcdef0';
 export const FIXTURE_BUILD_ID =
@@ -13,7 +13,7 @@ export function anAmiRecord(fields: Partial<AmiRecord> = {}): AmiRecord {
   const presetName = fields.presetName ?? 'linux-x64';
   const updatedAt = fields.updatedAt ?? '2026-11-23T11:00:00.000Z';
   return {
-    jobId: `AMI#${presetName}`,
+    jobId: amiJobId(presetName),
     presetName,
     status: 'building',
     amiId: null,

@@ -7,6 +7,7 @@ import { imageStateChangeEvent } from '../../local/lambda/image-builder-events';
 import { LocalAws } from '../../local/local-aws';
 import { amiRecord } from '../../local/local-dynamodb';
 import { AmiEventService } from '../../src/ami-events/ami-event.service';
+import { amiJobId } from '../../src/ami-state/ami-record';
 import { AppModule } from '../../src/app.module';
 import { AppConfig } from '../../src/config/app-config';
 import { EventsAppModule } from '../../src/events-app.module';
@@ -135,7 +136,7 @@ export class Platform {
     };
     try {
       this.network = schedule.latenciesMs;
-      this.heal();
+      this.stopFaults();
       for (const fault of schedule.faults) this.inject(fault);
       for (const step of schedule.steps) await this.runStep(step, world, observed);
       await this.settleDown(schedule, world, observed);
@@ -224,8 +225,8 @@ export class Platform {
         case 'fault':
           this.inject(action.fault);
           break;
-        case 'heal':
-          this.heal();
+        case 'stop-faults':
+          this.stopFaults();
           break;
       }
     }
@@ -270,7 +271,7 @@ export class Platform {
   }
 
   /** Every fault stops; the network's latencies go on. */
-  private heal(): void {
+  private stopFaults(): void {
     const { fake, dynamoDbFaults } = this.localAws;
     fake.resetControls();
     dynamoDbFaults.resetControls();
@@ -354,7 +355,7 @@ export class Platform {
    */
   private async settleDown(schedule: Schedule, world: World, observed: Observed): Promise<void> {
     this.network = [0];
-    this.heal();
+    this.stopFaults();
     world.builds.forEach((build, i) => {
       if (!build.settled) {
         this.settle(build, schedule.finalStates[i], observed);
@@ -423,14 +424,14 @@ export class Platform {
   }
 
   private stored(presetName: string) {
-    return this.localAws.dynamoDb.get(this.tableName, `AMI#${presetName}`);
+    return this.localAws.dynamoDb.get(this.tableName, amiJobId(presetName));
   }
 
   private async forget(presetName: string): Promise<void> {
-    this.heal();
+    this.stopFaults();
     await Promise.all([this.localAws.fake.idle(), this.localAws.dynamoDbFaults.idle()]);
     await this.localAws.dynamoDb.documentClient.send(
-      new DeleteCommand({ TableName: this.tableName, Key: { jobId: `AMI#${presetName}` } }),
+      new DeleteCommand({ TableName: this.tableName, Key: { jobId: amiJobId(presetName) } }),
     );
   }
 }

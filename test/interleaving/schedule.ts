@@ -35,7 +35,7 @@ export type Action =
   | { kind: 'advance'; minutes: number }
   | { kind: 'fault'; fault: Fault }
   /** Every fault stops. */
-  | { kind: 'heal' };
+  | { kind: 'stop-faults' };
 
 export interface Schedule {
   /** The record before any build: the deploy-time `building` (no AMI), or `ready` with an earlier AMI. */
@@ -44,7 +44,7 @@ export interface Schedule {
   builds: number;
   /** The network: each AWS call waits the next of these first, round robin, so concurrent handlers interleave. */
   latenciesMs: number[];
-  /** Faults from the first step on, until a heal. */
+  /** Faults from the first step on, until a stop-faults step. */
   faults: Fault[];
   steps: Action[][];
   /** How each build that the steps left running settles at the end. */
@@ -142,7 +142,7 @@ const actions: fc.Arbitrary<Action> = fc.oneof(
     arbitrary: fc.record({ kind: fc.constant('advance' as const), minutes: fc.integer({ min: 1, max: 40 }) }),
   },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('fault' as const), fault: faults }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'heal' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'stop-faults' as const }) },
 );
 
 /** Schedules of events in and out of order, duplicated and dropped, /status calls and faults. */

@@ -7,7 +7,7 @@ import { AppConfig } from '../../src/config/app-config';
 import { EventsAppModule } from '../../src/events-app.module';
 import { compileWithTestConfig } from './testing-module';
 import { ImageBuilderGateway } from '../../src/aws/image-builder.gateway';
-import { SsmConfigService } from '../../src/aws/ssm-config.service';
+import { RunnerConfigRepository } from '../../src/aws/runner-config.repository';
 
 export interface EventsApp {
   moduleRef: TestingModule;
@@ -25,6 +25,6 @@ export async function startEventsApp(config: Partial<AppConfig>, now: Date): Pro
     moduleRef,
     events: moduleRef.get(AmiEventService),
     imageBuilder: mockClient(moduleRef.get(ImageBuilderGateway, { strict: false }).client),
-    ssm: mockClient(moduleRef.get(SsmConfigService, { strict: false }).client),
+    ssm: mockClient(moduleRef.get(RunnerConfigRepository, { strict: false }).client),
   };
 }

@@ -13,7 +13,7 @@ import { GitHubReadinessService } from '../../src/github/github-readiness.servic
 import { CONNECTED_GITHUB } from '../../src/testing/github-readiness.fixture';
 import { testingModuleWithTestConfig } from './testing-module';
 import { ImageBuilderGateway } from '../../src/aws/image-builder.gateway';
-import { SsmConfigService } from '../../src/aws/ssm-config.service';
+import { RunnerConfigRepository } from '../../src/aws/runner-config.repository';
 
 export interface StatusApp {
   app: INestApplication;
@@ -41,7 +41,7 @@ export async function startStatusApp(config: Partial<AppConfig>, now: Date | Clo
   return {
     app,
     imageBuilder: mockClient(app.get(ImageBuilderGateway, { strict: false }).client),
-    ssm: mockClient(app.get(SsmConfigService, { strict: false }).client),
+    ssm: mockClient(app.get(RunnerConfigRepository, { strict: false }).client),
     dynamoDb: app.get(DynamoDBDocumentClient, { strict: false }),
     logger: app.get(AppLogger, { strict: false }),
   };

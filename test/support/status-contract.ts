@@ -7,7 +7,7 @@ import request, { type Response } from 'supertest';
 import type { App } from 'supertest/types';
 import { invokeInColdProcess } from '../../local/lambda/cold-process';
 
-/** The published contract as committed: src/status/status.schema.spec.ts keeps it in step with the code. */
+/** The published contract as committed: src/status/contract/status.schema.spec.ts keeps it in step with the code. */
 const SCHEMA_FILE = resolve(__dirname, '../../docs/status.schema.json');
 
 /** Where the document describes the body of each answer: the 200 at the root, the errors in $defs. */

@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { configureHttp } from '../../src/bootstrap';
 import { LocalAws } from '../../local/local-aws';
+import { amiJobId } from '../../src/ami-state/ami-record';
 import { AppModule } from '../../src/app.module';
 import { Clock } from '../../src/common/clock';
 import { AppConfig, GitHubAppConfig } from '../../src/config/app-config';
@@ -72,7 +73,7 @@ export class WireTestBed {
   }
 
   stored(presetName: string): Promise<Record<string, unknown> | undefined> {
-    return this.localAws.dynamoDb.get(this.tableName, `AMI#${presetName}`);
+    return this.localAws.dynamoDb.get(this.tableName, amiJobId(presetName));
   }
 
   imageBuilderCalls() {

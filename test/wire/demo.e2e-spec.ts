@@ -1,5 +1,5 @@
 import { seedDemo } from '../../local/demo';
-import type { StatusReport } from '../../src/status/status.schema';
+import type { StatusReport } from '../../src/status/contract/status.schema';
 import { WireTestBed } from '../support/wire-app';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');

@@ -4,7 +4,7 @@ import { amiRecord } from '../../local/local-dynamodb';
 import type { FakeImageInput } from '../../local/fake-aws/fake-image-builder';
 import { AmiEventService } from '../../src/ami-events/ami-event.service';
 import { EventsAppModule } from '../../src/events-app.module';
-import type { StatusReport } from '../../src/status/status.schema';
+import type { StatusReport } from '../../src/status/contract/status.schema';
 import { PENDING_RUNNER_CONFIG } from '../../src/testing/runner-config.fixture';
 import { compileWithTestConfig } from '../support/testing-module';
 import { WireTestBed } from '../support/wire-app';

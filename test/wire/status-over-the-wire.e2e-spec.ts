@@ -1,6 +1,6 @@
 import { amiRecord } from '../../local/local-dynamodb';
 import type { FakeImageInput } from '../../local/fake-aws/fake-image-builder';
-import type { StatusReport } from '../../src/status/status.schema';
+import type { StatusReport } from '../../src/status/contract/status.schema';
 import { PENDING_RUNNER_CONFIG } from '../../src/testing/runner-config.fixture';
 import { WireTestBed } from '../support/wire-app';
 

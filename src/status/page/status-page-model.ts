@@ -1,13 +1,13 @@
-import type { SsmConfigOutcome, UnresolvedReason } from '../ami-state/outcomes';
-import type { GitHubStatus } from '../github/github-readiness';
-import type { OutcomeStatus, RunnerStatus } from '../runners/runner-activity';
+import type { SsmConfigOutcome, UnresolvedReason } from '../../ami-state/outcomes';
+import type { GitHubStatus } from '../../github/github-readiness';
+import type { OutcomeStatus, RunnerStatus } from '../../runners/runner-activity';
 import type {
   OverallStatus,
   PresetStatus,
   PresetStatusValue,
   ReconciliationReport,
   StatusReport,
-} from '../status/status.schema';
+} from '../contract/status.schema';
 
 /**
  * What the status page shows, as display values: every word and figure the template prints

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ClockModule } from '../common/clock.module';
+import { ClockModule } from '../../common/clock.module';
 import { StatusPage } from './status-page';
 
 /** GET /status as HTML for people; the status module decides when (see negotiation.ts). */

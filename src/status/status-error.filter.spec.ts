@@ -1,39 +1,51 @@
 import { ArgumentsHost, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppLogger } from '../logging/app-logger';
-import type { StatusPage } from '../status-page/status-page';
-import { JsonErrorFilter } from './json-error.filter';
+import { strictMock } from '../testing/strict-mock';
+import type { StatusPage } from './page/status-page';
+import { StatusErrorFilter } from './status-error.filter';
 
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
-/** A response that records what the filter set, and what it sent, once it sends. */
+type Sent = { as: 'json' | 'html'; body: unknown };
+
+/** A response (`mock`) that records what the filter set, and what it sent, once it sends. */
 function fakeResponse() {
-  let sendBody: (sent: { as: 'json' | 'html'; body: unknown }) => void = () => undefined;
-  const response = {
+  let sendBody: (sent: Sent) => void = () => undefined;
+  const mock: Response = strictMock<Response>('Response', {
+    status: (code) => {
+      fake.statusCode = code;
+      return mock;
+    },
+    setHeader: (name, value) => {
+      fake.headers[name] = String(value);
+      return mock;
+    },
+    json: (body) => {
+      sendBody({ as: 'json', body });
+      return mock;
+    },
+    send: (body) => {
+      sendBody({ as: 'html', body });
+      return mock;
+    },
+  });
+  const fake = {
+    mock,
     statusCode: 0,
     headers: {} as Record<string, string>,
-    sent: new Promise<{ as: 'json' | 'html'; body: unknown }>((resolve) => (sendBody = resolve)),
-    status(code: number) {
-      response.statusCode = code;
-      return response;
-    },
-    setHeader(name: string, value: string) {
-      response.headers[name] = value;
-      return response;
-    },
-    json: (body: unknown) => sendBody({ as: 'json', body }),
-    send: (body: unknown) => sendBody({ as: 'html', body }),
+    sent: new Promise<Sent>((resolve) => (sendBody = resolve)),
   };
-  return response;
+  return fake;
 }
 
-function host(request: Partial<Request>, response: ReturnType<typeof fakeResponse>): ArgumentsHost {
-  return {
-    switchToHttp: () => ({ getRequest: () => request, getResponse: () => response as unknown as Response }),
-  } as ArgumentsHost;
+function host(request: Partial<Request>, response: Response): ArgumentsHost {
+  return strictMock<ArgumentsHost>('ArgumentsHost', {
+    switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
+  });
 }
 
-describe(JsonErrorFilter.name, () => {
+describe(StatusErrorFilter.name, () => {
   describe('catch', () => {
     const logger = new AppLogger();
     let error: jest.SpyInstance;
@@ -44,13 +56,13 @@ describe(JsonErrorFilter.name, () => {
 
     it('answers JSON to a client that does not prefer HTML, with Vary and nosniff', async () => {
       // Prepare
-      const statusPage = { renderError: jest.fn() };
+      const statusPage = strictMock<StatusPage>('StatusPage');
       const response = fakeResponse();
 
       // Act
-      new JsonErrorFilter(logger, statusPage as unknown as StatusPage).catch(
+      new StatusErrorFilter(logger, statusPage).catch(
         new NotFoundException(),
-        host({ headers: { accept: '*/*' }, query: {} }, response),
+        host({ headers: { accept: '*/*' }, query: {} }, response.mock),
       );
 
       // Assess
@@ -66,19 +78,20 @@ describe(JsonErrorFilter.name, () => {
 
     it('answers a browser with the error page, carrying the same message', async () => {
       // Prepare
-      const statusPage = { renderError: jest.fn().mockResolvedValue('<!doctype html>…') };
+      const statusPage = strictMock<StatusPage>('StatusPage');
+      statusPage.renderError.mockResolvedValue('<!doctype html>…');
       const response = fakeResponse();
 
       // Act
-      new JsonErrorFilter(logger, statusPage as unknown as StatusPage).catch(
+      new StatusErrorFilter(logger, statusPage).catch(
         new ServiceUnavailableException('AMI state is temporarily unavailable'),
-        host({ headers: { accept: BROWSER }, query: {} }, response),
+        host({ headers: { accept: BROWSER }, query: {} }, response.mock),
       );
 
       // Assess
       expect(await response.sent).toEqual({ as: 'html', body: '<!doctype html>…' });
       expect(statusPage.renderError).toHaveBeenCalledWith(
-        response,
+        response.mock,
         503,
         'AMI state is temporarily unavailable',
       );
@@ -86,13 +99,14 @@ describe(JsonErrorFilter.name, () => {
 
     it('falls back to the JSON, and logs why, when the error page cannot be rendered', async () => {
       // Prepare
-      const statusPage = { renderError: jest.fn().mockRejectedValue(new Error('template broken')) };
+      const statusPage = strictMock<StatusPage>('StatusPage');
+      statusPage.renderError.mockRejectedValue(new Error('template broken'));
       const response = fakeResponse();
 
       // Act
-      new JsonErrorFilter(logger, statusPage as unknown as StatusPage).catch(
+      new StatusErrorFilter(logger, statusPage).catch(
         new NotFoundException(),
-        host({ headers: { accept: BROWSER }, query: { format: 'html' } }, response),
+        host({ headers: { accept: BROWSER }, query: { format: 'html' } }, response.mock),
       );
 
       // Assess

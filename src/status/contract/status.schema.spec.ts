@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { statusSchemaDocument } from './status.schema';
 
-const SCHEMA_FILE = resolve(__dirname, '../../docs/status.schema.json');
+const SCHEMA_FILE = resolve(__dirname, '../../../docs/status.schema.json');
 
 type Schema = {
   type?: string;
@@ -46,7 +46,7 @@ describe('statusSchemaDocument', () => {
       expect(committed).toEqual(generated);
     } catch (error) {
       throw new Error(
-        'docs/status.schema.json is not what src/status/status.schema.ts generates: run `npm run schema` ' +
+        'docs/status.schema.json is not what src/status/contract/status.schema.ts generates: run `npm run schema` ' +
           `and commit the file.\n\n${(error as Error).message}`,
         { cause: error },
       );

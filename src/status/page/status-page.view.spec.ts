@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readiness } from '../github/github-readiness';
-import type { StatusReport } from '../status/status.schema';
+import { readiness } from '../../github/github-readiness';
+import type { StatusReport } from '../contract/status.schema';
 import { CONTENT_SECURITY_POLICY, renderErrorPage, renderStatusPage } from './status-page.view';
 import { ERROR_PAGE_TEMPLATE, STATUS_PAGE_TEMPLATE, STYLESHEET } from './status-page.template';
 

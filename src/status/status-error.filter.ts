@@ -8,8 +8,8 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppLogger, describeError } from '../logging/app-logger';
-import { prefersHtml } from '../status-page/negotiation';
-import { StatusPage } from '../status-page/status-page';
+import { prefersHtml } from './page/negotiation';
+import { StatusPage } from './page/status-page';
 
 /**
  * Every error answers `{ status: "error", message }`: the message of an HttpException we
@@ -17,7 +17,7 @@ import { StatusPage } from '../status-page/status-page';
  * browser gets the same message as a page, by the rule GET /status answers by.
  */
 @Catch()
-export class JsonErrorFilter implements ExceptionFilter {
+export class StatusErrorFilter implements ExceptionFilter {
   constructor(
     private readonly logger: AppLogger,
     private readonly statusPage: StatusPage,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
-import { Clock } from '../common/clock';
-import type { StatusReport } from '../status/status.schema';
+import { Clock } from '../../common/clock';
+import type { StatusReport } from '../contract/status.schema';
 
 type StatusPageView = typeof import('./status-page.view.js');
 

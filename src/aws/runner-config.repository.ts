@@ -31,7 +31,7 @@ const PERMANENT_PUT_ERRORS: readonly string[] = [
 
 /** The one place that changes a preset's runner configuration in SSM (the adapter of RunnerConfigStore). */
 @Injectable()
-export class SsmConfigService implements RunnerConfigStore, OnApplicationShutdown {
+export class RunnerConfigRepository implements RunnerConfigStore, OnApplicationShutdown {
   private readonly lazy: LazyClient<SSMClient>;
 
   constructor(@Inject(appConfig.KEY) private readonly config: AppConfig) {
@@ -104,8 +104,8 @@ export class SsmConfigService implements RunnerConfigStore, OnApplicationShutdow
       );
     }
     const update = withAmi(stored?.Value ?? '', amiId);
-    if (!update.valid) throw new RunnerConfigError('ssm-config-invalid');
-    if (!update.changed) return 'already-set';
+    if (update.kind === 'invalid') throw new RunnerConfigError('ssm-config-invalid');
+    if (update.kind === 'already-set') return 'already-set';
     try {
       await this.client.send(
         new PutParameterCommand({ Name: name, Value: update.value, Type: stored?.Type, Overwrite: true }),

@@ -1,8 +1,8 @@
 import Type, { type Static, type TInteger, type TSchema } from 'typebox';
-import { AMI_ID, AMI_STATUSES } from '../ami-state/ami-record';
-import { RECONCILIATION_OUTCOMES, SSM_CONFIG_OUTCOMES, UNRESOLVED_REASONS } from '../ami-state/outcomes';
-import { GITHUB_STATUS_MESSAGES, GITHUB_STATUSES } from '../github/github-readiness';
-import { OUTCOME_STATUSES, RUNNER_STATUSES } from '../runners/runner-activity';
+import { AMI_ID, AMI_STATUSES } from '../../ami-state/ami-record';
+import { RECONCILIATION_OUTCOMES, SSM_CONFIG_OUTCOMES, UNRESOLVED_REASONS } from '../../ami-state/outcomes';
+import { GITHUB_STATUS_MESSAGES, GITHUB_STATUSES } from '../../github/github-readiness';
+import { OUTCOME_STATUSES, RUNNER_STATUSES } from '../../runners/runner-activity';
 
 /**
  * The published contract of GET /status, written once: the response types are derived from

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Eta } from 'eta/core';
-import type { StatusReport } from '../status/status.schema';
+import type { StatusReport } from '../contract/status.schema';
 import { ERROR_PAGE_TEMPLATE, STATUS_PAGE_TEMPLATE, STYLESHEET } from './status-page.template';
 import { StatusPageModel, statusPageModel } from './status-page-model';
 

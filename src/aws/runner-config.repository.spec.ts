@@ -11,16 +11,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { AppLogger } from '../logging/app-logger';
 import { PENDING_RUNNER_CONFIG } from '../testing/runner-config.fixture';
 import { testConfig } from '../testing/test-config';
-import { SsmConfigService } from './ssm-config.service';
+import { RunnerConfigRepository } from './runner-config.repository';
 
 const PARAMETER_PREFIX = '/spot-runner/configs';
 const PARAMETER = `${PARAMETER_PREFIX}/linux-x64`;
 const STORED_CONFIG = PENDING_RUNNER_CONFIG;
 
-describe('SsmConfigService.setAmi', () => {
+describe('RunnerConfigRepository.setAmi', () => {
   const logger = new AppLogger();
-  const service = new SsmConfigService(testConfig());
-  const ssmMock = mockClient(service.client);
+  const repository = new RunnerConfigRepository(testConfig());
+  const ssmMock = mockClient(repository.client);
 
   beforeEach(() => {
     ssmMock.reset();
@@ -37,7 +37,7 @@ describe('SsmConfigService.setAmi', () => {
     ssmMock.on(PutParameterCommand).resolves({ Version: 2 });
 
     // Act
-    const result = await service.setAmi('linux-x64', 'ami-0123456789abcdef0');
+    const result = await repository.setAmi('linux-x64', 'ami-0123456789abcdef0');
 
     // Assess
     expect(result).toBe('updated');
@@ -50,7 +50,7 @@ describe('SsmConfigService.setAmi', () => {
   it('writes nothing when the config already uses the AMI', async () => {
     storedParameter(JSON.stringify({ ...STORED_CONFIG, ami: 'ami-0123456789abcdef0' }));
 
-    const result = await service.setAmi('linux-x64', 'ami-0123456789abcdef0');
+    const result = await repository.setAmi('linux-x64', 'ami-0123456789abcdef0');
 
     expect(result).toBe('already-set');
     expect(ssmMock).not.toHaveReceivedCommand(PutParameterCommand);
@@ -62,7 +62,7 @@ describe('SsmConfigService.setAmi', () => {
     const logs = [jest.spyOn(logger, 'error'), jest.spyOn(logger, 'warn'), jest.spyOn(logger, 'info')];
 
     // Act
-    const result = service.setAmi('linux-x64', 'ami-0123456789abcdef0');
+    const result = repository.setAmi('linux-x64', 'ami-0123456789abcdef0');
 
     // Assess
     await expect(result).rejects.toMatchObject({
@@ -81,7 +81,7 @@ describe('SsmConfigService.setAmi', () => {
   ])('throws a value that is %s as ssm-config-invalid and writes nothing', async (_, value) => {
     storedParameter(value);
 
-    const result = service.setAmi('linux-x64', 'ami-0123456789abcdef0');
+    const result = repository.setAmi('linux-x64', 'ami-0123456789abcdef0');
 
     await expect(result).rejects.toMatchObject({ outcome: 'ssm-config-invalid' });
     expect(ssmMock).not.toHaveReceivedCommand(PutParameterCommand);
@@ -100,7 +100,7 @@ describe('SsmConfigService.setAmi', () => {
         }),
       );
 
-      await expect(service.setAmi('linux-x64', 'ami-0123456789abcdef0')).rejects.toMatchObject({
+      await expect(repository.setAmi('linux-x64', 'ami-0123456789abcdef0')).rejects.toMatchObject({
         outcome: 'ssm-update-rejected',
       });
     },
@@ -111,15 +111,15 @@ describe('SsmConfigService.setAmi', () => {
     const failure = new InternalServerError({ message: 'Internal failure', $metadata: {} });
     ssmMock.on(PutParameterCommand).rejects(failure);
 
-    const result = service.setAmi('linux-x64', 'ami-0123456789abcdef0');
+    const result = repository.setAmi('linux-x64', 'ami-0123456789abcdef0');
 
     await expect(result).rejects.toMatchObject({ outcome: 'ssm-update-failed', cause: failure });
   });
 });
 
-describe('SsmConfigService.currentAmis', () => {
-  const service = new SsmConfigService(testConfig());
-  const ssmMock = mockClient(service.client);
+describe('RunnerConfigRepository.currentAmis', () => {
+  const repository = new RunnerConfigRepository(testConfig());
+  const ssmMock = mockClient(repository.client);
 
   beforeEach(() => ssmMock.reset());
 
@@ -140,7 +140,7 @@ describe('SsmConfigService.currentAmis', () => {
     }));
 
     // Act
-    const amis = await service.currentAmis(presets);
+    const amis = await repository.currentAmis(presets);
 
     // Assess
     const calls = ssmMock.commandCalls(GetParametersCommand).map((call) => call.args[0].input);
@@ -162,6 +162,6 @@ describe('SsmConfigService.currentAmis', () => {
   it('throws what SSM throws, for the caller to retry later', async () => {
     ssmMock.on(GetParametersCommand).rejects(new InternalServerError({ $metadata: {}, message: 'boom' }));
 
-    await expect(service.currentAmis(['linux-x64'])).rejects.toThrow('boom');
+    await expect(repository.currentAmis(['linux-x64'])).rejects.toThrow('boom');
   });
 });

@@ -1,5 +1,5 @@
-import { readiness } from '../github/github-readiness';
-import type { ReconciliationReport, StatusReport } from '../status/status.schema';
+import { readiness } from '../../github/github-readiness';
+import type { ReconciliationReport, StatusReport } from '../contract/status.schema';
 import { ageText, instant, outcomeWords, statusPageModel } from './status-page-model';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
