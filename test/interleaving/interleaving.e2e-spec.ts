@@ -3,8 +3,9 @@ import { Platform } from './platform';
 import { Schedule, schedules } from './schedule';
 
 /**
- * `npm test` runs 200 schedules from a fixed seed, so a run fails or passes alike on every
- * machine; `npm run soak` runs 10 000 (INTERLEAVING_RUNS) from random seeds. A failure prints
+ * `npm test` runs 200 schedules (INTERLEAVING_RUNS) from a fixed seed, so a run fails or
+ * passes alike on every machine; `npm run soak` runs 10 000 (SOAK_RUNS), shared among its
+ * workers, from random seeds. A failure prints
  * the broken invariants, the seed, the path and the shrunk schedule; INTERLEAVING_SEED and
  * INTERLEAVING_PATH replay it.
  */
