@@ -10,6 +10,7 @@ import { anImage, imageArn, pipelineArn } from '../testing/image.fixture';
 import { strictMock } from '../testing/strict-mock';
 import { testConfig } from '../testing/test-config';
 import { requestDeadline } from '../common/request-deadline';
+import { ReconciliationLimit } from './reconciliation-limit';
 import { ReconciliationService } from './reconciliation.service';
 import { RunnerConfigVerifier } from './runner-config-verifier.service';
 
@@ -31,7 +32,7 @@ const later = <T>(value: T) => new Promise<T>((resolve) => setImmediate(() => re
  * The service with its collaborators as visible mocks: every preset's pipeline exists, the
  * runner config verifier repairs nothing, and the clock stands at NOW until `advance`.
  */
-function newService(config: AppConfig = testConfig()) {
+function newService(config: AppConfig = testConfig(), limit = new ReconciliationLimit(config)) {
   const imageBuilder = strictMock<ImageBuilderGateway>('ImageBuilderGateway');
   imageBuilder.findPipelineArns.mockImplementation((names) =>
     Promise.resolve(new Map(names.map((name) => [name, pipelineArn(name.slice(PIPELINE_PREFIX.length))]))),
@@ -50,6 +51,7 @@ function newService(config: AppConfig = testConfig()) {
     logger,
     { now: () => new Date(nowMs) },
     runnerConfigs,
+    limit,
   );
   const advance = (ms: number) => {
     nowMs += ms;
@@ -682,6 +684,28 @@ describe(ReconciliationService.name, () => {
         ]);
         expect(gatewayCalls(mocks)).toBe(0);
         expect(mocks.transitions.applyImage).not.toHaveBeenCalled();
+      });
+
+      it('shares its one bound with the runner config checks: while they hold every slot, no Image Builder call starts', async () => {
+        // Prepare: RECONCILIATION_CONCURRENCY 1, its one slot held by a runner config repair
+        const config = { ...testConfig(), reconciliationConcurrency: 1 };
+        const limit = new ReconciliationLimit(config);
+        const mocks = newService(config, limit);
+        mocks.repository.listAmiRecords.mockResolvedValue([valid(stale)]);
+        givenNewestImage(mocks);
+        let release = () => {};
+        const repair = limit.run(() => new Promise<void>((resolve) => (release = resolve)));
+
+        // Act
+        const state = await mocks.service.reconcile(requestDeadline(50));
+
+        // Assess
+        expect(gatewayCalls(mocks)).toBe(0);
+        expect(state.reconciliations).toEqual([
+          { presetName: 'linux-x64', kind: 'unresolved', reason: 'deadline-exceeded', cached: false },
+        ]);
+        release();
+        await repair;
       });
     });
 

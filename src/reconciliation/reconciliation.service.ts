@@ -1,6 +1,5 @@
 import type { Image } from '@aws-sdk/client-imagebuilder';
 import { Inject, Injectable } from '@nestjs/common';
-import pLimit from 'p-limit';
 import { AmiTransitionService, TransitionResult } from '../ami-state/ami-transition.service';
 import { Clock } from '../common/clock';
 import { UnresolvedReason } from '../ami-state/outcomes';
@@ -15,6 +14,7 @@ import { AppLogger, describeError } from '../logging/app-logger';
 import { newestImage } from './newest-image';
 import { applyReconciliations, PresetReconciliation, ReportedReconciliation } from './preset-reconciliation';
 import { ReconciliationCache } from './reconciliation-cache';
+import { ReconciliationLimit } from './reconciliation-limit';
 import { RunnerConfigVerifier } from './runner-config-verifier.service';
 import { isStale } from './staleness';
 
@@ -41,7 +41,6 @@ export class ReconciliationService {
   private readonly ssmUpdatesInFlight = new SharedInFlight<PresetReconciliation>();
   /** Every preset this container has reported: one the index read misses is read by key. */
   private readonly seenPresets = new Set<string>();
-  private readonly limit: pLimit.Limit;
 
   constructor(
     private readonly imageBuilder: ImageBuilderGateway,
@@ -51,8 +50,8 @@ export class ReconciliationService {
     private readonly logger: AppLogger,
     private readonly clock: Clock,
     private readonly runnerConfigs: RunnerConfigVerifier,
+    private readonly limit: ReconciliationLimit,
   ) {
-    this.limit = pLimit(config.reconciliationConcurrency);
     this.cache = new ReconciliationCache(clock, config.reconciliationRecheckMs);
   }
 
@@ -148,7 +147,7 @@ export class ReconciliationService {
           return { ...shared, cached: true };
         }
         const started = this.ssmUpdatesInFlight.start(key, () =>
-          this.limit(() => this.completePendingSsmUpdate(record, deadline)),
+          this.limit.run(() => this.completePendingSsmUpdate(record, deadline)),
         );
         return { ...(await started), cached: false };
       }),
@@ -200,7 +199,7 @@ export class ReconciliationService {
       return started;
     }
     for (const batch of chunks(records, PIPELINE_NAMES_PER_LOOKUP)) {
-      const pipelineArns = this.limit(() =>
+      const pipelineArns = this.limit.run(() =>
         this.imageBuilder.findPipelineArns(
           batch.map((record) => this.pipelineName(record)),
           deadline,
@@ -209,7 +208,7 @@ export class ReconciliationService {
       for (const record of batch) {
         const result = pipelineArns
           .then((arns) =>
-            this.limit(() => this.reconcilePreset(record, arns.get(this.pipelineName(record)), deadline)),
+            this.limit.run(() => this.reconcilePreset(record, arns.get(this.pipelineName(record)), deadline)),
           )
           .catch((error: unknown) => this.unresolvedBy(record, 'image-builder-error', error, deadline));
         this.cache.track(record, result, deadline);

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import pLimit from 'p-limit';
 import { AmiTransitionService } from '../ami-state/ami-transition.service';
 import { Clock } from '../common/clock';
 import { settleBy } from '../common/deadline';
@@ -9,6 +8,7 @@ import { RunnerConfigStore } from '../ami-state/runner-config-store';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { PresetReconciliation, ReportedReconciliation } from './preset-reconciliation';
+import { ReconciliationLimit } from './reconciliation-limit';
 import { claimsRunnerConfigAmi, isRunnerConfigCheckDue, RunnerConfigVerified } from './runner-config-drift';
 
 /**
@@ -24,7 +24,6 @@ export class RunnerConfigVerifier {
   private readonly verified = new Map<string, RunnerConfigVerified>();
   /** Checks and repairs in flight, by preset: concurrent requests share one. */
   private readonly inFlight = new SharedInFlight<PresetReconciliation | undefined>();
-  private readonly limit: pLimit.Limit;
 
   constructor(
     private readonly runnerConfigs: RunnerConfigStore,
@@ -32,9 +31,8 @@ export class RunnerConfigVerifier {
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,
     private readonly clock: Clock,
-  ) {
-    this.limit = pLimit(config.reconciliationConcurrency);
-  }
+    private readonly limit: ReconciliationLimit,
+  ) {}
 
   /** What verifying the ready presets of `records` repaired (or could not), within `deadline`. */
   async verify(
@@ -100,7 +98,7 @@ export class RunnerConfigVerifier {
       const result = this.inFlight.start(record.presetName, () =>
         amis.then(
           (current) =>
-            this.limit(() => this.repairIfDrifted(record, current.get(record.presetName), deadline)),
+            this.limit.run(() => this.repairIfDrifted(record, current.get(record.presetName), deadline)),
           () => undefined,
         ),
       );
