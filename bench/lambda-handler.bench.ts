@@ -24,6 +24,10 @@ interface Handler {
   baseline?: Handler;
   /** The request's Accept header: JSON unless said. */
   accept?: string;
+  /** The Node binary that runs it: this process's unless said. */
+  node?: string;
+  /** Set in its environment besides the bench's own. */
+  extraEnvironment?: Record<string, string>;
 }
 
 const PLAIN_SOURCE = path.join(PROJECT_ROOT, 'bench/plain-handler.mjs');
@@ -101,34 +105,50 @@ export async function benchRuntimes(localAws: LocalAws): Promise<void> {
     `\nRuntime: ${NEST_BUNDLE.name}, cold start on Node ${process.version} against Node ${baselineVersion}; ` +
       `median of ${COLD_RUNS} runs`,
   );
-  const event = httpApiEvent('/status');
-  // The AWS SDK warns on Node 20 (its releases from January 2027 need Node 22): a baseline
-  // run is measured as it ran before the change, with that notice off.
-  const baselineEnvironment = { ...environment, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-  const runs: Record<'project' | 'baseline', ColdProcessRun[]> = { project: [], baseline: [] };
-  for (let run = 0; run < COLD_RUNS; run++) {
-    runs.project.push(await invokeInColdProcess(NEST_BUNDLE.module, event, 1, environment));
-    runs.baseline.push(
-      await invokeInColdProcess(NEST_BUNDLE.module, event, 1, baselineEnvironment, { node: baselineNode }),
-    );
-  }
-  const coldMs = (which: keyof typeof runs) => runs[which].map((run) => run.coldMs);
-  const spawnToExit = (which: keyof typeof runs) => median(runs[which].map((run) => run.spawnToExitMs));
+  const onBaseline: Handler = {
+    name: `Node ${baselineVersion} (baseline)`,
+    module: NEST_BUNDLE.module,
+    node: baselineNode,
+    // The AWS SDK warns on Node 20 (its releases from January 2027 need Node 22): a baseline
+    // run is measured as it ran before the change, with that notice off.
+    extraEnvironment: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  };
+  const onProject: Handler = {
+    name: `Node ${process.version}`,
+    module: NEST_BUNDLE.module,
+    baseline: onBaseline,
+  };
+  const runs = await coldRuns([onProject, onBaseline], environment);
+  const coldMs = (handler: Handler) => runs.get(handler)!.map((run) => run.coldMs);
   printTable(
     ['Node', 'in child ms', 'spawn to exit ms', 'peak RSS MiB', 'paired vs baseline'],
-    (['project', 'baseline'] as const).map((which) => [
-      which === 'project' ? process.version : `${baselineVersion} (baseline)`,
-      formatMs(median(coldMs(which))),
-      formatMs(spawnToExit(which)),
-      (median(runs[which].map((run) => run.maxRssKiB)) / 1024).toFixed(0),
-      `${median(coldMs(which).map((ms, run) => ms / coldMs('baseline')[run])).toFixed(2)}x`,
+    [onProject, onBaseline].map((handler) => [
+      handler.name,
+      formatMs(median(coldMs(handler))),
+      formatMs(median(runs.get(handler)!.map((run) => run.spawnToExitMs))),
+      (median(runs.get(handler)!.map((run) => run.maxRssKiB)) / 1024).toFixed(0),
+      `${pairedRatio(runs, handler, onBaseline).toFixed(2)}x`,
     ]),
   );
-  const responses = (which: keyof typeof runs) =>
-    formatTally(runs[which].flatMap((run) => run.results.map(describeResponse)));
-  console.log(
-    `responses: ${process.version}: ${responses('project')}; ${baselineVersion}: ${responses('baseline')}`,
-  );
+  printResponses(runs);
+}
+
+/** `COLD_RUNS` cold starts of each handler, alternated so a drift in the machine's load touches all alike. */
+async function coldRuns(
+  handlers: Handler[],
+  environment: NodeJS.ProcessEnv,
+): Promise<Map<Handler, ChildRun[]>> {
+  const runs = new Map<Handler, ChildRun[]>(handlers.map((handler) => [handler, []]));
+  for (let run = 0; run < COLD_RUNS; run++) {
+    for (const [handler, results] of runs) results.push(await runChild(handler, 1, environment));
+  }
+  return runs;
+}
+
+/** The median of each run's ratio to the baseline's run of the same round, so slow moments cancel out. */
+function pairedRatio(runs: Map<Handler, ChildRun[]>, handler: Handler, baseline: Handler): number {
+  const baselineMs = runs.get(baseline)!.map((run) => run.coldMs);
+  return median(runs.get(handler)!.map((run, round) => run.coldMs / baselineMs[round]));
 }
 
 async function benchColdStart(environment: NodeJS.ProcessEnv): Promise<void> {
@@ -136,17 +156,9 @@ async function benchColdStart(environment: NodeJS.ProcessEnv): Promise<void> {
     `\nCold start: fresh process, load the handler, first GET /status ` +
       `(${READY_PRESETS.length} ready presets); median of ${COLD_RUNS} runs`,
   );
-  const runs = new Map<Handler, ChildRun[]>(HANDLERS.map((handler) => [handler, []]));
-  // Alternate the handlers so a drift in the machine's load touches all alike.
-  for (let run = 0; run < COLD_RUNS; run++) {
-    for (const [handler, results] of runs) results.push(await runChild(handler, 1, environment));
-  }
-  const coldMs = (handler: Handler) => runs.get(handler)!.map((run) => run.coldMs);
-  const inChild = (handler: Handler) => median(coldMs(handler));
+  const runs = await coldRuns(HANDLERS, environment);
+  const inChild = (handler: Handler) => median(runs.get(handler)!.map((run) => run.coldMs));
   const spawnToExit = (handler: Handler) => median(runs.get(handler)!.map((run) => run.spawnToExitMs));
-  // Each run's ratio to the baseline's run of the same round, so slow moments cancel out.
-  const pairedRatio = (handler: Handler, baseline: Handler) =>
-    median(coldMs(handler).map((ms, run) => ms / coldMs(baseline)[run]));
   printTable(
     [
       'handler',
@@ -166,7 +178,7 @@ async function benchColdStart(environment: NodeJS.ProcessEnv): Promise<void> {
       handler.baseline
         ? `${formatRatio(inChild(handler), inChild(handler.baseline))} (${handler.baseline.name})`
         : '',
-      handler.baseline ? `${pairedRatio(handler, handler.baseline).toFixed(2)}x` : '',
+      handler.baseline ? `${pairedRatio(runs, handler, handler.baseline).toFixed(2)}x` : '',
     ]),
   );
   console.log(
@@ -243,7 +255,13 @@ async function runChild(
     '/status',
     handler.accept === undefined ? undefined : { accept: handler.accept },
   );
-  const run = await invokeInColdProcess(handler.module, event, invocations, environment);
+  const run = await invokeInColdProcess(
+    handler.module,
+    event,
+    invocations,
+    { ...environment, ...handler.extraEnvironment },
+    { node: handler.node },
+  );
   return { ...run, responses: run.results.map(describeResponse) };
 }
 
