@@ -2,6 +2,8 @@ import type { Image } from '@aws-sdk/client-imagebuilder';
 import { imageStateChangeEvent } from '../../local/lambda/image-builder-events';
 import { AmiRecordStore } from '../ami-state/ami-record-store';
 import { AmiTransitionService } from '../ami-state/ami-transition.service';
+import { PendingSsmUpdates } from '../ami-state/pending-ssm-updates.service';
+import { ReconciliationLimit } from '../ami-state/reconciliation-limit';
 import { ImageBuilderGateway } from '../aws/image-builder.gateway';
 import { AppLogger } from '../logging/app-logger';
 import { MetricsPublisher } from '../metrics/metrics-publisher';
@@ -23,17 +25,21 @@ const image = (pipeline = 'spot-runner-linux-x64'): Image =>
 
 const event = imageStateChangeEvent(IMAGE_ARN, 'AVAILABLE');
 
-/** The service with its collaborators as visible mocks; only the metrics take any call. */
+/** The service with its collaborators as visible mocks; only the metrics take any call unasked. */
 function newService() {
   const imageBuilder = strictMock<ImageBuilderGateway>('ImageBuilderGateway');
   const repository = strictMock<AmiRecordStore>('AmiRecordStore');
   const transitions = strictMock<AmiTransitionService>('AmiTransitionService');
   const metrics = strictMock<MetricsPublisher>('MetricsPublisher', { publish: () => undefined });
+  const config = testConfig();
+  // The real pending SSM updates over the mocked transitions: the spec sees each transition call.
+  const pendingSsmUpdates = new PendingSsmUpdates(transitions, new ReconciliationLimit(config));
   const service = new AmiEventService(
     imageBuilder,
     repository,
     transitions,
-    testConfig(),
+    pendingSsmUpdates,
+    config,
     new AppLogger(),
     metrics,
   );

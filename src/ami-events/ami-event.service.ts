@@ -3,6 +3,7 @@ import { AmiTransitionService } from '../ami-state/ami-transition.service';
 import { EventIgnoredReason } from '../ami-state/outcomes';
 import { amiJobId, AmiRecord } from '../ami-state/ami-record';
 import { AmiRecordStore } from '../ami-state/ami-record-store';
+import { PendingSsmUpdates } from '../ami-state/pending-ssm-updates.service';
 import { ImageBuilderGateway } from '../aws/image-builder.gateway';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, LogFields } from '../logging/app-logger';
@@ -29,6 +30,7 @@ export class AmiEventService {
     private readonly imageBuilder: ImageBuilderGateway,
     private readonly repository: AmiRecordStore,
     private readonly transitions: AmiTransitionService,
+    private readonly pendingSsmUpdates: PendingSsmUpdates,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,
     private readonly metrics: MetricsPublisher,
@@ -80,7 +82,7 @@ export class AmiEventService {
       return this.ignored('warn', 'AMI record not understood; left alone', found.invalid.reason, { preset });
     }
 
-    const record = await this.completePendingSsmUpdate(found.record, deadline);
+    const record = await this.withPendingSsmUpdateDone(found.record, deadline);
     const result = await this.transitions.applyImage(record, image, imageArn, 'newer-image', deadline);
     switch (result.kind) {
       case 'applied':
@@ -104,15 +106,16 @@ export class AmiEventService {
   }
 
   /** Finishes what an earlier transition left pending, so the config never stays behind. */
-  private async completePendingSsmUpdate(record: AmiRecord, deadline: AbortSignal | undefined) {
+  private async withPendingSsmUpdateDone(record: AmiRecord, deadline: AbortSignal | undefined) {
     if (record.ssmPendingAmiId === undefined) return record;
-    const { record: after, ssmConfig } = await this.transitions.completeSsmUpdate(record, deadline);
-    if (ssmConfig === 'ssm-update-failed' || ssmConfig === 'deadline-exceeded') {
+    const update = await this.pendingSsmUpdates.complete(record, deadline);
+    if (update.kind === 'failed') throw update.error;
+    if (update.ssmConfig === 'ssm-update-failed' || update.ssmConfig === 'deadline-exceeded') {
       throw new RetryableAmiEventError(
         `Pending SSM runner config update of ${record.presetName} failed again`,
       );
     }
-    return after;
+    return update.record;
   }
 
   private ignored(

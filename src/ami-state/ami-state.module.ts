@@ -1,8 +1,13 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { ClockModule } from '../common/clock.module';
 import { AmiTransitionService } from './ami-transition.service';
+import { PendingSsmUpdates } from './pending-ssm-updates.service';
+import { ReconciliationLimit } from './reconciliation-limit';
 
-/** The rules that move a preset's AMI record, shared by reconciliation and the AMI update events. */
+/**
+ * The rules that move a preset's AMI record, and the pending SSM updates they leave, shared
+ * by reconciliation and the AMI update events under one bound (ReconciliationLimit).
+ */
 @Module({})
 export class AmiStateModule {
   /**
@@ -13,8 +18,8 @@ export class AmiStateModule {
     return {
       module: AmiStateModule,
       imports: [adapters, ClockModule],
-      providers: [AmiTransitionService],
-      exports: [AmiTransitionService],
+      providers: [AmiTransitionService, PendingSsmUpdates, ReconciliationLimit],
+      exports: [AmiTransitionService, PendingSsmUpdates, ReconciliationLimit],
     };
   }
 }

@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 import { AmiStateModule } from '../ami-state/ami-state.module';
 import { AwsModule } from '../aws/aws.module';
 import { ClockModule } from '../common/clock.module';
-import { ReconciliationLimit } from './reconciliation-limit';
+import { AmiRecordReader } from './ami-record-reader.service';
 import { ReconciliationService } from './reconciliation.service';
 import { RunnerConfigVerifier } from './runner-config-verifier.service';
+import { StalePresetHealer } from './stale-preset-healer.service';
 
 @Module({
   imports: [AmiStateModule.withAdapters(AwsModule), AwsModule, ClockModule],
-  providers: [ReconciliationService, RunnerConfigVerifier, ReconciliationLimit],
+  providers: [ReconciliationService, AmiRecordReader, StalePresetHealer, RunnerConfigVerifier],
   exports: [ReconciliationService],
 })
 export class ReconciliationModule {}

@@ -10,8 +10,11 @@ import { anImage, imageArn, pipelineArn } from '../testing/image.fixture';
 import { strictMock } from '../testing/strict-mock';
 import { testConfig } from '../testing/test-config';
 import { requestDeadline } from '../common/request-deadline';
-import { ReconciliationLimit } from './reconciliation-limit';
+import { ReconciliationLimit } from '../ami-state/reconciliation-limit';
+import { PendingSsmUpdates } from '../ami-state/pending-ssm-updates.service';
+import { AmiRecordReader } from './ami-record-reader.service';
 import { ReconciliationService } from './reconciliation.service';
+import { StalePresetHealer } from './stale-preset-healer.service';
 import { RunnerConfigVerifier } from './runner-config-verifier.service';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
@@ -43,15 +46,17 @@ function newService(config: AppConfig = testConfig(), limit = new Reconciliation
   runnerConfigs.verify.mockResolvedValue([]);
   const logger = new AppLogger();
   let nowMs = NOW.getTime();
+  const clock = { now: () => new Date(nowMs) };
+  // The three steps are real, over the mocked AWS-facing collaborators, so each scenario
+  // reads as a request sees it.
   const service = new ReconciliationService(
-    imageBuilder,
-    repository,
-    transitions,
+    new AmiRecordReader(repository, logger),
+    new PendingSsmUpdates(transitions, limit),
+    new StalePresetHealer(imageBuilder, transitions, config, logger, clock, limit),
+    runnerConfigs,
     config,
     logger,
-    { now: () => new Date(nowMs) },
-    runnerConfigs,
-    limit,
+    clock,
   );
   const advance = (ms: number) => {
     nowMs += ms;
@@ -101,7 +106,7 @@ describe(ReconciliationService.name, () => {
         expect(state).toEqual({ records: [valid(ready)], reconciliations: [], stalePresets: 0 });
       });
 
-      it('reports invalid records and never reconciles them, with a warn log', async () => {
+      it('reports invalid records and never reconciles them (the reader logs them)', async () => {
         // Prepare
         const mocks = newService();
         const invalid: ParsedAmiRecord = {
@@ -109,7 +114,6 @@ describe(ReconciliationService.name, () => {
           invalid: { name: 'linux-x64', reason: 'invalid-status', updatedAt: '2026-11-23T10:00:00.000Z' },
         };
         mocks.repository.listAmiRecords.mockResolvedValue([invalid]);
-        const warn = jest.spyOn(mocks.logger, 'warn');
 
         // Act
         const state = await mocks.service.reconcile(requestDeadline(1_000));
@@ -120,10 +124,6 @@ describe(ReconciliationService.name, () => {
         expect(gatewayCalls(mocks)).toBe(0);
         expect(mocks.transitions.applyImage).not.toHaveBeenCalled();
         expect(mocks.transitions.completeSsmUpdate).not.toHaveBeenCalled();
-        expect(warn).toHaveBeenCalledWith(
-          expect.any(String),
-          expect.objectContaining({ preset: 'linux-x64', outcome: 'invalid', reason: 'invalid-status' }),
-        );
       });
 
       it('hands the records to the runner config verifier and reports what it repaired', async () => {
@@ -801,66 +801,6 @@ describe(ReconciliationService.name, () => {
           { presetName: 'linux-x64', kind: 'unresolved', reason: 'state-table-error', cached: false },
         ]);
         expect(state.records).toEqual([valid(pending)]);
-      });
-    });
-
-    describe('a preset the recordType index read misses (eventually consistent)', () => {
-      it('is read by key with findAmiRecord and reported, once this container has seen it', async () => {
-        // Prepare
-        const mocks = newService();
-        mocks.repository.listAmiRecords.mockResolvedValueOnce([valid(ready)]).mockResolvedValueOnce([]);
-        mocks.repository.findAmiRecord.mockResolvedValue(valid(ready));
-        await mocks.service.reconcile(requestDeadline(1_000));
-        const readsByKeyAfterFirst = mocks.repository.findAmiRecord.mock.calls.length;
-        const deadline = requestDeadline(1_000);
-
-        // Act
-        const state = await mocks.service.reconcile(deadline);
-
-        // Assess
-        expect(readsByKeyAfterFirst).toBe(0);
-        expect(mocks.repository.findAmiRecord).toHaveBeenCalledWith('AMI#linux-x64', deadline);
-        expect(state.records).toEqual([valid(ready)]);
-      });
-
-      it('is dropped once the read by key says it is gone, and not read again', async () => {
-        // Prepare
-        const mocks = newService();
-        mocks.repository.listAmiRecords.mockResolvedValueOnce([valid(ready)]).mockResolvedValue([]);
-        mocks.repository.findAmiRecord.mockResolvedValue(undefined);
-        await mocks.service.reconcile(requestDeadline(1_000));
-
-        // Act
-        const gone = await mocks.service.reconcile(requestDeadline(1_000));
-        const next = await mocks.service.reconcile(requestDeadline(1_000));
-
-        // Assess
-        expect(gone.records).toEqual([]);
-        expect(next.records).toEqual([]);
-        expect(mocks.repository.findAmiRecord).toHaveBeenCalledTimes(1);
-      });
-
-      it('is left out with a warn log when the read by key fails, and read again next request', async () => {
-        // Prepare
-        const mocks = newService();
-        mocks.repository.listAmiRecords.mockResolvedValueOnce([valid(ready)]).mockResolvedValue([]);
-        mocks.repository.findAmiRecord
-          .mockRejectedValueOnce(new Error('Throughput exceeds the current capacity'))
-          .mockResolvedValue(valid(ready));
-        await mocks.service.reconcile(requestDeadline(1_000));
-        const warn = jest.spyOn(mocks.logger, 'warn');
-
-        // Act
-        const failed = await mocks.service.reconcile(requestDeadline(1_000));
-        const next = await mocks.service.reconcile(requestDeadline(1_000));
-
-        // Assess
-        expect(failed.records).toEqual([]);
-        expect(warn).toHaveBeenCalledWith(
-          expect.any(String),
-          expect.objectContaining({ preset: 'linux-x64', outcome: 'state-table-error' }),
-        );
-        expect(next.records).toEqual([valid(ready)]);
       });
     });
   });

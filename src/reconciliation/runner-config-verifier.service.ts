@@ -8,7 +8,7 @@ import { RunnerConfigStore } from '../ami-state/runner-config-store';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { PresetReconciliation, ReportedReconciliation } from './preset-reconciliation';
-import { ReconciliationLimit } from './reconciliation-limit';
+import { ReconciliationLimit } from '../ami-state/reconciliation-limit';
 import { claimsRunnerConfigAmi, isRunnerConfigCheckDue, RunnerConfigVerified } from './runner-config-drift';
 
 /**
