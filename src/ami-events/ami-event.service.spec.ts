@@ -171,6 +171,28 @@ describe(AmiEventService.name, () => {
       expect(outcome).toEqual({ kind: 'ignored', reason: 'no-newer-image', preset: 'linux-x64' });
     });
 
+    it("throws for a retry, never another invocation's error, when the pending SSM update it joined failed", async () => {
+      const { service, imageBuilder, repository, transitions } = newService();
+      const pending = { ...record, status: 'ready' as const, amiId: AMI_3, ssmPendingAmiId: AMI_3 };
+      imageBuilder.getImage.mockResolvedValue(image());
+      repository.findAmiRecord.mockResolvedValue({ kind: 'valid', record: pending });
+      let failFirst!: (error: Error) => void;
+      transitions.completeSsmUpdate.mockReturnValueOnce(new Promise((_, reject) => (failFirst = reject)));
+      const first = new AbortController();
+
+      // The first invocation's update is in flight when the second one joins it; then its deadline ends it.
+      const outcomes = [service.handle(event, first.signal), service.handle(event)];
+      await new Promise((resolve) => setImmediate(resolve));
+      first.abort();
+      failFirst(Object.assign(new Error('Request aborted'), { name: 'AbortError' }));
+      const [own, joined] = await Promise.allSettled(outcomes);
+
+      expect(transitions.completeSsmUpdate).toHaveBeenCalledTimes(1);
+      expect(own).toMatchObject({ status: 'rejected', reason: expect.any(RetryableAmiEventError) });
+      expect(joined).toMatchObject({ status: 'rejected', reason: expect.any(RetryableAmiEventError) });
+      expect(transitions.applyImage).not.toHaveBeenCalled();
+    });
+
     it.each(['ssm-update-failed', 'deadline-exceeded'] as const)(
       'throws for a retry when the SSM write failed transiently (%s): the mark stays for it',
       async (ssmConfig) => {

@@ -109,7 +109,17 @@ export class AmiEventService {
   private async withPendingSsmUpdateDone(record: AmiRecord, deadline: AbortSignal | undefined) {
     if (record.ssmPendingAmiId === undefined) return record;
     const update = await this.pendingSsmUpdates.complete(record, deadline);
-    if (update.kind === 'failed') throw update.error;
+    if (update.kind === 'failed') {
+      // Another invocation's failure (its deadline, its error) is retried, never passed off as this one's.
+      throw update.shared
+        ? new RetryableAmiEventError(
+            `Pending SSM runner config update of ${record.presetName} not finished`,
+            {
+              cause: update.error,
+            },
+          )
+        : update.error;
+    }
     if (update.ssmConfig === 'ssm-update-failed' || update.ssmConfig === 'deadline-exceeded') {
       throw new RetryableAmiEventError(
         `Pending SSM runner config update of ${record.presetName} failed again`,
