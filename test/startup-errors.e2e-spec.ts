@@ -3,7 +3,7 @@ import { httpApiEvent, lambdaContext } from '../local/lambda/api-gateway-events'
 import { imageStateChangeEvent } from '../local/lambda/image-builder-events';
 import { handler as eventsHandler } from '../src/main.events';
 import { handler as statusHandler } from '../src/main.lambda';
-import { imageArn } from './support/image-builder-fixtures';
+import { imageArn } from '../src/testing/image.fixture';
 import { expectLambdaStatusContract } from './support/status-contract';
 
 // Each handler builds its application from this process's environment, as on Lambda.

@@ -8,7 +8,7 @@ import { EventsAppModule } from '../src/events-app.module';
 import { clientSettings } from '../src/aws/aws-clients';
 import { handler as eventsHandler } from '../src/main.events';
 import { testConfig } from '../src/testing/test-config';
-import { imageArn } from './support/image-builder-fixtures';
+import { imageArn } from '../src/testing/image.fixture';
 import { startStatusApp } from './support/status-app';
 import { getChecked } from './support/status-contract';
 import { compileWithTestConfig } from './support/testing-module';

@@ -1,4 +1,5 @@
-import { DeleteCommand, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { amiRecord, jobRecord, LocalDynamoDb } from '../../local/local-dynamodb';
 import { AmiRecord, parseAmiRecord } from '../ami-state/ami-record';
 import { AmiStateUnavailableError } from '../ami-state/ami-state-unavailable.error';
@@ -85,6 +86,43 @@ describe(AmiStateRepository.name, () => {
       );
 
       await expect(missing.listAmiRecords()).rejects.toBeInstanceOf(AmiStateUnavailableError);
+    });
+
+    it('reads every page of the recordType index when the AMI records pass 1 MB', async () => {
+      // Prepare: 12 records of ~200 KB make DynamoDB split the query into pages of 1 MB.
+      const presets = Array.from({ length: 12 }, (_, i) => `preset-${String(i).padStart(2, '0')}`);
+      const padding = 'x'.repeat(200_000);
+      await dynamoDb.putAll(
+        tableName,
+        presets.map((name) => ({
+          ...amiRecord(name, { status: 'ready', amiId: AMI_2, updatedAt: NOW }),
+          padding,
+        })),
+      );
+
+      // Act
+      const records = await repository.listAmiRecords();
+
+      // Assess
+      expect(sent.filter(({ command }) => command === 'QueryCommand').length).toBeGreaterThan(1);
+      expect(
+        records.map((parsed) => (parsed.kind === 'valid' ? parsed.record.presetName : '')).sort(),
+      ).toEqual(presets);
+    });
+
+    it('throws AmiStateUnavailableError when DynamoDB is unreachable', async () => {
+      // Prepare: nothing listens on the discard port of loopback.
+      const unreachable = DynamoDBDocumentClient.from(
+        new DynamoDBClient({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:9', maxAttempts: 1 }),
+      );
+      const cutOff = new AmiStateRepository(unreachable, testConfig({ stateTableName: tableName }));
+
+      // Act
+      const read = cutOff.listAmiRecords();
+
+      // Assess
+      await expect(read).rejects.toBeInstanceOf(AmiStateUnavailableError);
+      unreachable.destroy();
     });
   });
 

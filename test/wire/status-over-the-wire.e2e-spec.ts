@@ -1,6 +1,7 @@
 import { amiRecord } from '../../local/local-dynamodb';
-import type { FakeImageInput } from '../../local/fake-aws/fake-image-builder';
+import { type FakeImageInput, LOCAL_ACCOUNT_ID } from '../../local/fake-aws/fake-image-builder';
 import type { StatusReport } from '../../src/status/contract/status.schema';
+import { FIXTURE_ACCOUNT_ID, imageArn as fixtureImageArn } from '../../src/testing/image.fixture';
 import { PENDING_RUNNER_CONFIG } from '../../src/testing/runner-config.fixture';
 import { WireTestBed } from '../support/wire-app';
 
@@ -25,14 +26,26 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
 
   const fake = () => bed.localAws.fake;
   const report = async () => (await bed.getStatus().expect(200)).body as StatusReport;
+  const parameterName = (presetName: string) => `/spot-runner/configs/${presetName}`;
 
   /** A stale building record, its pipeline with `images`, and its SSM runner config. */
   async function givenStalePreset(presetName: string, images: FakeImageInput[], staleMinutes = 120) {
     await bed.put(amiRecord(presetName, { status: 'building', updatedAt: minutesAgo(staleMinutes) }));
     fake().imageBuilder.createPipeline(`spot-runner-${presetName}`);
     const arns = images.map((image) => fake().imageBuilder.addImage(`spot-runner-${presetName}`, image));
-    fake().ssm.setParameter(`/spot-runner/configs/${presetName}`, JSON.stringify(RUNNER_CONFIG));
+    fake().ssm.setParameter(parameterName(presetName), JSON.stringify(RUNNER_CONFIG));
     return arns;
+  }
+
+  /** A ready record, and its SSM runner config holding its AMI: nothing for /status to repair. */
+  async function givenReadyPreset(
+    presetName: string,
+    amiId: string,
+    updatedAt: string,
+    fields: Record<string, unknown> = {},
+  ) {
+    await bed.put({ ...amiRecord(presetName, { status: 'ready', amiId, updatedAt }), ...fields });
+    fake().ssm.setParameter(parameterName(presetName), JSON.stringify({ ...RUNNER_CONFIG, ami: amiId }));
   }
 
   const available = (amiId: string, dateCreated = minutesAgo(90)): FakeImageInput => ({
@@ -42,7 +55,13 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
   });
 
   const ssmAmi = (presetName: string) =>
-    (JSON.parse(fake().ssm.parameter(`/spot-runner/configs/${presetName}`)!.value) as { ami: string }).ami;
+    (JSON.parse(fake().ssm.parameter(parameterName(presetName))!.value) as { ami: string }).ami;
+  const ssmCalls = () => fake().calls.filter((call) => call.service === 'ssm');
+  /** The writes the service sent to DynamoDB (the test's own seeds go to dynalite directly). */
+  const dynamoDbWrites = () =>
+    bed.localAws.dynamoDbFaults.calls.filter(({ operation }) =>
+      ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems'].includes(operation),
+    );
 
   describe('the spec scenarios', () => {
     it('Record is stale: building for more than 30 minutes is reconciled', async () => {
@@ -62,25 +81,22 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
       const body = await report();
 
       expect(bed.imageBuilderCalls()).toHaveLength(0);
+      expect(body).toMatchObject({ status: 'building', message: '1 preset building' });
       expect(body.presets).toEqual([
         { name: 'linux-x64', status: 'building', amiId: null, updatedAt: minutesAgo(29) },
       ]);
+      expect(body.reconciliation.presets).toEqual([]);
     });
 
-    it('Non-building records are ignored: ready and failed are never reconciled', async () => {
-      await bed.put(
-        amiRecord('linux-x64', {
-          status: 'ready',
-          amiId: 'ami-16e6310e5e69bc856',
-          updatedAt: minutesAgo(10_000),
-        }),
-      );
+    it('Non-building records are ignored: ready and failed are never reconciled, however old', async () => {
+      await givenReadyPreset('linux-x64', 'ami-16e6310e5e69bc856', minutesAgo(10_000));
       await bed.put(amiRecord('linux-arm64', { status: 'failed', updatedAt: minutesAgo(10_000) }));
 
       const body = await report();
 
       expect(bed.imageBuilderCalls()).toHaveLength(0);
-      expect(body.status).toBe('degraded');
+      expect(body).toMatchObject({ status: 'degraded', message: '1 preset ready, 1 preset failed' });
+      expect(body.reconciliation.presets).toEqual([]);
     });
 
     it('Pipeline lookup by name: ListImagePipelines filters on spot-runner-<preset>', async () => {
@@ -124,6 +140,9 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
 
       // Assess
       expect(await bed.stored('linux-x64')).toEqual(record);
+      expect(body.presets).toEqual([
+        { name: 'linux-x64', status: 'building', amiId: null, updatedAt: minutesAgo(120) },
+      ]);
       expect(body.reconciliation.presets).toEqual([
         { name: 'linux-x64', outcome: 'unresolved', reason: 'pipeline-not-found', cached: false },
       ]);
@@ -134,35 +153,81 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
     });
 
     it('Build completed successfully: DynamoDB ready with the AMI, SSM config updated', async () => {
+      // Prepare
       const [imageArn] = await givenStalePreset('linux-x64', [available('ami-0915be09108b54f84')]);
 
+      // Act
       const body = await report();
 
-      expect(await bed.stored('linux-x64')).toMatchObject({
+      // Assess: the record as a whole, so without the pending mark once SSM holds the AMI
+      expect(await bed.stored('linux-x64')).toEqual({
+        jobId: 'AMI#linux-x64',
+        recordType: 'AMI',
+        presetName: 'linux-x64',
         status: 'ready',
         amiId: 'ami-0915be09108b54f84',
         buildId: imageArn,
+        imageCreatedAt: minutesAgo(90),
         updatedAt: NOW.toISOString(),
       });
-      expect(JSON.parse(fake().ssm.parameter('/spot-runner/configs/linux-x64')!.value)).toEqual({
+      expect(JSON.parse(fake().ssm.parameter(parameterName('linux-x64'))!.value)).toEqual({
         ...RUNNER_CONFIG,
         ami: 'ami-0915be09108b54f84',
       });
-      expect(body.status).toBe('ready');
-    });
-
-    it('Build failed: DynamoDB failed with the reason, SSM not modified', async () => {
-      await givenStalePreset('linux-x64', [
-        { status: 'FAILED', reason: 'Test failed', dateCreated: minutesAgo(60) },
+      expect(body).toMatchObject({ status: 'ready', message: '1 preset ready' });
+      expect(body.presets).toEqual([
+        { name: 'linux-x64', status: 'ready', amiId: 'ami-0915be09108b54f84', updatedAt: NOW.toISOString() },
       ]);
-
-      const body = await report();
-
-      expect(await bed.stored('linux-x64')).toMatchObject({ status: 'failed', errorMessage: 'Test failed' });
-      expect(fake().callsTo('PutParameter')).toHaveLength(0);
-      expect(fake().ssm.parameter('/spot-runner/configs/linux-x64')?.version).toBe(1);
-      expect(body.presets[0]).toMatchObject({ status: 'failed' });
+      expect(body.reconciliation.presets).toEqual([
+        {
+          name: 'linux-x64',
+          outcome: 'corrected',
+          from: 'building',
+          to: 'ready',
+          ssmConfig: 'updated',
+          cached: false,
+        },
+      ]);
     });
+
+    it.each([
+      ['FAILED', { status: 'FAILED', reason: 'Test phase failed' }, 'Test phase failed'],
+      ['CANCELLED', { status: 'CANCELLED' }, 'Image build cancelled'],
+    ] as const)(
+      'Build failed (%s): DynamoDB set failed with the reason, the earlier AMI kept, SSM not modified',
+      async (_, state, errorMessage) => {
+        // Prepare: the record still has the AMI of an earlier build.
+        const [imageArn] = await givenStalePreset('linux-x64', [{ ...state, dateCreated: minutesAgo(100) }]);
+        await bed.put(
+          amiRecord('linux-x64', {
+            status: 'building',
+            updatedAt: minutesAgo(120),
+            amiId: 'ami-b5259454d72852ec9',
+          }),
+        );
+
+        // Act
+        const response = await bed.getStatus().expect(200);
+
+        // Assess
+        expect(await bed.stored('linux-x64')).toMatchObject({
+          status: 'failed',
+          amiId: 'ami-b5259454d72852ec9',
+          buildId: imageArn,
+          errorMessage,
+          updatedAt: NOW.toISOString(),
+        });
+        expect(fake().callsTo('PutParameter')).toHaveLength(0);
+        expect(fake().ssm.parameter(parameterName('linux-x64'))?.version).toBe(1);
+        const body = response.body as StatusReport;
+        expect(body.status).toBe('degraded');
+        expect(body.presets[0]).toMatchObject({ status: 'failed' });
+        expect(body.reconciliation.presets).toEqual([
+          { name: 'linux-x64', outcome: 'corrected', from: 'building', to: 'failed', cached: false },
+        ]);
+        expect(response.text).not.toContain(errorMessage);
+      },
+    );
 
     it('Build still in progress: DynamoDB not modified, reported building', async () => {
       const record = amiRecord('linux-x64', { status: 'building', updatedAt: minutesAgo(120) });
@@ -172,6 +237,9 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
 
       expect(await bed.stored('linux-x64')).toEqual(record);
       expect(body.presets[0]).toMatchObject({ status: 'building' });
+      expect(body.reconciliation.presets).toEqual([
+        { name: 'linux-x64', outcome: 'still-building', cached: false },
+      ]);
     });
 
     it('First invocation triggers reconciliation, subsequent invocations use the cache', async () => {
@@ -208,6 +276,255 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
         { name: 'linux-x64', status: 'ready', amiId: 'ami-e5dcbf60e7ce68aeb', updatedAt: minutesAgo(1) },
       ]);
       expect(body.reconciliation.presets[0]).toMatchObject({ reason: 'superseded' });
+    });
+
+    it('Concurrent update during reconciliation: a rebuild started during GetImage is not overwritten by the older build’s failure', async () => {
+      // Prepare
+      await givenStalePreset('linux-x64', [
+        { status: 'FAILED', reason: 'old build', dateCreated: minutesAgo(100) },
+      ]);
+      const rebuild = amiRecord('linux-x64', { status: 'building', updatedAt: minutesAgo(0.5) });
+      fake().onCall('GetImage', () => bed.put(rebuild));
+
+      // Act
+      const body = await report();
+
+      // Assess
+      expect(await bed.stored('linux-x64')).toEqual(rebuild);
+      expect(body.presets).toEqual([
+        { name: 'linux-x64', status: 'building', amiId: null, updatedAt: minutesAgo(0.5) },
+      ]);
+      expect(body.reconciliation.presets).toEqual([
+        { name: 'linux-x64', outcome: 'unresolved', reason: 'superseded', cached: false },
+      ]);
+    });
+  });
+
+  describe('what the newest image and the runner config can say', () => {
+    it('AMIs for two regions: only the AMI of the service region reaches DynamoDB and SSM', async () => {
+      // Prepare
+      await givenStalePreset('linux-x64', [
+        {
+          status: 'AVAILABLE',
+          dateCreated: minutesAgo(90),
+          amis: [
+            { region: 'us-east-1', image: 'ami-d55b742f55e821d01' },
+            { region: 'eu-west-1', image: 'ami-d61a4b4a2eca367f7' },
+          ],
+        },
+      ]);
+
+      // Act
+      await report();
+
+      // Assess
+      expect(await bed.stored('linux-x64')).toMatchObject({
+        status: 'ready',
+        amiId: 'ami-d61a4b4a2eca367f7',
+      });
+      expect(
+        fake()
+          .callsTo('PutParameter')
+          .map((input) => [input.Name, (JSON.parse(input.Value as string) as { ami: string }).ami]),
+      ).toEqual([[parameterName('linux-x64'), 'ami-d61a4b4a2eca367f7']]);
+    });
+
+    it('an AVAILABLE image with no AMI in the service region writes nothing and says so', async () => {
+      // Prepare
+      const record = amiRecord('linux-x64', { status: 'building', updatedAt: minutesAgo(120) });
+      await givenStalePreset('linux-x64', [
+        {
+          status: 'AVAILABLE',
+          dateCreated: minutesAgo(90),
+          amis: [{ region: 'us-east-1', image: 'ami-d55b742f55e821d01' }],
+        },
+      ]);
+
+      // Act
+      const body = await report();
+
+      // Assess
+      expect(await bed.stored('linux-x64')).toEqual(record);
+      expect(ssmCalls()).toHaveLength(0);
+      expect(body.reconciliation.presets).toEqual([
+        { name: 'linux-x64', outcome: 'unresolved', reason: 'no-ami-for-region', cached: false },
+      ]);
+    });
+
+    it('a pipeline without images leaves the preset unchanged', async () => {
+      const record = amiRecord('linux-x64', { status: 'building', updatedAt: minutesAgo(120) });
+      await givenStalePreset('linux-x64', []);
+
+      const body = await report();
+
+      expect(await bed.stored('linux-x64')).toEqual(record);
+      expect(fake().callsTo('GetImage')).toHaveLength(0);
+      expect(body.reconciliation.presets).toEqual([
+        { name: 'linux-x64', outcome: 'unresolved', reason: 'no-images', cached: false },
+      ]);
+    });
+
+    it.each([
+      ['missing', () => fake().ssm.clear(), 'ssm-parameter-missing'],
+      [
+        'not JSON',
+        () => fake().ssm.setParameter(parameterName('linux-x64'), 'ami: pending'),
+        'ssm-config-invalid',
+      ],
+    ])(
+      'an SSM runner config that is %s: the record is corrected, nothing written to SSM, reported',
+      async (_, givenRunnerConfig, ssmConfig) => {
+        // Prepare
+        await givenStalePreset('linux-x64', [available('ami-0915be09108b54f84')]);
+        givenRunnerConfig();
+
+        // Act
+        const body = await report();
+
+        // Assess
+        expect(fake().callsTo('PutParameter')).toHaveLength(0);
+        expect(await bed.stored('linux-x64')).toMatchObject({
+          status: 'ready',
+          amiId: 'ami-0915be09108b54f84',
+        });
+        expect(body.reconciliation.presets).toEqual([
+          {
+            name: 'linux-x64',
+            outcome: 'corrected',
+            from: 'building',
+            to: 'ready',
+            ssmConfig,
+            cached: false,
+          },
+        ]);
+      },
+    );
+  });
+
+  describe('reading the state table (dynalite behind the fault proxy)', () => {
+    it('reads AMI records over every page of the GSI and leaves runner job records alone', async () => {
+      // Prepare: 12 records of ~200 KB make DynamoDB split the query into pages of 1 MB.
+      const presets = Array.from({ length: 12 }, (_, i) => `preset-${String(i).padStart(2, '0')}`);
+      const padding = 'x'.repeat(200_000);
+      await bed.localAws.dynamoDb.putAll(
+        bed.tableName,
+        presets.map((name) => ({
+          ...amiRecord(name, { status: 'building', updatedAt: minutesAgo(5) }),
+          padding,
+        })),
+      );
+      const job = { jobId: 'job-42', recordType: 'JOB', status: 'building', updatedAt: minutesAgo(600) };
+      await bed.put(job);
+
+      // Act
+      const body = await report();
+
+      // Assess
+      const amiQueries = bed.localAws.dynamoDbFaults
+        .callsTo('Query')
+        .filter((input) => input.IndexName === 'recordType-index');
+      expect(amiQueries.length).toBeGreaterThan(1);
+      expect(body.presets.map((preset) => preset.name)).toEqual(presets);
+      expect(body.message).toBe('12 presets building');
+      expect(bed.imageBuilderCalls()).toHaveLength(0);
+      expect(dynamoDbWrites()).toEqual([]);
+      expect(await bed.localAws.dynamoDb.get(bed.tableName, 'job-42')).toEqual(job);
+    });
+
+    it('reports invalid records as invalid, never reconciles or writes them, and keeps answering', async () => {
+      // Prepare
+      const records = [
+        amiRecord('bad-status', { status: 'stuck', updatedAt: minutesAgo(120) }),
+        amiRecord('bad-date', { status: 'building', updatedAt: 'last tuesday' }),
+        {
+          ...amiRecord('x', { status: 'building', updatedAt: minutesAgo(120) }),
+          presetName: '../etc',
+          jobId: 'AMI#../etc',
+        },
+        { jobId: 'AMI#no-fields', recordType: 'AMI', updatedAt: minutesAgo(3) },
+      ];
+      for (const record of records) await bed.put(record);
+      await givenReadyPreset('linux-x64', 'ami-2e97de36319271ea4', minutesAgo(5));
+      const warn = jest.spyOn(bed.logger, 'warn');
+
+      // Act
+      const body = await report();
+
+      // Assess
+      expect(bed.imageBuilderCalls()).toHaveLength(0);
+      expect(dynamoDbWrites()).toEqual([]);
+      expect(fake().callsTo('PutParameter')).toHaveLength(0);
+      for (const record of records)
+        expect(await bed.localAws.dynamoDb.get(bed.tableName, record.jobId as string)).toEqual(record);
+      expect(body).toMatchObject({ status: 'degraded', message: '1 preset ready, 4 presets invalid' });
+      expect(body.presets).toEqual([
+        { name: '../etc', status: 'invalid', amiId: null, updatedAt: minutesAgo(120) },
+        { name: 'bad-date', status: 'invalid', amiId: null, updatedAt: 'last tuesday' },
+        { name: 'bad-status', status: 'invalid', amiId: null, updatedAt: minutesAgo(120) },
+        { name: 'linux-x64', status: 'ready', amiId: 'ami-2e97de36319271ea4', updatedAt: minutesAgo(5) },
+        { name: 'no-fields', status: 'invalid', amiId: null, updatedAt: minutesAgo(3) },
+      ]);
+      expect(warn).toHaveBeenCalledWith(
+        expect.any(String),
+        expect.objectContaining({ preset: 'bad-status', reason: 'invalid-status', outcome: 'invalid' }),
+      );
+    });
+
+    it('reports a record whose amiId or pending AMI is no AMI id as invalid, and never writes it to SSM', async () => {
+      // Prepare: both presets' runner configs exist, so a write would land.
+      await givenReadyPreset('bad-ami', 'ami-0new', minutesAgo(5));
+      await givenReadyPreset('bad-pending', 'ami-2e97de36319271ea4', minutesAgo(5), {
+        ssmPendingAmiId: '"},"instanceTypes":[]',
+      });
+      const warn = jest.spyOn(bed.logger, 'warn');
+
+      // Act
+      const body = await report();
+
+      // Assess
+      expect(body).toMatchObject({ status: 'degraded', message: '2 presets invalid' });
+      expect(body.presets).toEqual([
+        { name: 'bad-ami', status: 'invalid', amiId: null, updatedAt: minutesAgo(5) },
+        { name: 'bad-pending', status: 'invalid', amiId: null, updatedAt: minutesAgo(5) },
+      ]);
+      expect(ssmCalls()).toHaveLength(0);
+      expect(dynamoDbWrites()).toEqual([]);
+      expect(warn).toHaveBeenCalledWith(
+        expect.any(String),
+        expect.objectContaining({ preset: 'bad-pending', reason: 'invalid-ssm-pending-ami-id' }),
+      );
+    });
+
+    it('answers 503 with no internals when the state table cannot be read', async () => {
+      // Prepare
+      await bed.restartApp(NOW, { stateTableName: 'table-that-does-not-exist' });
+
+      // Act
+      const response = await bed.getStatus().expect(503);
+
+      // Assess
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.body).toEqual({ status: 'error', message: 'AMI state is temporarily unavailable' });
+      expect(response.text).not.toMatch(/table-that-does-not-exist|ResourceNotFound/);
+    });
+
+    it('answers 503 with no internals when DynamoDB is unreachable', async () => {
+      // Prepare: the service's DynamoDB endpoint is a loopback port nobody listens on.
+      const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+      process.env.AWS_ENDPOINT_URL_DYNAMODB = 'http://127.0.0.1:9';
+      let response: Awaited<ReturnType<WireTestBed['getStatus']>>;
+      try {
+        await bed.restartApp(NOW);
+
+        // Act
+        response = await bed.getStatus().expect(503);
+      } finally {
+        process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
+      }
+
+      // Assess
+      expect(response.body).toEqual({ status: 'error', message: 'AMI state is temporarily unavailable' });
+      expect(response.text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|spot-runner-state|stack/i);
     });
   });
 
@@ -258,18 +575,46 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
       expect(fake().callsTo('GetParameter')).toHaveLength(0);
       expect(fake().callsTo('PutParameter')).toHaveLength(0);
     }, 5_000);
+  });
 
-    it('a missing SSM runner config: the record is corrected, nothing written to SSM, reported', async () => {
-      await givenStalePreset('linux-x64', [available('ami-0915be09108b54f84')]);
-      fake().ssm.clear();
+  describe('the HTTP surface', () => {
+    it('answers JSON with Cache-Control: no-store, presets sorted by name, no ARNs or account ids', async () => {
+      // Prepare: the records come off the index oldest first; one holds its build's ARN, one is healed.
+      await bed.put(amiRecord('windows-x64', { status: 'building', updatedAt: minutesAgo(5) }));
+      await givenReadyPreset('linux-x64', 'ami-44349a6d02f99b214', minutesAgo(500), {
+        buildId: fixtureImageArn('linux-x64', 1),
+      });
+      await givenStalePreset('linux-arm64', [available('ami-e9a31fe958b87c409', minutesAgo(60))]);
 
+      // Act
+      const response = await bed.getStatus().expect(200);
+
+      // Assess
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.headers['cache-control']).toBe('no-store');
+      const body = response.body as StatusReport;
+      expect(body.presets.map((preset) => preset.name)).toEqual(['linux-arm64', 'linux-x64', 'windows-x64']);
+      expect(body).toMatchObject({ status: 'building', message: '2 presets ready, 1 preset building' });
+      expect(await bed.stored('linux-arm64')).toHaveProperty('buildId', expect.stringMatching(/^arn:/));
+      expect(response.text).not.toMatch(new RegExp(`arn:|${FIXTURE_ACCOUNT_ID}|${LOCAL_ACCOUNT_ID}`));
+    });
+
+    it('answers an empty table as degraded', async () => {
       const body = await report();
 
-      expect(body.reconciliation.presets[0]).toMatchObject({
-        to: 'ready',
-        ssmConfig: 'ssm-parameter-missing',
+      expect(body).toEqual({
+        status: 'degraded',
+        message: 'No presets found',
+        presets: [],
+        reconciliation: { presets: [] },
+        configuration: { privateKeyConfigured: true },
+        github: expect.objectContaining({ status: 'connected' }),
+        runners: { pending: 0, provisioning: 0, running: 0 },
+        recentActivity: {
+          lastHour: { completed: 0, failed: 0, timeout: 0, interrupted: 0 },
+          last24Hours: { completed: 0, failed: 0, timeout: 0, interrupted: 0 },
+        },
       });
-      expect(fake().callsTo('PutParameter')).toHaveLength(0);
     });
   });
 });
