@@ -22,6 +22,10 @@ const LAYERS = {
     imports: ['common', 'config', 'logging'],
     why: 'every path publishes metrics, so metrics/ imports none of them.',
   },
+  readiness: {
+    imports: ['metrics'],
+    why: 'the port every readiness check implements and GET /status runs sits below both; it names the metric point a check reports, nothing else.',
+  },
   'ami-state': {
     imports: ['common', 'config', 'logging'],
     why: 'the domain core names its ports (AmiRecordStore, RunnerConfigStore), never its adapters (aws/) or the paths that use it.',
@@ -31,12 +35,12 @@ const LAYERS = {
     why: "the adapters implement the domain's ports; they never import a module that uses them.",
   },
   github: {
-    imports: ['aws', 'common', 'config', 'logging'],
-    why: 'the GitHub App check reads its key through aws/ and knows nothing of the AMIs.',
+    imports: ['aws', 'common', 'config', 'logging', 'metrics', 'readiness'],
+    why: 'the GitHub App check reads its key through aws/, implements the readiness port (with its own metric) and knows nothing of the AMIs or of GET /status.',
   },
   runners: {
-    imports: ['aws', 'common', 'config', 'logging'],
-    why: 'runner activity reads the job records through aws/ and knows nothing of the AMIs.',
+    imports: ['aws', 'common', 'config', 'logging', 'readiness'],
+    why: 'runner activity reads the job records through aws/, implements the readiness port and knows nothing of the AMIs or of GET /status.',
   },
   reconciliation: {
     imports: ['ami-state', 'aws', 'common', 'config', 'logging'],
@@ -62,12 +66,13 @@ const LAYERS = {
       'github',
       'logging',
       'metrics',
+      'readiness',
       'reconciliation',
       'runners',
       'status/contract',
       'status/page',
     ],
-    why: 'GET /status brings the feature modules together; it never imports the AMI update path or an adapter.',
+    why: 'GET /status brings the feature modules together, its readiness checks through their port and one list (readiness-checks.ts); it never imports the AMI update path or an adapter.',
   },
   testing: {
     imports: ['ami-state', 'config', 'github'],

@@ -65,10 +65,6 @@ export function readinessTtlMs(result: GitHubReadiness, connectedTtlMs: number):
     : Math.min(UNSETTLED_RESULT_TTL_MS, connectedTtlMs);
 }
 
-export function isPlatformReady(result: GitHubReadiness): boolean {
-  return result.privateKeyConfigured && result.github.status === 'connected';
-}
-
 /** What the overall message leads with when the App keeps jobs from running; undefined when ready. */
 export function readinessProblem(result: GitHubReadiness): string | undefined {
   if (!result.privateKeyConfigured) return PRIVATE_KEY_NOT_CONFIGURED;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ClockModule } from '../common/clock.module';
 import { GitHubApi } from './github-api.client';
+import { GitHubReadinessCheck } from './github-readiness.check';
 import { GitHubReadinessService } from './github-readiness.service';
 import { PrivateKeySecret } from '../aws/private-key-secret';
 
@@ -9,7 +10,7 @@ import { PrivateKeySecret } from '../aws/private-key-secret';
   imports: [ClockModule],
   // aws/'s PrivateKeySecret is provided here, not by AwsModule: the AMI update function imports
   // AwsModule and never loads the Secrets Manager client.
-  providers: [PrivateKeySecret, GitHubApi, GitHubReadinessService],
-  exports: [GitHubReadinessService],
+  providers: [PrivateKeySecret, GitHubApi, GitHubReadinessService, GitHubReadinessCheck],
+  exports: [GitHubReadinessCheck],
 })
 export class GitHubModule {}

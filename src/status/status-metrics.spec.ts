@@ -1,9 +1,11 @@
 import { readiness } from '../github/github-readiness';
+import { githubCheckResult } from '../github/github-readiness.check';
 import { ReportedReconciliation } from '../reconciliation/preset-reconciliation';
 import { aReadyAmiRecord } from '../testing/ami-record.fixture';
 import { statusMetrics } from './status-metrics';
 
-const connected = readiness(true, 'connected', 'spot-runner');
+/** The points of the GitHub App check when GitHub accepts the App. */
+const connected = githubCheckResult(readiness(true, 'connected', 'spot-runner')).metrics ?? [];
 const record = aReadyAmiRecord();
 
 describe(statusMetrics.name, () => {
@@ -55,14 +57,4 @@ describe(statusMetrics.name, () => {
     expect(points.map((point) => point.name)).not.toContain('ReconciliationsUnresolved');
     expect(points).toContainEqual({ name: 'SsmUpdatesCompleted', value: 0 });
   });
-
-  it.each(['auth_error', 'error', 'unreachable', 'not-configured'] as const)(
-    'reports GitHub not connected (0) when the check says %s',
-    (status) => {
-      expect(statusMetrics(0, [], readiness(true, status))).toContainEqual({
-        name: 'GitHubConnected',
-        value: 0,
-      });
-    },
-  );
 });

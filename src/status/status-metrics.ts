@@ -1,16 +1,16 @@
-import { GitHubReadiness } from '../github/github-readiness';
 import { countBy, DIMENSION_NAMES, METRIC_NAMES, MetricPoint } from '../metrics/metric-names';
 import { ReportedReconciliation } from '../reconciliation/preset-reconciliation';
 
 /**
  * What one GET /status tells CloudWatch. Only the work this request did counts (`cached`
  * results were counted by the request that made them), so concurrent requests never count
- * one lost event twice; the stale presets and the GitHub check are how things stand now.
+ * one lost event twice; the stale presets and the readiness checks' points (`checkPoints`,
+ * in list order) are how things stand now.
  */
 export function statusMetrics(
   stalePresets: number,
   reconciliations: readonly ReportedReconciliation[],
-  github: GitHubReadiness,
+  checkPoints: readonly MetricPoint[],
 ): MetricPoint[] {
   const own = reconciliations.filter((reconciliation) => !reconciliation.cached);
   const count = (kind: ReportedReconciliation['kind']) =>
@@ -19,7 +19,7 @@ export function statusMetrics(
     { name: METRIC_NAMES.stalePresets, value: stalePresets },
     { name: METRIC_NAMES.ssmUpdatesCompleted, value: count('ssm-update-completed') },
     { name: METRIC_NAMES.ssmDriftRepaired, value: count('ssm-drift-repaired') },
-    { name: METRIC_NAMES.githubConnected, value: github.github.status === 'connected' ? 1 : 0 },
+    ...checkPoints,
     ...countBy(
       METRIC_NAMES.presetsCorrected,
       DIMENSION_NAMES.targetState,

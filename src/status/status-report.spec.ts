@@ -1,6 +1,9 @@
 import { AmiRecord, ParsedAmiRecord } from '../ami-state/ami-record';
-import { readiness } from '../github/github-readiness';
+import { GitHubReadiness, readiness } from '../github/github-readiness';
+import { githubCheckResult } from '../github/github-readiness.check';
 import { ReportedReconciliation } from '../reconciliation/preset-reconciliation';
+import { RunnerActivity } from '../runners/runner-activity';
+import { runnerActivityResult } from '../runners/runner-activity.check';
 import { aReadyAmiRecord } from '../testing/ami-record.fixture';
 import { CONNECTED_GITHUB } from '../testing/github-readiness.fixture';
 import { buildStatusReport, overallStatus, statusMessage, toPresetStatus } from './status-report';
@@ -28,6 +31,12 @@ const record = (presetName: string, fields: Partial<AmiRecord> = {}): ParsedAmiR
   kind: 'valid',
   record: amiRecord(presetName, fields),
 });
+
+/** The results of the list's checks, in its order: the GitHub App's readiness, then the runner activity. */
+const checks = (github: GitHubReadiness, activity: RunnerActivity | null) => [
+  githubCheckResult(github),
+  runnerActivityResult(activity),
+];
 
 describe('overallStatus', () => {
   it('is degraded with no presets', () => {
@@ -145,7 +154,7 @@ describe('buildStatusReport', () => {
     ];
 
     // Act
-    const report = buildStatusReport(records, [], CONNECTED_GITHUB, null);
+    const report = buildStatusReport(records, [], checks(CONNECTED_GITHUB, null));
 
     // Assess
     expect(report).toEqual({
@@ -192,7 +201,7 @@ describe('buildStatusReport', () => {
     ];
 
     // Act
-    const report = buildStatusReport([], reconciliations, CONNECTED_GITHUB, null);
+    const report = buildStatusReport([], reconciliations, checks(CONNECTED_GITHUB, null));
 
     // Assess
     expect(report.reconciliation).toEqual({
@@ -229,8 +238,7 @@ describe('buildStatusReport', () => {
     const report = buildStatusReport(
       [{ kind: 'valid', record: healed }],
       reconciliations,
-      CONNECTED_GITHUB,
-      null,
+      checks(CONNECTED_GITHUB, null),
     );
 
     // Assess
@@ -260,7 +268,11 @@ describe('buildStatusReport', () => {
 
     // Act
     const body = JSON.stringify(
-      buildStatusReport([{ kind: 'valid', record: failedRecord }], reconciliations, CONNECTED_GITHUB, null),
+      buildStatusReport(
+        [{ kind: 'valid', record: failedRecord }],
+        reconciliations,
+        checks(CONNECTED_GITHUB, null),
+      ),
     );
 
     // Assess
@@ -276,7 +288,7 @@ describe('buildStatusReport', () => {
     ];
 
     // Act
-    const report = buildStatusReport(records, [], CONNECTED_GITHUB, null);
+    const report = buildStatusReport(records, [], checks(CONNECTED_GITHUB, null));
 
     // Assess
     expect(report).toMatchObject({
@@ -301,7 +313,7 @@ describe('the GitHub App beside the AMIs', () => {
     [readiness(true, 'error'), 'GitHub connectivity check failed'],
   ])('makes every-AMI-ready degraded, the message leading with what is wrong (%j)', (github, lead) => {
     // Act
-    const report = buildStatusReport(allReady, [], github, null);
+    const report = buildStatusReport(allReady, [], checks(github, null));
 
     // Assess
     expect(report.status).toBe('degraded');
@@ -313,18 +325,18 @@ describe('the GitHub App beside the AMIs', () => {
   it('leaves the AMIs to decide when the key is configured and GitHub is connected', () => {
     const building = [record('linux-x64'), record('arm64', { status: 'building', amiId: null })];
 
-    expect(buildStatusReport(allReady, [], CONNECTED_GITHUB, null)).toMatchObject({
+    expect(buildStatusReport(allReady, [], checks(CONNECTED_GITHUB, null))).toMatchObject({
       status: 'ready',
       message: '2 presets ready',
     });
-    expect(buildStatusReport(building, [], CONNECTED_GITHUB, null)).toMatchObject({
+    expect(buildStatusReport(building, [], checks(CONNECTED_GITHUB, null))).toMatchObject({
       status: 'building',
       message: '1 preset ready, 1 preset building',
     });
   });
 
   it('says what is wrong with both the App and the AMIs', () => {
-    const report = buildStatusReport([], [], readiness(true, 'auth_error'), null);
+    const report = buildStatusReport([], [], checks(readiness(true, 'auth_error'), null));
 
     expect(report).toMatchObject({
       status: 'degraded',
@@ -347,8 +359,7 @@ describe('the runner activity', () => {
     const report = buildStatusReport(
       [record('linux-x64'), record('arm64')],
       [],
-      CONNECTED_GITHUB,
-      activity(3),
+      checks(CONNECTED_GITHUB, activity(3)),
     );
 
     expect(report).toMatchObject({
@@ -360,16 +371,16 @@ describe('the runner activity', () => {
   });
 
   it('never changes the overall status: 40 pending and none running stays ready', () => {
-    const report = buildStatusReport([record('linux-x64')], [], CONNECTED_GITHUB, activity(0, 40));
+    const report = buildStatusReport([record('linux-x64')], [], checks(CONNECTED_GITHUB, activity(0, 40)));
 
     expect(report).toMatchObject({ status: 'ready', message: '1 preset ready, 40 runners pending' });
   });
 
   it('adds nothing to the message when there are no runners, or no counts', () => {
-    expect(buildStatusReport([record('linux-x64')], [], CONNECTED_GITHUB, activity(0)).message).toBe(
+    expect(buildStatusReport([record('linux-x64')], [], checks(CONNECTED_GITHUB, activity(0))).message).toBe(
       '1 preset ready',
     );
-    expect(buildStatusReport([record('linux-x64')], [], CONNECTED_GITHUB, null)).toMatchObject({
+    expect(buildStatusReport([record('linux-x64')], [], checks(CONNECTED_GITHUB, null))).toMatchObject({
       message: '1 preset ready',
       runners: null,
       recentActivity: null,
@@ -377,7 +388,11 @@ describe('the runner activity', () => {
   });
 
   it('follows what is wrong with the App and the AMIs', () => {
-    const report = buildStatusReport([record('linux-x64')], [], readiness(true, 'unreachable'), activity(1));
+    const report = buildStatusReport(
+      [record('linux-x64')],
+      [],
+      checks(readiness(true, 'unreachable'), activity(1)),
+    );
 
     expect(report.message).toBe('GitHub server unreachable; 1 preset ready, 1 runner running');
   });

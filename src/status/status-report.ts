@@ -1,7 +1,6 @@
 import { ParsedAmiRecord } from '../ami-state/ami-record';
-import { GitHubReadiness, isPlatformReady, readinessProblem } from '../github/github-readiness';
+import type { ReadinessCheckResult } from '../readiness/readiness-check';
 import { ReportedReconciliation } from '../reconciliation/preset-reconciliation';
-import { RunnerActivity, runnerContext } from '../runners/runner-activity';
 import type {
   OverallStatus,
   PresetStatus,
@@ -9,6 +8,7 @@ import type {
   ReconciliationReport,
   StatusReport,
 } from './contract/status.schema';
+import type { ReadinessFields } from './readiness-checks';
 
 const MESSAGE_ORDER: readonly PresetStatusValue[] = ['ready', 'building', 'failed', 'invalid'];
 
@@ -100,27 +100,25 @@ function toReconciliationReport(reconciliation: ReportedReconciliation): Reconci
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /**
- * The response for the records as they are after reconciliation, the GitHub App's
- * readiness (without the App no job runs, so it is degraded whatever the AMIs say) and the
- * runner activity (informational: it never changes the status).
+ * The response for the records as they are after reconciliation and the readiness checks'
+ * results, in list order: each check's fields; its problem (the platform cannot take jobs,
+ * so it is degraded whatever the AMIs say) leads the message; its note (informational: it
+ * never changes the status) follows the presets.
  */
 export function buildStatusReport(
   records: readonly ParsedAmiRecord[],
   reconciliations: readonly ReportedReconciliation[],
-  github: GitHubReadiness,
-  activity: RunnerActivity | null,
+  checks: readonly ReadinessCheckResult<object>[],
 ): StatusReport {
   const presets = records.map(toPresetStatus).sort(byName);
-  const problem = readinessProblem(github);
-  const runners = activity === null ? undefined : runnerContext(activity.runners);
-  const message = [statusMessage(presets), ...(runners === undefined ? [] : [runners])].join(', ');
+  const problems = checks.flatMap((check) => (check.problem === undefined ? [] : [check.problem]));
+  const notes = checks.flatMap((check) => (check.note === undefined ? [] : [check.note]));
+  // The list's fields make exactly the contract's (ChecksMakeTheContract, readiness-checks.ts).
+  const fields = Object.assign({}, ...checks.map((check) => check.fields)) as ReadinessFields;
   return {
-    status: isPlatformReady(github) ? overallStatus(presets) : 'degraded',
-    message: problem === undefined ? message : `${problem}; ${message}`,
-    configuration: { privateKeyConfigured: github.privateKeyConfigured },
-    github: github.github,
-    runners: activity?.runners ?? null,
-    recentActivity: activity?.recentActivity ?? null,
+    status: problems.length > 0 ? 'degraded' : overallStatus(presets),
+    message: [...problems, [statusMessage(presets), ...notes].join(', ')].join('; '),
+    ...fields,
     presets,
     reconciliation: { presets: reconciliations.map(toReconciliationReport).sort(byName) },
   };

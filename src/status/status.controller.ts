@@ -11,15 +11,14 @@ import {
 import type { Response } from 'express';
 import { AmiStateUnavailableError } from '../ami-state/ami-state-unavailable.error';
 import { AppConfig, appConfig } from '../config/app-config';
-import { GitHubReadinessService } from '../github/github-readiness.service';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { reconciliationBudgetMs, requestDeadline } from '../common/request-deadline';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
-import { RunnerActivityService } from '../runners/runner-activity.service';
 import { MetricsPublisher } from '../metrics/metrics-publisher';
 import { prefersHtml } from './page/negotiation';
 import { StatusPage } from './page/status-page';
 import { LambdaRemainingTime } from './lambda-remaining-time';
+import { ReadinessChecks } from './readiness-checks';
 import { statusMetrics } from './status-metrics';
 import { buildStatusReport } from './status-report';
 import type { StatusReport } from './contract/status.schema';
@@ -28,8 +27,7 @@ import type { StatusReport } from './contract/status.schema';
 export class StatusController {
   constructor(
     private readonly reconciliation: ReconciliationService,
-    private readonly githubReadiness: GitHubReadinessService,
-    private readonly runnerActivity: RunnerActivityService,
+    private readonly readinessChecks: ReadinessChecks,
     private readonly lambdaRemainingTime: LambdaRemainingTime,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,
@@ -56,15 +54,15 @@ export class StatusController {
       this.lambdaRemainingTime.remainingMs(),
     );
     const deadline = requestDeadline(budgetMs);
-    // The GitHub App and the runners are read beside the AMIs, not after them: a request
-    // takes the longest of the three. Neither rejects.
-    const github = this.githubReadiness.check(deadline);
-    const activity = this.runnerActivity.activity(deadline);
+    // The readiness checks run beside the AMIs, not after them: a request takes the longest
+    // of them. None rejects.
+    const checks = this.readinessChecks.run(deadline);
     try {
       const { records, reconciliations, stalePresets } = await this.reconciliation.reconcile(deadline);
-      const readiness = await github;
-      this.metrics.publish(statusMetrics(stalePresets, reconciliations, readiness));
-      return buildStatusReport(records, reconciliations, readiness, await activity);
+      const results = await checks;
+      const checkPoints = results.flatMap((result) => result.metrics ?? []);
+      this.metrics.publish(statusMetrics(stalePresets, reconciliations, checkPoints));
+      return buildStatusReport(records, reconciliations, results);
     } catch (error) {
       if (!(error instanceof AmiStateUnavailableError)) throw error;
       this.logger.error('AMI state table unreadable; answering 503', {

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { METRIC_NAMES } from '../metrics/metric-names';
+import type { ReadinessCheck, ReadinessCheckResult } from '../readiness/readiness-check';
+import { GitHubReadiness, readinessProblem } from './github-readiness';
+import { GitHubReadinessService } from './github-readiness.service';
+
+/** The GitHub App's fields of GET /status, under the contract's names. */
+export interface GitHubReadinessFields {
+  configuration: { privateKeyConfigured: boolean };
+  github: GitHubReadiness['github'];
+}
+
+/**
+ * What the App's readiness tells GET /status: without the App no job runs, so a missing key
+ * or anything but `connected` is the platform's problem; CloudWatch gets `GitHubConnected`.
+ */
+export function githubCheckResult(readiness: GitHubReadiness): ReadinessCheckResult<GitHubReadinessFields> {
+  const problem = readinessProblem(readiness);
+  return {
+    fields: {
+      configuration: { privateKeyConfigured: readiness.privateKeyConfigured },
+      github: readiness.github,
+    },
+    ...(problem !== undefined && { problem }),
+    metrics: [{ name: METRIC_NAMES.githubConnected, value: readiness.github.status === 'connected' ? 1 : 0 }],
+  };
+}
+
+/** The GitHub App check of GET /status; the service keeps its result per container. */
+@Injectable()
+export class GitHubReadinessCheck implements ReadinessCheck<GitHubReadinessFields> {
+  constructor(private readonly readiness: GitHubReadinessService) {}
+
+  async check(deadline: AbortSignal): Promise<ReadinessCheckResult<GitHubReadinessFields>> {
+    return githubCheckResult(await this.readiness.check(deadline));
+  }
+}

@@ -1,0 +1,164 @@
+import type { Response } from 'express';
+import { readiness } from '../github/github-readiness';
+import { GitHubReadinessCheck } from '../github/github-readiness.check';
+import { GitHubReadinessService } from '../github/github-readiness.service';
+import { AppLogger } from '../logging/app-logger';
+import { METRIC_NAMES } from '../metrics/metric-names';
+import { MetricsPublisher } from '../metrics/metrics-publisher';
+import type { ReadinessCheck, ReadinessCheckResult } from '../readiness/readiness-check';
+import { ReconciliationService } from '../reconciliation/reconciliation.service';
+import { RunnerActivityCheck } from '../runners/runner-activity.check';
+import { RunnerActivityService } from '../runners/runner-activity.service';
+import { aReadyAmiRecord } from '../testing/ami-record.fixture';
+import { CONNECTED_GITHUB } from '../testing/github-readiness.fixture';
+import { strictMock } from '../testing/strict-mock';
+import { testConfig } from '../testing/test-config';
+import { StatusPage } from './page/status-page';
+import { LambdaRemainingTime } from './lambda-remaining-time';
+import { ReadinessChecks } from './readiness-checks';
+import { StatusController } from './status.controller';
+
+/** The fields a pipelines check, as the next issue adds, would give the response. */
+interface PipelinesFields {
+  pipelines: { enabled: number; disabled: number };
+}
+
+/** A third check, the way a new one is added: a provider implementing the port. */
+class PipelinesCheck implements ReadinessCheck<PipelinesFields> {
+  readonly deadlines: AbortSignal[] = [];
+
+  constructor(private readonly result: ReadinessCheckResult<PipelinesFields>) {}
+
+  check(deadline: AbortSignal): Promise<ReadinessCheckResult<PipelinesFields>> {
+    this.deadlines.push(deadline);
+    return Promise.resolve(this.result);
+  }
+}
+
+// Its metric would get a name of its own in metric-names.ts; a known one stands in for it.
+const PIPELINES_POINT = {
+  name: METRIC_NAMES.reconciliationsUnresolved,
+  value: 1,
+  dimension: { name: 'Reason', value: 'pipeline-disabled' },
+} as const;
+
+/**
+ * The controller over visible mocks, with the list of today's two checks plus `third`: one
+ * ready preset, GitHub as `github` says, two runners running.
+ */
+function newController(third: PipelinesCheck, github = CONNECTED_GITHUB) {
+  const reconciliation = strictMock<ReconciliationService>('ReconciliationService');
+  const seen = { checksStartedBeforeReconciliation: 0 };
+  reconciliation.reconcile.mockImplementation(() => {
+    seen.checksStartedBeforeReconciliation = third.deadlines.length;
+    return Promise.resolve({
+      records: [{ kind: 'valid', record: aReadyAmiRecord() }],
+      reconciliations: [],
+      stalePresets: 0,
+    });
+  });
+  const githubReadiness = strictMock<GitHubReadinessService>('GitHubReadinessService');
+  githubReadiness.check.mockResolvedValue(github);
+  const runnerActivity = strictMock<RunnerActivityService>('RunnerActivityService');
+  const outcomes = { completed: 0, failed: 0, timeout: 0, interrupted: 0 };
+  runnerActivity.activity.mockResolvedValue({
+    runners: { pending: 0, provisioning: 0, running: 2 },
+    recentActivity: { lastHour: outcomes, last24Hours: outcomes },
+  });
+  const checks = new ReadinessChecks([
+    new GitHubReadinessCheck(githubReadiness),
+    new RunnerActivityCheck(runnerActivity),
+    third,
+  ]);
+  const metrics = strictMock<MetricsPublisher>('MetricsPublisher', { publish: () => undefined });
+  const controller = new StatusController(
+    reconciliation,
+    checks,
+    strictMock<LambdaRemainingTime>('LambdaRemainingTime', { remainingMs: () => undefined }),
+    testConfig(),
+    strictMock<AppLogger>('AppLogger'),
+    metrics,
+    strictMock<StatusPage>('StatusPage'),
+  );
+  const getJson = () => controller.getStatus('application/json', undefined, strictMock<Response>('Response'));
+  return { getJson, reconciliation, metrics, seen };
+}
+
+describe(StatusController.name, () => {
+  describe('getStatus, with a third readiness check added to the list', () => {
+    it('answers its fields beside the others’, and its note after theirs; it runs beside reconciliation, within the request’s deadline', async () => {
+      // Prepare
+      const third = new PipelinesCheck({
+        fields: { pipelines: { enabled: 3, disabled: 0 } },
+        note: '3 pipelines enabled',
+      });
+      const { getJson, reconciliation, seen } = newController(third);
+
+      // Act
+      const report = await getJson();
+
+      // Assess
+      expect(report).toEqual({
+        status: 'ready',
+        message: '1 preset ready, 2 runners running, 3 pipelines enabled',
+        configuration: { privateKeyConfigured: true },
+        github: CONNECTED_GITHUB.github,
+        runners: { pending: 0, provisioning: 0, running: 2 },
+        recentActivity: expect.any(Object),
+        pipelines: { enabled: 3, disabled: 0 },
+        presets: [expect.objectContaining({ name: 'linux-x64', status: 'ready' })],
+        reconciliation: { presets: [] },
+      });
+      expect(seen.checksStartedBeforeReconciliation).toBe(1);
+      expect(third.deadlines).toEqual([reconciliation.reconcile.mock.calls[0][0]]);
+    });
+
+    it('is degraded by its problem, which leads the message after the problems of the checks before it', async () => {
+      // Prepare
+      const third = () =>
+        new PipelinesCheck({
+          fields: { pipelines: { enabled: 2, disabled: 1 } },
+          problem: '1 pipeline disabled',
+        });
+      const alone = newController(third());
+      const afterGitHub = newController(third(), readiness(true, 'unreachable'));
+
+      // Act
+      const reports = [await alone.getJson(), await afterGitHub.getJson()];
+
+      // Assess
+      expect(reports).toEqual([
+        expect.objectContaining({
+          status: 'degraded',
+          message: '1 pipeline disabled; 1 preset ready, 2 runners running',
+        }),
+        expect.objectContaining({
+          status: 'degraded',
+          message: 'GitHub server unreachable; 1 pipeline disabled; 1 preset ready, 2 runners running',
+        }),
+      ]);
+    });
+
+    it('publishes its metrics beside reconciliation’s and the GitHub check’s', async () => {
+      // Prepare
+      const third = new PipelinesCheck({
+        fields: { pipelines: { enabled: 2, disabled: 1 } },
+        metrics: [PIPELINES_POINT],
+      });
+      const { getJson, metrics } = newController(third);
+
+      // Act
+      await getJson();
+
+      // Assess
+      expect(metrics.publish).toHaveBeenCalledTimes(1);
+      expect(metrics.publish).toHaveBeenCalledWith([
+        { name: 'StalePresets', value: 0 },
+        { name: 'SsmUpdatesCompleted', value: 0 },
+        { name: 'SsmDriftRepaired', value: 0 },
+        { name: 'GitHubConnected', value: 1 },
+        PIPELINES_POINT,
+      ]);
+    });
+  });
+});
