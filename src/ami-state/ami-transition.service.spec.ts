@@ -161,6 +161,25 @@ describe(AmiTransitionService.name, () => {
       expect(result).toEqual({ kind: 'superseded', current: newer });
       expect(runnerConfigs.setAmi).not.toHaveBeenCalled();
     });
+    it('reports the newer record another writer left when the conditional write of a failed build is superseded, SSM untouched', async () => {
+      const { service, repository, runnerConfigs } = newService();
+      const rebuilding: ParsedAmiRecord = {
+        kind: 'valid',
+        record: anAmiRecord({ updatedAt: '2026-11-23T11:45:00.000Z' }),
+      };
+      repository.markFailed.mockResolvedValue({ kind: 'superseded' });
+      repository.findAmiRecord.mockResolvedValue(rebuilding);
+
+      const result = await service.applyImage(
+        anAmiRecord(),
+        anImage({ dateCreated: '2026-11-23T11:30:00.000Z', status: 'FAILED' }),
+        IMAGE_ARN,
+        'unchanged-since-read',
+      );
+
+      expect(result).toEqual({ kind: 'superseded', current: rebuilding });
+      expect(runnerConfigs.setAmi).not.toHaveBeenCalled();
+    });
   });
 
   describe('completeSsmUpdate', () => {

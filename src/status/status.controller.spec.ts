@@ -1,4 +1,6 @@
+import { ServiceUnavailableException } from '@nestjs/common';
 import type { Response } from 'express';
+import { AmiStateUnavailableError } from '../ami-state/ami-state-unavailable.error';
 import { readiness } from '../github/github-readiness';
 import { GitHubReadinessCheck } from '../github/github-readiness.check';
 import { GitHubReadinessService } from '../github/github-readiness.service';
@@ -34,6 +36,9 @@ class PipelinesCheck implements ReadinessCheck<PipelinesFields> {
     return Promise.resolve(this.result);
   }
 }
+
+/** The pipelines as the third check reports them. */
+const PIPELINES: PipelinesFields = { pipelines: { enabled: 2, disabled: 0 } };
 
 // Its metric would get a name of its own in metric-names.ts; a known one stands in for it.
 const PIPELINES_POINT = {
@@ -71,17 +76,18 @@ function newController(third: PipelinesCheck, github = CONNECTED_GITHUB) {
     third,
   ]);
   const metrics = strictMock<MetricsPublisher>('MetricsPublisher', { publish: () => undefined });
+  const logger = strictMock<AppLogger>('AppLogger');
   const controller = new StatusController(
     reconciliation,
     checks,
     strictMock<LambdaRemainingTime>('LambdaRemainingTime', { remainingMs: () => undefined }),
     testConfig(),
-    strictMock<AppLogger>('AppLogger'),
+    logger,
     metrics,
     strictMock<StatusPage>('StatusPage'),
   );
   const getJson = () => controller.getStatus('application/json', undefined, strictMock<Response>('Response'));
-  return { getJson, reconciliation, metrics, seen };
+  return { getJson, reconciliation, metrics, logger, seen };
 }
 
 describe(StatusController.name, () => {
@@ -159,6 +165,43 @@ describe(StatusController.name, () => {
         { name: 'GitHubConnected', value: 1 },
         PIPELINES_POINT,
       ]);
+    });
+  });
+
+  describe('getStatus', () => {
+    it('answers 503 "AMI state is temporarily unavailable" when the AMI records cannot be read, with one state-table-unavailable log line', async () => {
+      // Prepare
+      const { getJson, reconciliation, metrics, logger } = newController(
+        new PipelinesCheck({ fields: PIPELINES }),
+      );
+      reconciliation.reconcile.mockRejectedValue(
+        new AmiStateUnavailableError(
+          new Error('arn:aws:dynamodb:eu-west-1:123456789012:table/state not found'),
+        ),
+      );
+      logger.error.mockReturnValue(undefined);
+
+      // Act
+      const answer = getJson();
+
+      // Assess
+      await expect(answer).rejects.toBeInstanceOf(ServiceUnavailableException);
+      await expect(answer).rejects.toThrow(/^AMI state is temporarily unavailable$/);
+      expect(logger.error).toHaveBeenCalledTimes(1);
+      expect(logger.error).toHaveBeenCalledWith(
+        expect.any(String),
+        expect.objectContaining({ outcome: 'state-table-unavailable' }),
+      );
+      expect(metrics.publish).not.toHaveBeenCalled();
+    });
+
+    it('lets any other error through to the error filter (a 500 there), unlogged here', async () => {
+      const { getJson, reconciliation, logger } = newController(new PipelinesCheck({ fields: PIPELINES }));
+      const bug = new TypeError('a bug');
+      reconciliation.reconcile.mockRejectedValue(bug);
+
+      await expect(getJson()).rejects.toBe(bug);
+      expect(logger.error).not.toHaveBeenCalled();
     });
   });
 });
