@@ -51,7 +51,7 @@ const LAYERS = {
     why: 'the AMI update path never depends on GET /status (status/) or on reconciliation/.',
   },
   'status/contract': {
-    imports: ['ami-state', 'github', 'runners'],
+    imports: ['ami-state', 'github', 'readiness', 'runners'],
     why: "the published contract of GET /status (its types) takes its lists from the domain's own and is below the page and the controller that both answer with it.",
   },
   'status/page': {
@@ -75,7 +75,7 @@ const LAYERS = {
     why: 'GET /status brings the feature modules together, its readiness checks through their port and one list (readiness-checks.ts); it never imports the AMI update path or an adapter.',
   },
   testing: {
-    imports: ['ami-state', 'config', 'github'],
+    imports: ['ami-state', 'config', 'github', 'status/contract'],
     why: "the specs' fixtures build the domain's values.",
   },
 };

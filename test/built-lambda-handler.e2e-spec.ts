@@ -8,6 +8,7 @@ import { LocalAws } from '../local/local-aws';
 import { amiRecord } from '../local/local-dynamodb';
 import type { StatusReport } from '../src/status/contract/status.schema';
 import { expectLambdaStatusContract, invokeStatusInColdProcess } from './support/status-contract';
+import { aPresetStatus } from '../src/testing/preset-status.fixture';
 
 const BUILT_HANDLER = resolve(__dirname, '../dist/main.lambda.js');
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
@@ -100,14 +101,22 @@ describe('the built Lambda handler (dist/main.lambda.js) in a cold Node process'
       // Assess
       expect(first.statusCode).toBe(200);
       expect(first.report.presets).toEqual([
-        {
+        aPresetStatus({
           name: 'linux-arm64',
           status: 'ready',
           amiId: 'ami-8828bb20318a544aa',
           updatedAt: expect.any(String) as string,
-        },
-        { name: 'linux-x64', status: 'ready', amiId: 'ami-6a457e0f3aad11725', updatedAt: x64UpdatedAt },
-        { name: 'windows-x64', status: 'building', amiId: null, updatedAt: windowsUpdatedAt },
+          amiCreatedAt: expect.any(String) as string,
+          healCount: 1,
+          lastHealedAt: expect.any(String) as string,
+        }),
+        aPresetStatus({
+          name: 'linux-x64',
+          status: 'ready',
+          amiId: 'ami-6a457e0f3aad11725',
+          updatedAt: x64UpdatedAt,
+        }),
+        aPresetStatus({ name: 'windows-x64', status: 'building', amiId: null, updatedAt: windowsUpdatedAt }),
       ]);
       expect(first.report.reconciliation.presets).toEqual([
         {

@@ -15,6 +15,16 @@ function everyField(): StatusReport {
     github: { status: 'connected', message: 'GitHub App authenticated', appSlug: 'spot-runner' },
     runners: { pending: 1, provisioning: 0, running: 3 },
     recentActivity: { lastHour: counts, last24Hours: { ...counts, completed: 31 } },
+    findings: [
+      {
+        id: 'preset-failed',
+        severity: 'critical',
+        subject: 'windows-x64',
+        summary: 'The preset’s last build failed: Component <arn> failed.',
+        action:
+          'Read the build’s log in EC2 Image Builder, fix the recipe or component, then run the preset’s pipeline again.',
+      },
+    ],
     presets: [
       {
         name: 'linux-arm64',
@@ -22,8 +32,22 @@ function everyField(): StatusReport {
         amiId: 'ami-0a1b2c3d4e5f60718',
         updatedAt: '2026-11-23T12:00:00.000Z',
         runnerConfigPending: true,
+        amiCreatedAt: '2026-11-23T11:20:00.000Z',
+        pipeline: { status: 'ENABLED', lastRunAt: '2026-11-23T11:00:00.000Z', nextRunAt: null },
+        healCount: 2,
+        lastHealedAt: '2026-11-23T12:00:00.000Z',
       },
-      { name: 'windows-x64', status: 'failed', amiId: null, updatedAt: '2026-11-23T11:55:00.000Z' },
+      {
+        name: 'windows-x64',
+        status: 'failed',
+        amiId: null,
+        updatedAt: '2026-11-23T11:55:00.000Z',
+        failureReason: 'Component <arn> failed.',
+        amiCreatedAt: null,
+        pipeline: null,
+        healCount: 0,
+        lastHealedAt: null,
+      },
     ],
     reconciliation: {
       presets: [

@@ -2,6 +2,7 @@ import type { StatusReport } from '../src/status/contract/status.schema';
 import { amiRecord, LocalDynamoDb, startLocalDynamoDb } from './support/local-dynamodb';
 import { StatusApp, startStatusApp } from './support/status-app';
 import { getChecked } from './support/status-contract';
+import { aPresetStatus } from '../src/testing/preset-status.fixture';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000).toISOString();
@@ -69,7 +70,12 @@ describe('GET /status for people and for programs (content negotiation)', () => 
       expect(response.headers['content-security-policy']).toBeUndefined();
       expect(response.text).toBe(JSON.stringify(response.body));
       expect((response.body as StatusReport).presets).toEqual([
-        { name: 'linux-x64', status: 'ready', amiId: 'ami-0a1b2c3d4e5f60001', updatedAt: hoursAgo(2) },
+        aPresetStatus({
+          name: 'linux-x64',
+          status: 'ready',
+          amiId: 'ami-0a1b2c3d4e5f60001',
+          updatedAt: hoursAgo(2),
+        }),
       ]);
     });
 

@@ -152,6 +152,29 @@ describe('parseAmiRecord', () => {
     });
   });
 
+  it('reads how often and when GET /status healed the record', () => {
+    expect(
+      parseAmiRecord({ ...readyItem, healCount: 2, healedAt: '2026-11-23T11:00:00.000Z' }),
+    ).toMatchObject({
+      kind: 'valid',
+      record: { healCount: 2, healedAt: '2026-11-23T11:00:00.000Z' },
+    });
+  });
+
+  it.each([[-1], [1.5], ['2'], [null]])('rejects healCount %j as invalid-heal-count', (healCount) => {
+    expect(parseAmiRecord({ ...readyItem, healCount })).toMatchObject({
+      kind: 'invalid',
+      invalid: { reason: 'invalid-heal-count' },
+    });
+  });
+
+  it.each([['yesterday'], [0], [null]])('rejects healedAt %j as invalid-healed-at', (healedAt) => {
+    expect(parseAmiRecord({ ...readyItem, healedAt })).toMatchObject({
+      kind: 'invalid',
+      invalid: { reason: 'invalid-healed-at' },
+    });
+  });
+
   it.each([['ami-12345678'], ['ami-0123456789abcdef0']])('accepts the AMI id %j', (amiId) => {
     expect(parseAmiRecord({ ...readyItem, amiId })).toMatchObject({ kind: 'valid', record: { amiId } });
   });

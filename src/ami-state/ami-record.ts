@@ -24,6 +24,10 @@ export interface AmiRecord {
   ssmPendingAmiId?: string;
   /** Which write set that mark: a clear removes only the mark it read, never a newer one. */
   ssmPendingToken?: string;
+  /** How many times GET /status healed the record (each a lost event); absent: never. */
+  healCount?: number;
+  /** When GET /status last healed it (ISO-8601, normalised). */
+  healedAt?: string;
 }
 
 /** A record this service does not understand: reported, never reconciled, never written. */
@@ -110,6 +114,11 @@ export function parseAmiRecord(item: Record<string, unknown>): ParsedAmiRecord {
   if (imageCreatedAt !== undefined && parseInstant(imageCreatedAt) === undefined) {
     return invalid('invalid-image-created-at');
   }
+  const { healCount, healedAt } = item;
+  if (healCount !== undefined && !(Number.isSafeInteger(healCount) && (healCount as number) >= 0)) {
+    return invalid('invalid-heal-count');
+  }
+  if (healedAt !== undefined && parseInstant(healedAt) === undefined) return invalid('invalid-healed-at');
 
   return {
     kind: 'valid',
@@ -125,6 +134,8 @@ export function parseAmiRecord(item: Record<string, unknown>): ParsedAmiRecord {
       ...(typeof imageCreatedAt === 'string' && { imageCreatedAt }),
       ...(typeof item.ssmPendingAmiId === 'string' && { ssmPendingAmiId: item.ssmPendingAmiId }),
       ...(typeof item.ssmPendingToken === 'string' && { ssmPendingToken: item.ssmPendingToken }),
+      ...(typeof healCount === 'number' && { healCount }),
+      ...(typeof healedAt === 'string' && { healedAt }),
     },
   };
 }

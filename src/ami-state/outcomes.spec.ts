@@ -85,6 +85,8 @@ describe('the AMI outcome vocabulary', () => {
         'invalid-ami-id',
         'invalid-ssm-pending-ami-id',
         'invalid-image-created-at',
+        'invalid-heal-count',
+        'invalid-healed-at',
       ],
       EVENT_REJECTED_REASONS: [
         'not-an-object',
@@ -109,6 +111,8 @@ describe('the AMI outcome vocabulary', () => {
         'invalid-ami-id',
         'invalid-ssm-pending-ami-id',
         'invalid-image-created-at',
+        'invalid-heal-count',
+        'invalid-healed-at',
         'no-ami-for-region',
         'unexpected-image-state',
         'image-undated',

@@ -60,6 +60,8 @@ export const INVALID_RECORD_REASONS = [
   'invalid-ami-id',
   'invalid-ssm-pending-ami-id',
   'invalid-image-created-at',
+  'invalid-heal-count',
+  'invalid-healed-at',
 ] as const;
 export type InvalidRecordReason = (typeof INVALID_RECORD_REASONS)[number];
 

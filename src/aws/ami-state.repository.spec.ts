@@ -11,6 +11,19 @@ const AMI_3 = 'ami-0333333333333333b';
 const BUILD_3 = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/3';
 const READY_3 = { amiId: AMI_3, buildId: BUILD_3, imageCreatedAt: '2026-11-23T11:00:00.000Z' };
 const NOW = '2026-11-23T12:00:00.000Z';
+const EARLIER = '2026-11-20T12:00:00.000Z';
+const LATER = '2026-11-23T12:05:00.000Z';
+const LATEST = '2026-11-23T13:00:00.000Z';
+const FAILED_3 = {
+  buildId: BUILD_3,
+  errorMessage: 'Workflow step failed',
+  imageCreatedAt: READY_3.imageCreatedAt,
+};
+const READY_4 = {
+  amiId: 'ami-0444444444444444c',
+  buildId: `${BUILD_3}4`,
+  imageCreatedAt: '2026-11-23T12:30:00.000Z',
+};
 
 /**
  * The repository against a real DynamoDB (dynalite): what each conditional write applies
@@ -144,8 +157,31 @@ describe(AmiStateRepository.name, () => {
           ssmPendingToken: 'token-1',
           updatedAt: NOW,
           updatedAtMs: Date.parse(NOW),
+          healCount: 1,
+          healedAt: NOW,
         },
       });
+    });
+
+    it('counts each heal in the same write: healCount over two heals, healedAt the last one', async () => {
+      const first = await stored(building());
+      const healed = await repository.markFailed(first, FAILED_3, NOW, 'unchanged-since-read');
+      const rebuilding = await stored({ ...(await item()), status: 'building', updatedAt: LATER });
+
+      await repository.markReady(rebuilding, READY_4, LATEST, 'unchanged-since-read', 'token-2');
+
+      expect(healed).toMatchObject({ kind: 'applied', record: { healCount: 1, healedAt: NOW } });
+      expect(await item()).toMatchObject({ healCount: 2, healedAt: LATEST });
+      expect(updates).toHaveLength(2);
+    });
+
+    it('never touches healCount or healedAt for an AMI update event', async () => {
+      const record = await stored({ ...building(), healCount: 3, healedAt: EARLIER });
+
+      await repository.markReady(record, READY_3, NOW, 'newer-image', 'token-1');
+
+      expect(await item()).toMatchObject({ healCount: 3, healedAt: EARLIER });
+      expect(updates[0]?.UpdateExpression).not.toMatch(/heal/);
     });
 
     it('removes the error of an earlier failed build', async () => {

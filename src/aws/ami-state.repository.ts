@@ -94,9 +94,10 @@ export class AmiStateRepository implements AmiRecordStore {
       record,
       guard,
       {
-        UpdateExpression:
-          'SET #status = :status, amiId = :amiId, buildId = :buildId, imageCreatedAt = :imageCreatedAt, ' +
-          'ssmPendingAmiId = :amiId, ssmPendingToken = :pendingToken, #updatedAt = :updatedAt REMOVE errorMessage',
+        set:
+          '#status = :status, amiId = :amiId, buildId = :buildId, imageCreatedAt = :imageCreatedAt, ' +
+          'ssmPendingAmiId = :amiId, ssmPendingToken = :pendingToken, #updatedAt = :updatedAt',
+        remove: 'errorMessage',
         ExpressionAttributeValues: {
           ':status': 'ready',
           ':amiId': image.amiId,
@@ -122,8 +123,8 @@ export class AmiStateRepository implements AmiRecordStore {
       record,
       guard,
       {
-        UpdateExpression:
-          'SET #status = :status, buildId = :buildId, errorMessage = :errorMessage, ' +
+        set:
+          '#status = :status, buildId = :buildId, errorMessage = :errorMessage, ' +
           'imageCreatedAt = :imageCreatedAt, #updatedAt = :updatedAt',
         ExpressionAttributeValues: {
           ':status': 'failed',
@@ -186,10 +187,15 @@ export class AmiStateRepository implements AmiRecordStore {
     );
   }
 
+  /**
+   * A transition's write: `set` and `remove` are its clauses, `:updatedAt` its time. A heal
+   * (reconciliation's guard) also sets `healedAt` and counts itself in `healCount`, in the
+   * same write; the AMI update events never touch them.
+   */
   private transition(
     seen: AmiRecord,
     guard: TransitionGuard,
-    change: Pick<UpdateCommandInput, 'UpdateExpression' | 'ExpressionAttributeValues'>,
+    change: { set: string; remove?: string } & Pick<UpdateCommandInput, 'ExpressionAttributeValues'>,
     abortSignal?: AbortSignal,
   ): Promise<ConditionalWriteResult> {
     // DynamoDB compares the stored text: exact for the normalised values this service writes.
@@ -201,17 +207,26 @@ export class AmiStateRepository implements AmiRecordStore {
       (storedOtherwise ? ' OR imageCreatedAt = :seenImageCreatedAt)' : ')');
     // Reconciliation also requires what it saw: the same status and the same updatedAt, verbatim.
     const unchangedSinceRead = guard === 'unchanged-since-read';
+    const updateExpression = [
+      `SET ${change.set}${unchangedSinceRead ? ', healedAt = :updatedAt' : ''}`,
+      ...(change.remove === undefined ? [] : [`REMOVE ${change.remove}`]),
+      ...(unchangedSinceRead ? ['ADD healCount :one'] : []),
+    ].join(' ');
     return this.update(
       seen,
       {
-        UpdateExpression: change.UpdateExpression,
+        UpdateExpression: updateExpression,
         ConditionExpression: unchangedSinceRead
           ? `#status = :seenStatus AND #updatedAt = :seenUpdatedAt AND ${newerImage}`
           : newerImage,
         ExpressionAttributeNames: STATUS_AND_UPDATED_AT,
         ExpressionAttributeValues: {
           ...change.ExpressionAttributeValues,
-          ...(unchangedSinceRead && { ':seenStatus': seen.status, ':seenUpdatedAt': seen.updatedAt }),
+          ...(unchangedSinceRead && {
+            ':seenStatus': seen.status,
+            ':seenUpdatedAt': seen.updatedAt,
+            ':one': 1,
+          }),
           ...(storedOtherwise && { ':seenImageCreatedAt': seen.imageCreatedAt }),
         },
       },

@@ -14,6 +14,14 @@ export interface AppConfig {
   ssmVerifyMs: number;
   /** How long runner counts are kept per container. */
   runnerCountsTtlMs: number;
+  /** The oldest pending job's wait past which GET /status warns (`jobs-waiting`). */
+  jobWaitWarningMs: number;
+  /** The oldest pending job's wait past which the platform is degraded (`jobs-stuck`); 0: never. */
+  jobWaitCriticalMs: number;
+  /** A preset's AMI built longer ago than this is `ami-old`. */
+  amiMaxAgeMs: number;
+  /** How long the presets' pipelines, as Image Builder describes them, are kept per container. */
+  pipelineCheckTtlMs: number;
   awsRegion: string;
   github: GitHubAppConfig;
 }
@@ -120,6 +128,10 @@ export function parseAppConfig(env: Environment, entryPoint: EntryPoint = 'statu
       integerBetween(statusOnly, 'RECONCILIATION_RECHECK_SECONDS', 300, 1, 86_400) * 1000,
     ssmVerifyMs: integerBetween(statusOnly, 'SSM_VERIFY_SECONDS', 300, 1, 86_400) * 1000,
     runnerCountsTtlMs: integerBetween(statusOnly, 'RUNNER_COUNTS_TTL_SECONDS', 15, 1, 3600) * 1000,
+    jobWaitWarningMs: integerBetween(statusOnly, 'JOB_WAIT_WARNING_MINUTES', 15, 1, 10_080) * 60_000,
+    jobWaitCriticalMs: integerBetween(statusOnly, 'JOB_WAIT_CRITICAL_MINUTES', 60, 0, 10_080) * 60_000,
+    amiMaxAgeMs: integerBetween(statusOnly, 'AMI_MAX_AGE_DAYS', 30, 1, 3650) * 86_400_000,
+    pipelineCheckTtlMs: integerBetween(statusOnly, 'PIPELINE_CHECK_TTL_SECONDS', 300, 1, 86_400) * 1000,
     awsRegion,
     github: parseGitHubAppConfig(statusOnly),
   };

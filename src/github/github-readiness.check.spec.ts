@@ -20,6 +20,7 @@ describe(GitHubReadinessCheck.name, () => {
           configuration: { privateKeyConfigured: true },
           github: { status: 'connected', message: 'GitHub App authenticated', appSlug: 'spot-runner' },
         },
+        findings: [],
         metrics: [{ name: 'GitHubConnected', value: 1 }],
       });
       expect(service.check).toHaveBeenCalledWith(deadline);
@@ -35,6 +36,23 @@ describe(githubCheckResult.name, () => {
     [readiness(true, 'auth_error'), 'GitHub API authentication failed'],
   ])('is the platform’s problem when the App cannot run jobs (%j)', (github, problem) => {
     expect(githubCheckResult(github).problem).toBe(problem);
+  });
+
+  it.each([
+    [readiness(false, 'not-configured'), 'github-key-not-configured'],
+    [readiness(false, 'connected'), 'github-key-not-configured'],
+    [readiness(true, 'not-configured'), 'github-not-configured'],
+    [readiness(true, 'auth_error'), 'github-auth-error'],
+    [readiness(true, 'unreachable'), 'github-unreachable'],
+    [readiness(true, 'error'), 'github-error'],
+  ])('finds the critical reason the App cannot run jobs (%j): %s', (github, id) => {
+    expect(githubCheckResult(github).findings).toEqual([
+      expect.objectContaining({ id, severity: 'critical', subject: 'github-app' }),
+    ]);
+  });
+
+  it('finds nothing wrong with a connected App whose key is stored', () => {
+    expect(githubCheckResult(readiness(true, 'connected', 'spot-runner')).findings).toEqual([]);
   });
 
   it.each(['auth_error', 'error', 'unreachable', 'not-configured'] as const)(

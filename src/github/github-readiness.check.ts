@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { METRIC_NAMES } from '../metrics/metric-names';
+import { Finding, finding, FindingId } from '../readiness/findings';
 import type { ReadinessCheck, ReadinessCheckResult } from '../readiness/readiness-check';
+import { GitHubStatus } from './github-readiness';
 import { GitHubReadiness, readinessProblem } from './github-readiness';
 import { GitHubReadinessService } from './github-readiness.service';
 
@@ -22,8 +24,24 @@ export function githubCheckResult(readiness: GitHubReadiness): ReadinessCheckRes
       github: readiness.github,
     },
     ...(problem !== undefined && { problem }),
+    findings: githubFindings(readiness),
     metrics: [{ name: METRIC_NAMES.githubConnected, value: readiness.github.status === 'connected' ? 1 : 0 }],
   };
+}
+
+/** The critical finding of each GitHub status but connected. */
+const GITHUB_FINDINGS: Readonly<Record<Exclude<GitHubStatus, 'connected'>, FindingId>> = {
+  'not-configured': 'github-not-configured',
+  auth_error: 'github-auth-error',
+  unreachable: 'github-unreachable',
+  error: 'github-error',
+};
+
+/** Why the App keeps jobs from running, if it does: the key first, as the message says. */
+export function githubFindings(readiness: GitHubReadiness): Finding[] {
+  const { status } = readiness.github;
+  if (!readiness.privateKeyConfigured) return [finding('github-key-not-configured', 'github-app')];
+  return status === 'connected' ? [] : [finding(GITHUB_FINDINGS[status], 'github-app')];
 }
 
 /** The GitHub App check of GET /status; the service keeps its result per container. */

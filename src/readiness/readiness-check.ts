@@ -1,4 +1,5 @@
 import type { MetricPoint } from '../metrics/metric-names';
+import type { Finding } from './findings';
 
 /**
  * What one readiness check tells GET /status. An object, so a check can say more later
@@ -13,6 +14,11 @@ export interface ReadinessCheckResult<Fields extends object> {
   note?: string;
   /** What the check tells CloudWatch, beside the points of reconciliation. */
   metrics?: readonly MetricPoint[];
+  /**
+   * What it found wrong, each with its cause and the next step. A critical finding makes the
+   * status degraded; a check whose `problem` is set gives a critical finding for it too.
+   */
+  findings?: readonly Finding[];
 }
 
 /**

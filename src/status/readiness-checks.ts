@@ -18,7 +18,7 @@ export const READINESS_CHECKS = [
 ] as const;
 
 /** The fields of the response status/ fills itself; the checks fill every other one. */
-export type OwnFields = Pick<StatusReport, 'status' | 'message' | 'presets' | 'reconciliation'>;
+export type OwnFields = Pick<StatusReport, 'status' | 'message' | 'findings' | 'presets' | 'reconciliation'>;
 
 /** Every field the checks of the list give the response, together. */
 export type ReadinessFields = FieldsOfAll<typeof READINESS_CHECKS>;

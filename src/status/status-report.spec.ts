@@ -6,22 +6,29 @@ import { RunnerActivity } from '../runners/runner-activity';
 import { runnerActivityResult } from '../runners/runner-activity.check';
 import { aReadyAmiRecord } from '../testing/ami-record.fixture';
 import { CONNECTED_GITHUB } from '../testing/github-readiness.fixture';
-import { buildStatusReport, overallStatus, statusMessage, toPresetStatus } from './status-report';
+import fc from 'fast-check';
+import { testConfig } from '../testing/test-config';
+import {
+  buildStatusReport,
+  overallStatus,
+  presetFindings,
+  statusMessage,
+  toPresetStatus,
+} from './status-report';
 import type { PresetStatus } from './contract/status.schema';
+import { aPresetStatus } from '../testing/preset-status.fixture';
 
 const updatedAt = '2026-11-23T12:00:00.000Z';
+/** The rules the presets are judged by, at 12:05 on the day of `updatedAt`. */
+const PRESET_RULES = { now: new Date('2026-11-23T12:05:00.000Z'), amiMaxAgeMs: testConfig().amiMaxAgeMs };
 const buildArn = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/3';
 
-const ready = (name: string): PresetStatus => ({
-  name,
-  status: 'ready',
-  amiId: 'ami-0123456789abcdef0',
-  updatedAt,
-});
-const readyWithoutAmi = (name: string): PresetStatus => ({ name, status: 'ready', amiId: null, updatedAt });
-const building = (name: string): PresetStatus => ({ name, status: 'building', amiId: null, updatedAt });
-const failed = (name: string): PresetStatus => ({ name, status: 'failed', amiId: null, updatedAt });
-const invalid = (name: string): PresetStatus => ({ name, status: 'invalid', amiId: null, updatedAt: null });
+const ready = (name: string): PresetStatus =>
+  aPresetStatus({ name, status: 'ready', amiId: 'ami-0123456789abcdef0', updatedAt });
+const readyWithoutAmi = (name: string) => aPresetStatus({ name, status: 'ready', amiId: null, updatedAt });
+const building = (name: string) => aPresetStatus({ name, status: 'building', amiId: null, updatedAt });
+const failed = (name: string) => aPresetStatus({ name, status: 'failed', amiId: null, updatedAt });
+const invalid = (name: string) => aPresetStatus({ name, status: 'invalid', amiId: null, updatedAt: null });
 
 /** A ready record of `presetName` (the shared builder), as of `updatedAt`. */
 const amiRecord = (presetName: string, fields: Partial<AmiRecord> = {}): AmiRecord =>
@@ -118,13 +125,15 @@ describe('a runner config behind its record', () => {
   it('is reported on the preset while the record is marked pending', () => {
     const status = toPresetStatus(record('linux-x64', { ssmPendingAmiId: 'ami-0123456789abcdef0' }));
 
-    expect(status).toEqual({
-      name: 'linux-x64',
-      status: 'ready',
-      amiId: 'ami-0123456789abcdef0',
-      updatedAt,
-      runnerConfigPending: true,
-    });
+    expect(status).toEqual(
+      aPresetStatus({
+        name: 'linux-x64',
+        status: 'ready',
+        amiId: 'ami-0123456789abcdef0',
+        updatedAt,
+        runnerConfigPending: true,
+      }),
+    );
   });
 });
 
@@ -140,7 +149,7 @@ describe('toPresetStatus', () => {
     const status = toPresetStatus(parsed);
 
     // Assess
-    expect(status).toEqual({ name: 'JOB#123', status: 'invalid', amiId: null, updatedAt });
+    expect(status).toEqual(aPresetStatus({ name: 'JOB#123', status: 'invalid', amiId: null, updatedAt }));
   });
 });
 
@@ -154,7 +163,7 @@ describe('buildStatusReport', () => {
     ];
 
     // Act
-    const report = buildStatusReport(records, [], checks(CONNECTED_GITHUB, null));
+    const report = buildStatusReport(records, [], checks(CONNECTED_GITHUB, null), PRESET_RULES);
 
     // Assess
     expect(report).toEqual({
@@ -164,11 +173,8 @@ describe('buildStatusReport', () => {
       github: { status: 'connected', message: 'GitHub App authenticated', appSlug: 'spot-runner-test' },
       runners: null,
       recentActivity: null,
-      presets: [
-        { name: 'arm64', status: 'ready', amiId: 'ami-0123456789abcdef0', updatedAt },
-        { name: 'linux-x64', status: 'ready', amiId: 'ami-0123456789abcdef0', updatedAt },
-        { name: 'windows-x64', status: 'building', amiId: null, updatedAt },
-      ],
+      findings: [],
+      presets: [ready('arm64'), ready('linux-x64'), building('windows-x64')],
       reconciliation: { presets: [] },
     });
   });
@@ -201,7 +207,7 @@ describe('buildStatusReport', () => {
     ];
 
     // Act
-    const report = buildStatusReport([], reconciliations, checks(CONNECTED_GITHUB, null));
+    const report = buildStatusReport([], reconciliations, checks(CONNECTED_GITHUB, null), PRESET_RULES);
 
     // Assess
     expect(report.reconciliation).toEqual({
@@ -239,6 +245,7 @@ describe('buildStatusReport', () => {
       [{ kind: 'valid', record: healed }],
       reconciliations,
       checks(CONNECTED_GITHUB, null),
+      PRESET_RULES,
     );
 
     // Assess
@@ -272,12 +279,15 @@ describe('buildStatusReport', () => {
         [{ kind: 'valid', record: failedRecord }],
         reconciliations,
         checks(CONNECTED_GITHUB, null),
+        PRESET_RULES,
       ),
     );
 
     // Assess
-    expect(body).not.toMatch(/buildId|errorMessage|arn:|123456789012|Access denied/);
+    expect(body).not.toMatch(/buildId|errorMessage|arn:|123456789012/);
     expect(body).toContain('"name":"linux-x64"');
+    // The failure's reason is the one AWS text the answer carries, redacted.
+    expect(body).toContain('"failureReason":"Access denied for <arn>"');
   });
 
   it('reports an invalid record as an invalid preset and the service as degraded', () => {
@@ -288,7 +298,7 @@ describe('buildStatusReport', () => {
     ];
 
     // Act
-    const report = buildStatusReport(records, [], checks(CONNECTED_GITHUB, null));
+    const report = buildStatusReport(records, [], checks(CONNECTED_GITHUB, null), PRESET_RULES);
 
     // Assess
     expect(report).toMatchObject({
@@ -313,7 +323,7 @@ describe('the GitHub App beside the AMIs', () => {
     [readiness(true, 'error'), 'GitHub connectivity check failed'],
   ])('makes every-AMI-ready degraded, the message leading with what is wrong (%j)', (github, lead) => {
     // Act
-    const report = buildStatusReport(allReady, [], checks(github, null));
+    const report = buildStatusReport(allReady, [], checks(github, null), PRESET_RULES);
 
     // Assess
     expect(report.status).toBe('degraded');
@@ -325,18 +335,18 @@ describe('the GitHub App beside the AMIs', () => {
   it('leaves the AMIs to decide when the key is configured and GitHub is connected', () => {
     const building = [record('linux-x64'), record('arm64', { status: 'building', amiId: null })];
 
-    expect(buildStatusReport(allReady, [], checks(CONNECTED_GITHUB, null))).toMatchObject({
+    expect(buildStatusReport(allReady, [], checks(CONNECTED_GITHUB, null), PRESET_RULES)).toMatchObject({
       status: 'ready',
       message: '2 presets ready',
     });
-    expect(buildStatusReport(building, [], checks(CONNECTED_GITHUB, null))).toMatchObject({
+    expect(buildStatusReport(building, [], checks(CONNECTED_GITHUB, null), PRESET_RULES)).toMatchObject({
       status: 'building',
       message: '1 preset ready, 1 preset building',
     });
   });
 
   it('says what is wrong with both the App and the AMIs', () => {
-    const report = buildStatusReport([], [], checks(readiness(true, 'auth_error'), null));
+    const report = buildStatusReport([], [], checks(readiness(true, 'auth_error'), null), PRESET_RULES);
 
     expect(report).toMatchObject({
       status: 'degraded',
@@ -360,6 +370,7 @@ describe('the runner activity', () => {
       [record('linux-x64'), record('arm64')],
       [],
       checks(CONNECTED_GITHUB, activity(3)),
+      PRESET_RULES,
     );
 
     expect(report).toMatchObject({
@@ -371,16 +382,24 @@ describe('the runner activity', () => {
   });
 
   it('never changes the overall status: 40 pending and none running stays ready', () => {
-    const report = buildStatusReport([record('linux-x64')], [], checks(CONNECTED_GITHUB, activity(0, 40)));
+    const report = buildStatusReport(
+      [record('linux-x64')],
+      [],
+      checks(CONNECTED_GITHUB, activity(0, 40)),
+      PRESET_RULES,
+    );
 
     expect(report).toMatchObject({ status: 'ready', message: '1 preset ready, 40 runners pending' });
   });
 
   it('adds nothing to the message when there are no runners, or no counts', () => {
-    expect(buildStatusReport([record('linux-x64')], [], checks(CONNECTED_GITHUB, activity(0))).message).toBe(
-      '1 preset ready',
-    );
-    expect(buildStatusReport([record('linux-x64')], [], checks(CONNECTED_GITHUB, null))).toMatchObject({
+    expect(
+      buildStatusReport([record('linux-x64')], [], checks(CONNECTED_GITHUB, activity(0)), PRESET_RULES)
+        .message,
+    ).toBe('1 preset ready');
+    expect(
+      buildStatusReport([record('linux-x64')], [], checks(CONNECTED_GITHUB, null), PRESET_RULES),
+    ).toMatchObject({
       message: '1 preset ready',
       runners: null,
       recentActivity: null,
@@ -392,8 +411,125 @@ describe('the runner activity', () => {
       [record('linux-x64')],
       [],
       checks(readiness(true, 'unreachable'), activity(1)),
+      PRESET_RULES,
     );
 
     expect(report.message).toBe('GitHub server unreachable; 1 preset ready, 1 runner running');
+  });
+});
+
+describe('presetFindings', () => {
+  const preset = fc.record({
+    name: fc.constantFrom('arm64', 'linux-x64', 'windows-x64'),
+    status: fc.constantFrom('ready', 'building', 'failed', 'invalid'),
+    amiId: fc.constantFrom(null, 'ami-0123456789abcdef0'),
+    runnerConfigPending: fc.constantFrom(undefined, true),
+  });
+
+  it('gives a critical finding exactly when the presets make the status degraded', () => {
+    fc.assert(
+      fc.property(fc.array(preset, { maxLength: 4 }), (drawn) => {
+        const presets = drawn.map(({ runnerConfigPending, ...fields }) =>
+          aPresetStatus({ ...fields, updatedAt, ...(runnerConfigPending && { runnerConfigPending }) }),
+        );
+        const critical = presetFindings(presets, PRESET_RULES).some((found) => found.severity === 'critical');
+
+        expect(critical).toBe(overallStatus(presets) === 'degraded');
+      }),
+    );
+  });
+
+  it.each([
+    [[], 'no-presets', 'platform'],
+    [[failed('arm64')], 'preset-failed', 'arm64'],
+    [[readyWithoutAmi('arm64')], 'preset-without-ami', 'arm64'],
+    [[invalid('arm64')], 'preset-invalid', 'arm64'],
+    [[{ ...ready('arm64'), runnerConfigPending: true as const }], 'runner-config-pending', 'arm64'],
+  ])('finds %j: %s about %s', (presets, id, subject) => {
+    expect(presetFindings(presets, PRESET_RULES)).toEqual([
+      expect.objectContaining({ id, subject, severity: 'critical' }),
+    ]);
+  });
+
+  it('finds nothing wrong with ready presets that have their AMI, or one still building', () => {
+    expect(presetFindings([ready('arm64'), building('linux-x64')], PRESET_RULES)).toEqual([]);
+  });
+
+  it('carries the failed build’s redacted reason in the summary', () => {
+    const report = buildStatusReport(
+      [record('arm64', { status: 'failed', errorMessage: 'Role arn:aws:iam::123456789012:role/x denied' })],
+      [],
+      checks(CONNECTED_GITHUB, null),
+      PRESET_RULES,
+    );
+
+    expect(report.presets[0].failureReason).toBe('Role <arn> denied');
+    expect(report.findings).toEqual([
+      expect.objectContaining({
+        id: 'preset-failed',
+        summary: 'The preset’s last build failed: Role <arn> denied',
+      }),
+    ]);
+  });
+});
+
+describe('presetFindings, over time', () => {
+  const DAY = 24 * 60 * 60_000;
+  const before = (ms: number) => new Date(PRESET_RULES.now.getTime() - ms).toISOString();
+
+  it('finds ami-old for a ready preset whose AMI was built more than AMI_MAX_AGE_DAYS ago', () => {
+    const old = { ...ready('arm64'), amiCreatedAt: before(31 * DAY) };
+
+    expect(presetFindings([old], PRESET_RULES)).toEqual([
+      expect.objectContaining({
+        id: 'ami-old',
+        severity: 'warning',
+        subject: 'arm64',
+        summary: expect.stringContaining('built 31 days ago'),
+      }),
+    ]);
+  });
+
+  it('finds no ami-old at exactly AMI_MAX_AGE_DAYS, nor without the image’s date', () => {
+    const edge = { ...ready('arm64'), amiCreatedAt: before(30 * DAY) };
+    const undated = { ...ready('linux-x64'), amiCreatedAt: null };
+
+    expect(presetFindings([edge, undated], PRESET_RULES)).toEqual([]);
+  });
+
+  it('finds event-lost-healed for a preset healed within the last 24 hours, with its count', () => {
+    const healed = { ...ready('arm64'), healCount: 2, lastHealedAt: before(DAY - 60_000) };
+
+    expect(presetFindings([healed], PRESET_RULES)).toEqual([
+      expect.objectContaining({
+        id: 'event-lost-healed',
+        severity: 'info',
+        summary: `The preset was healed at ${healed.lastHealedAt} (2 heals in all): an Image Builder event was lost.`,
+      }),
+    ]);
+  });
+
+  it('finds no event-lost-healed once the last heal is 24 hours old', () => {
+    const healed = { ...ready('arm64'), healCount: 5, lastHealedAt: before(DAY) };
+
+    expect(presetFindings([healed], PRESET_RULES)).toEqual([]);
+  });
+
+  it('never lets a warning or info finding make the status degraded', () => {
+    const old = {
+      ...ready('arm64'),
+      amiCreatedAt: before(400 * DAY),
+      healCount: 1,
+      lastHealedAt: before(60_000),
+    };
+    const report = buildStatusReport(
+      [record('arm64', { imageCreatedAt: old.amiCreatedAt, healCount: 1, healedAt: old.lastHealedAt })],
+      [],
+      checks(CONNECTED_GITHUB, null),
+      PRESET_RULES,
+    );
+
+    expect(report.findings.map((found) => found.id)).toEqual(['ami-old', 'event-lost-healed']);
+    expect(report.status).toBe('ready');
   });
 });

@@ -1,4 +1,5 @@
 import { ParsedAmiRecord } from '../ami-state/ami-record';
+import { Finding, finding, sortFindings } from '../readiness/findings';
 import type { ReadinessCheckResult } from '../readiness/readiness-check';
 import { ReportedReconciliation } from '../reconciliation/preset-reconciliation';
 import type {
@@ -8,22 +9,84 @@ import type {
   ReconciliationReport,
   StatusReport,
 } from './contract/status.schema';
+import { redactFailureReason } from './failure-reason';
 import type { ReadinessFields } from './readiness-checks';
 
 const MESSAGE_ORDER: readonly PresetStatusValue[] = ['ready', 'building', 'failed', 'invalid'];
 
 export function toPresetStatus(parsed: ParsedAmiRecord): PresetStatus {
   if (parsed.kind === 'invalid') {
-    return { name: parsed.invalid.name, status: 'invalid', amiId: null, updatedAt: parsed.invalid.updatedAt };
+    return {
+      name: parsed.invalid.name,
+      status: 'invalid',
+      amiId: null,
+      updatedAt: parsed.invalid.updatedAt,
+      amiCreatedAt: null,
+      pipeline: null,
+      healCount: 0,
+      lastHealedAt: null,
+    };
   }
-  const { presetName, status, amiId, updatedAt, ssmPendingAmiId } = parsed.record;
+  const { presetName, status, amiId, updatedAt, ssmPendingAmiId, errorMessage } = parsed.record;
   return {
     name: presetName,
     status,
     amiId,
     updatedAt,
     ...(ssmPendingAmiId !== undefined && { runnerConfigPending: true as const }),
+    ...(status === 'failed' &&
+      errorMessage !== undefined && { failureReason: redactFailureReason(errorMessage) }),
+    amiCreatedAt: amiId === null ? null : (parsed.record.imageCreatedAt ?? null),
+    pipeline: null,
+    healCount: parsed.record.healCount ?? 0,
+    lastHealedAt: parsed.record.healedAt ?? null,
   };
+}
+
+/** What the presets are judged by: the time, and the oldest AMI that is not `ami-old`. */
+export interface PresetRules {
+  now: Date;
+  amiMaxAgeMs: number;
+}
+
+/** A heal this recent says an event was lost lately: `event-lost-healed`. */
+const HEALED_RECENTLY_MS = 24 * 60 * 60_000;
+const DAY_MS = 24 * 60 * 60_000;
+
+/** A ready preset's AMI built more than `amiMaxAgeMs` ago: its runner may be refused jobs. */
+function amiAgeFindings(preset: PresetStatus, nowMs: number, amiMaxAgeMs: number): Finding[] {
+  if (preset.status !== 'ready' || preset.amiCreatedAt === null) return [];
+  const ageMs = nowMs - Date.parse(preset.amiCreatedAt);
+  return ageMs > amiMaxAgeMs ? [finding('ami-old', preset.name, { days: Math.floor(ageMs / DAY_MS) })] : [];
+}
+
+/**
+ * What the presets tell an operator: every cause the overall rule below makes `degraded` is
+ * a critical finding (`overallStatus` and these agree, status-report.spec.ts proves it).
+ */
+export function presetFindings(presets: readonly PresetStatus[], rules: PresetRules): Finding[] {
+  if (presets.length === 0) return [finding('no-presets', 'platform')];
+  const nowMs = rules.now.getTime();
+  return presets.flatMap((preset): Finding[] => {
+    const subject = preset.name;
+    if (preset.status === 'invalid') return [finding('preset-invalid', subject)];
+    return [
+      ...(preset.status === 'failed'
+        ? [finding('preset-failed', subject, { reason: preset.failureReason ?? 'no reason was recorded.' })]
+        : []),
+      ...(preset.status === 'ready' && preset.amiId === null ? [finding('preset-without-ami', subject)] : []),
+      ...(preset.runnerConfigPending === true ? [finding('runner-config-pending', subject)] : []),
+      ...amiAgeFindings(preset, nowMs, rules.amiMaxAgeMs),
+      ...(preset.lastHealedAt !== null && nowMs - Date.parse(preset.lastHealedAt) < HEALED_RECENTLY_MS
+        ? [
+            finding('event-lost-healed', subject, {
+              healCount: preset.healCount,
+              lastHealedAt: preset.lastHealedAt,
+            }),
+          ]
+        : []),
+    ];
+  });
 }
 
 /**
@@ -101,24 +164,31 @@ const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? 
 
 /**
  * The response for the records as they are after reconciliation and the readiness checks'
- * results, in list order: each check's fields; its problem (the platform cannot take jobs,
- * so it is degraded whatever the AMIs say) leads the message; its note (informational: it
- * never changes the status) follows the presets.
+ * results, in list order: each check's fields; its problem leads the message; its note
+ * (informational) follows the presets. Any critical finding, the presets' or a check's,
+ * makes the status degraded: `degraded` never comes without its reason.
  */
 export function buildStatusReport(
   records: readonly ParsedAmiRecord[],
   reconciliations: readonly ReportedReconciliation[],
   checks: readonly ReadinessCheckResult<object>[],
+  rules: PresetRules,
 ): StatusReport {
   const presets = records.map(toPresetStatus).sort(byName);
   const problems = checks.flatMap((check) => (check.problem === undefined ? [] : [check.problem]));
   const notes = checks.flatMap((check) => (check.note === undefined ? [] : [check.note]));
+  const findings = sortFindings([
+    ...presetFindings(presets, rules),
+    ...checks.flatMap((check) => check.findings ?? []),
+  ]);
   // The list's fields make exactly the contract's (ChecksMakeTheContract, readiness-checks.ts).
   const fields = Object.assign({}, ...checks.map((check) => check.fields)) as ReadinessFields;
+  const critical = findings.some((found) => found.severity === 'critical');
   return {
-    status: problems.length > 0 ? 'degraded' : overallStatus(presets),
+    status: critical ? 'degraded' : overallStatus(presets),
     message: [...problems, [statusMessage(presets), ...notes].join(', ')].join('; '),
     ...fields,
+    findings,
     presets,
     reconciliation: { presets: reconciliations.map(toReconciliationReport).sort(byName) },
   };

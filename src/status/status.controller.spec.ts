@@ -7,6 +7,7 @@ import { GitHubReadinessService } from '../github/github-readiness.service';
 import { AppLogger } from '../logging/app-logger';
 import { METRIC_NAMES } from '../metrics/metric-names';
 import { MetricsPublisher } from '../metrics/metrics-publisher';
+import { finding } from '../readiness/findings';
 import type { ReadinessCheck, ReadinessCheckResult } from '../readiness/readiness-check';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { RunnerActivityCheck } from '../runners/runner-activity.check';
@@ -85,6 +86,7 @@ function newController(third: PipelinesCheck, github = CONNECTED_GITHUB) {
     logger,
     metrics,
     strictMock<StatusPage>('StatusPage'),
+    { now: () => new Date('2026-11-23T12:00:00.000Z') },
   );
   const getJson = () => controller.getStatus('application/json', undefined, strictMock<Response>('Response'));
   return { getJson, reconciliation, metrics, logger, seen };
@@ -112,6 +114,7 @@ describe(StatusController.name, () => {
         runners: { pending: 0, provisioning: 0, running: 2 },
         recentActivity: expect.any(Object),
         pipelines: { enabled: 3, disabled: 0 },
+        findings: [],
         presets: [expect.objectContaining({ name: 'linux-x64', status: 'ready' })],
         reconciliation: { presets: [] },
       });
@@ -119,12 +122,14 @@ describe(StatusController.name, () => {
       expect(third.deadlines).toEqual([reconciliation.reconcile.mock.calls[0][0]]);
     });
 
-    it('is degraded by its problem, which leads the message after the problems of the checks before it', async () => {
+    it('is degraded by its critical finding, listed with the others; its problem leads the message after the problems of the checks before it', async () => {
       // Prepare
+      const disabled = finding('pipeline-disabled', 'linux-x64');
       const third = () =>
         new PipelinesCheck({
           fields: { pipelines: { enabled: 2, disabled: 1 } },
           problem: '1 pipeline disabled',
+          findings: [{ ...disabled, severity: 'critical' }],
         });
       const alone = newController(third());
       const afterGitHub = newController(third(), readiness(true, 'unreachable'));
@@ -137,10 +142,15 @@ describe(StatusController.name, () => {
         expect.objectContaining({
           status: 'degraded',
           message: '1 pipeline disabled; 1 preset ready, 2 runners running',
+          findings: [{ ...disabled, severity: 'critical' }],
         }),
         expect.objectContaining({
           status: 'degraded',
           message: 'GitHub server unreachable; 1 pipeline disabled; 1 preset ready, 2 runners running',
+          findings: [
+            expect.objectContaining({ id: 'github-unreachable', subject: 'github-app' }),
+            expect.objectContaining({ id: 'pipeline-disabled', subject: 'linux-x64' }),
+          ],
         }),
       ]);
     });

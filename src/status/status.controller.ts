@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { AmiStateUnavailableError } from '../ami-state/ami-state-unavailable.error';
+import { Clock } from '../common/clock';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { reconciliationBudgetMs, requestDeadline } from '../common/request-deadline';
@@ -33,6 +34,7 @@ export class StatusController {
     private readonly logger: AppLogger,
     private readonly metrics: MetricsPublisher,
     private readonly statusPage: StatusPage,
+    private readonly clock: Clock,
   ) {}
 
   /** The JSON, or the page for a browser (negotiation.ts); errors follow the same rule. */
@@ -62,7 +64,10 @@ export class StatusController {
       const results = await checks;
       const checkPoints = results.flatMap((result) => result.metrics ?? []);
       this.metrics.publish(statusMetrics(stalePresets, reconciliations, checkPoints));
-      return buildStatusReport(records, reconciliations, results);
+      return buildStatusReport(records, reconciliations, results, {
+        now: this.clock.now(),
+        amiMaxAgeMs: this.config.amiMaxAgeMs,
+      });
     } catch (error) {
       if (!(error instanceof AmiStateUnavailableError)) throw error;
       this.logger.error('AMI state table unreadable; answering 503', {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClockModule } from '../common/clock.module';
 import { APP_FILTER } from '@nestjs/core';
 import { ReconciliationModule } from '../reconciliation/reconciliation.module';
 import { StatusPageModule } from './page/status-page.module';
@@ -8,7 +9,12 @@ import { READINESS_CHECKS, readinessChecksProvider } from './readiness-checks';
 import { StatusController } from './status.controller';
 
 @Module({
-  imports: [ReconciliationModule, ...READINESS_CHECKS.map(({ module }) => module), StatusPageModule],
+  imports: [
+    ReconciliationModule,
+    ...READINESS_CHECKS.map(({ module }) => module),
+    StatusPageModule,
+    ClockModule,
+  ],
   controllers: [StatusController],
   providers: [
     LambdaRemainingTime,

@@ -12,6 +12,10 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     reconciliationRecheckMs: 300_000,
     ssmVerifyMs: 300_000,
     runnerCountsTtlMs: 15_000,
+    jobWaitWarningMs: 15 * 60_000,
+    jobWaitCriticalMs: 60 * 60_000,
+    amiMaxAgeMs: 30 * 86_400_000,
+    pipelineCheckTtlMs: 300_000,
     awsRegion: 'eu-west-1',
     github: {
       appId: undefined,

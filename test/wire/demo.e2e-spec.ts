@@ -1,6 +1,7 @@
 import { seedDemo } from '../../local/demo';
 import type { StatusReport } from '../../src/status/contract/status.schema';
 import { WireTestBed } from '../support/wire-app';
+import { aPresetStatus } from '../../src/testing/preset-status.fixture';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 
@@ -24,14 +25,27 @@ describe('the npm start demo', () => {
 
     // Assess
     expect(body.presets).toEqual([
-      { name: 'linux-arm64', status: 'ready', amiId: 'ami-0a1b2c3d4e5f60002', updatedAt: NOW.toISOString() },
-      {
+      aPresetStatus({
+        name: 'linux-arm64',
+        status: 'ready',
+        amiId: 'ami-0a1b2c3d4e5f60002',
+        updatedAt: NOW.toISOString(),
+        amiCreatedAt: '2026-11-23T10:05:00.000Z',
+        healCount: 1,
+        lastHealedAt: NOW.toISOString(),
+      }),
+      aPresetStatus({
         name: 'linux-x64',
         status: 'ready',
         amiId: 'ami-0a1b2c3d4e5f60001',
         updatedAt: '2026-11-22T11:00:00.000Z',
-      },
-      { name: 'windows-x64', status: 'building', amiId: null, updatedAt: '2026-11-23T11:55:00.000Z' },
+      }),
+      aPresetStatus({
+        name: 'windows-x64',
+        status: 'building',
+        amiId: null,
+        updatedAt: '2026-11-23T11:55:00.000Z',
+      }),
     ]);
     expect(body.message).toBe('2 presets ready, 1 preset building, 2 runners running, 1 runner pending');
     expect(body.runners).toEqual({ pending: 1, provisioning: 0, running: 2 });

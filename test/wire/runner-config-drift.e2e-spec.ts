@@ -8,6 +8,7 @@ import type { StatusReport } from '../../src/status/contract/status.schema';
 import { PENDING_RUNNER_CONFIG } from '../../src/testing/runner-config.fixture';
 import { compileWithTestConfig } from '../support/testing-module';
 import { WireTestBed } from '../support/wire-app';
+import { aPresetStatus } from '../../src/testing/preset-status.fixture';
 
 const START = new Date('2026-11-23T12:00:00.000Z');
 const RUNNER_CONFIG = { ...PENDING_RUNNER_CONFIG, ami: 'ami-00000000000000000' };
@@ -71,7 +72,13 @@ describe('level-triggered runner config: GET /status repairs whatever made SSM d
       { name: 'linux-x64', outcome: 'ssm-drift-repaired', ssmConfig: 'updated', cached: false },
     ]);
     expect(body.presets).toEqual([
-      { name: 'linux-x64', status: 'ready', amiId: AMI_3, updatedAt: minutesAgo(60) },
+      aPresetStatus({
+        name: 'linux-x64',
+        status: 'ready',
+        amiId: AMI_3,
+        updatedAt: minutesAgo(60),
+        amiCreatedAt: '2026-11-23T10:30:00.000Z',
+      }),
     ]);
     expect(body.status).toBe('ready');
     expect(warn).toHaveBeenCalledWith(

@@ -4,6 +4,7 @@ import type { StatusReport } from '../../src/status/contract/status.schema';
 import { FIXTURE_ACCOUNT_ID, imageArn as fixtureImageArn } from '../../src/testing/image.fixture';
 import { PENDING_RUNNER_CONFIG } from '../../src/testing/runner-config.fixture';
 import { WireTestBed } from '../support/wire-app';
+import { aPresetStatus } from '../../src/testing/preset-status.fixture';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();
@@ -83,7 +84,7 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
       expect(bed.imageBuilderCalls()).toHaveLength(0);
       expect(body).toMatchObject({ status: 'building', message: '1 preset building' });
       expect(body.presets).toEqual([
-        { name: 'linux-x64', status: 'building', amiId: null, updatedAt: minutesAgo(29) },
+        aPresetStatus({ name: 'linux-x64', status: 'building', amiId: null, updatedAt: minutesAgo(29) }),
       ]);
       expect(body.reconciliation.presets).toEqual([]);
     });
@@ -141,7 +142,7 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
       // Assess
       expect(await bed.stored('linux-x64')).toEqual(record);
       expect(body.presets).toEqual([
-        { name: 'linux-x64', status: 'building', amiId: null, updatedAt: minutesAgo(120) },
+        aPresetStatus({ name: 'linux-x64', status: 'building', amiId: null, updatedAt: minutesAgo(120) }),
       ]);
       expect(body.reconciliation.presets).toEqual([
         { name: 'linux-x64', outcome: 'unresolved', reason: 'pipeline-not-found', cached: false },
@@ -169,6 +170,8 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
         buildId: imageArn,
         imageCreatedAt: minutesAgo(90),
         updatedAt: NOW.toISOString(),
+        healCount: 1,
+        healedAt: NOW.toISOString(),
       });
       expect(JSON.parse(fake().ssm.parameter(parameterName('linux-x64'))!.value)).toEqual({
         ...RUNNER_CONFIG,
@@ -176,7 +179,18 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
       });
       expect(body).toMatchObject({ status: 'ready', message: '1 preset ready' });
       expect(body.presets).toEqual([
-        { name: 'linux-x64', status: 'ready', amiId: 'ami-0915be09108b54f84', updatedAt: NOW.toISOString() },
+        aPresetStatus({
+          name: 'linux-x64',
+          status: 'ready',
+          amiId: 'ami-0915be09108b54f84',
+          updatedAt: NOW.toISOString(),
+          amiCreatedAt: minutesAgo(90),
+          healCount: 1,
+          lastHealedAt: NOW.toISOString(),
+        }),
+      ]);
+      expect(body.findings).toEqual([
+        expect.objectContaining({ id: 'event-lost-healed', severity: 'info', subject: 'linux-x64' }),
       ]);
       expect(body.reconciliation.presets).toEqual([
         {
@@ -221,11 +235,21 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
         expect(fake().ssm.parameter(parameterName('linux-x64'))?.version).toBe(1);
         const body = response.body as StatusReport;
         expect(body.status).toBe('degraded');
-        expect(body.presets[0]).toMatchObject({ status: 'failed' });
+        expect(body.presets[0]).toMatchObject({
+          status: 'failed',
+          failureReason: errorMessage,
+          healCount: 1,
+        });
+        expect(body.findings).toContainEqual(
+          expect.objectContaining({
+            id: 'preset-failed',
+            subject: 'linux-x64',
+            summary: `The preset’s last build failed: ${errorMessage}`,
+          }),
+        );
         expect(body.reconciliation.presets).toEqual([
           { name: 'linux-x64', outcome: 'corrected', from: 'building', to: 'failed', cached: false },
         ]);
-        expect(response.text).not.toContain(errorMessage);
       },
     );
 
@@ -273,7 +297,12 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
       expect(fake().callsTo('PutParameter')).toHaveLength(0);
       expect(ssmAmi('linux-x64')).toBe('pending');
       expect(body.presets).toEqual([
-        { name: 'linux-x64', status: 'ready', amiId: 'ami-e5dcbf60e7ce68aeb', updatedAt: minutesAgo(1) },
+        aPresetStatus({
+          name: 'linux-x64',
+          status: 'ready',
+          amiId: 'ami-e5dcbf60e7ce68aeb',
+          updatedAt: minutesAgo(1),
+        }),
       ]);
       expect(body.reconciliation.presets[0]).toMatchObject({ reason: 'superseded' });
     });
@@ -292,7 +321,7 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
       // Assess
       expect(await bed.stored('linux-x64')).toEqual(rebuild);
       expect(body.presets).toEqual([
-        { name: 'linux-x64', status: 'building', amiId: null, updatedAt: minutesAgo(0.5) },
+        aPresetStatus({ name: 'linux-x64', status: 'building', amiId: null, updatedAt: minutesAgo(0.5) }),
       ]);
       expect(body.reconciliation.presets).toEqual([
         { name: 'linux-x64', outcome: 'unresolved', reason: 'superseded', cached: false },
@@ -458,11 +487,16 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
         expect(await bed.localAws.dynamoDb.get(bed.tableName, record.jobId as string)).toEqual(record);
       expect(body).toMatchObject({ status: 'degraded', message: '1 preset ready, 4 presets invalid' });
       expect(body.presets).toEqual([
-        { name: '../etc', status: 'invalid', amiId: null, updatedAt: minutesAgo(120) },
-        { name: 'bad-date', status: 'invalid', amiId: null, updatedAt: 'last tuesday' },
-        { name: 'bad-status', status: 'invalid', amiId: null, updatedAt: minutesAgo(120) },
-        { name: 'linux-x64', status: 'ready', amiId: 'ami-2e97de36319271ea4', updatedAt: minutesAgo(5) },
-        { name: 'no-fields', status: 'invalid', amiId: null, updatedAt: minutesAgo(3) },
+        aPresetStatus({ name: '../etc', status: 'invalid', amiId: null, updatedAt: minutesAgo(120) }),
+        aPresetStatus({ name: 'bad-date', status: 'invalid', amiId: null, updatedAt: 'last tuesday' }),
+        aPresetStatus({ name: 'bad-status', status: 'invalid', amiId: null, updatedAt: minutesAgo(120) }),
+        aPresetStatus({
+          name: 'linux-x64',
+          status: 'ready',
+          amiId: 'ami-2e97de36319271ea4',
+          updatedAt: minutesAgo(5),
+        }),
+        aPresetStatus({ name: 'no-fields', status: 'invalid', amiId: null, updatedAt: minutesAgo(3) }),
       ]);
       expect(warn).toHaveBeenCalledWith(
         expect.any(String),
@@ -484,8 +518,8 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
       // Assess
       expect(body).toMatchObject({ status: 'degraded', message: '2 presets invalid' });
       expect(body.presets).toEqual([
-        { name: 'bad-ami', status: 'invalid', amiId: null, updatedAt: minutesAgo(5) },
-        { name: 'bad-pending', status: 'invalid', amiId: null, updatedAt: minutesAgo(5) },
+        aPresetStatus({ name: 'bad-ami', status: 'invalid', amiId: null, updatedAt: minutesAgo(5) }),
+        aPresetStatus({ name: 'bad-pending', status: 'invalid', amiId: null, updatedAt: minutesAgo(5) }),
       ]);
       expect(ssmCalls()).toHaveLength(0);
       expect(dynamoDbWrites()).toEqual([]);
@@ -547,7 +581,7 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
 
       const body = response.body as StatusReport;
       expect(body.presets).toEqual([
-        { name: 'linux-x64', status: 'building', amiId: null, updatedAt: minutesAgo(120) },
+        aPresetStatus({ name: 'linux-x64', status: 'building', amiId: null, updatedAt: minutesAgo(120) }),
       ]);
       expect(body.reconciliation.presets).toEqual([
         { name: 'linux-x64', outcome: 'unresolved', reason: 'image-builder-error', cached: false },
@@ -605,6 +639,7 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
       expect(body).toEqual({
         status: 'degraded',
         message: 'No presets found',
+        findings: [expect.objectContaining({ id: 'no-presets', severity: 'critical', subject: 'platform' })],
         presets: [],
         reconciliation: { presets: [] },
         configuration: { privateKeyConfigured: true },

@@ -2,6 +2,7 @@ import Type, { type Static, type TInteger, type TSchema } from 'typebox';
 import { AMI_ID, AMI_STATUSES } from '../../ami-state/ami-record';
 import { RECONCILIATION_OUTCOMES, SSM_CONFIG_OUTCOMES, UNRESOLVED_REASONS } from '../../ami-state/outcomes';
 import { GITHUB_STATUS_MESSAGES, GITHUB_STATUSES } from '../../github/github-readiness';
+import { FINDING_IDS, FINDING_SEVERITIES, PLATFORM_SUBJECTS } from '../../readiness/findings';
 import { OUTCOME_STATUSES, RUNNER_STATUSES } from '../../runners/runner-activity';
 
 /**
@@ -59,6 +60,36 @@ const PresetStatusSchema = Type.Object(
         description: "Present (true) while the preset's SSM runner config does not hold amiId yet.",
       }),
     ),
+    failureReason: Type.Optional(
+      Type.String({
+        maxLength: 300,
+        description:
+          "With failed: why the build failed, from the image's state reason; every ARN is <arn>, every account id <account>, cut at 300 characters.",
+      }),
+    ),
+    amiCreatedAt: nullable(
+      Type.String(),
+      'When the image of amiId was created (ISO-8601), or null when the record does not say.',
+    ),
+    pipeline: nullable(
+      Type.Object(
+        {
+          status: oneOf(
+            ['ENABLED', 'DISABLED', 'not-found'],
+            'The Image Builder pipeline named for the preset: ENABLED, DISABLED, or not-found when there is none.',
+          ),
+          lastRunAt: nullable(Type.String(), 'When the pipeline last ran (ISO-8601), or null.'),
+          nextRunAt: nullable(Type.String(), 'When its schedule runs it next (ISO-8601), or null.'),
+        },
+        { additionalProperties: false },
+      ),
+      "The preset's pipeline (kept per container for PIPELINE_CHECK_TTL_SECONDS), or null when it could not be checked.",
+    ),
+    healCount: Type.Integer({
+      minimum: 0,
+      description: 'How many times GET /status healed this record (a lost Image Builder event each time).',
+    }),
+    lastHealedAt: nullable(Type.String(), 'When GET /status last healed this record (ISO-8601), or null.'),
   },
   { additionalProperties: false, description: "One preset's AMI record, as it is after reconciliation." },
 );
@@ -81,6 +112,25 @@ const ReconciliationReportSchema = Type.Object(
     }),
   },
   { additionalProperties: false, description: 'What reconciliation did for one preset.' },
+);
+
+const FindingSchema = Type.Object(
+  {
+    id: oneOf(FINDING_IDS, 'The finding, a stable id (docs/response.md, Findings).'),
+    severity: oneOf(
+      FINDING_SEVERITIES,
+      'critical: the platform cannot take jobs (status degraded); warning and info never change the status.',
+    ),
+    subject: Type.String({
+      description: `What it is about: a preset's name, or one of ${PLATFORM_SUBJECTS.join(', ')}.`,
+    }),
+    summary: Type.String({ description: 'What is wrong, a fixed sentence with its figures.' }),
+    action: Type.String({ description: 'What to do, a fixed sentence.' }),
+  },
+  {
+    additionalProperties: false,
+    description: 'One problem GET /status sees, with its cause and the next step.',
+  },
 );
 
 const outcomeCounts = (description: string) =>
@@ -132,6 +182,10 @@ const StatusReportSchema = Type.Object(
       ),
       'The job records that ended, by when they were created; null when they cannot be counted.',
     ),
+    findings: Type.Array(FindingSchema, {
+      description:
+        'Every problem seen, by severity (critical first), then subject; every cause of degraded is a critical one.',
+    }),
     presets: Type.Array(PresetStatusSchema, {
       description: 'Every AMI record of the state table, sorted by name.',
     }),
@@ -164,6 +218,8 @@ export type OverallStatus = Static<typeof OverallStatusSchema>;
 export type PresetStatusValue = Static<typeof PresetStatusValueSchema>;
 export type PresetStatus = Static<typeof PresetStatusSchema>;
 export type ReconciliationReport = Static<typeof ReconciliationReportSchema>;
+export type FindingReport = Static<typeof FindingSchema>;
+export type PipelineReport = NonNullable<PresetStatus['pipeline']>;
 /** The body of `GET /status`. Holds no ARNs, account ids or error text from AWS. */
 export type StatusReport = Static<typeof StatusReportSchema>;
 

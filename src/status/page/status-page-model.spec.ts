@@ -1,4 +1,5 @@
 import { readiness } from '../../github/github-readiness';
+import { aPresetStatus } from '../../testing/preset-status.fixture';
 import type { ReconciliationReport, StatusReport } from '../contract/status.schema';
 import { ageText, instant, outcomeWords, statusPageModel } from './status-page-model';
 
@@ -16,6 +17,7 @@ const report = (fields: Partial<StatusReport> = {}): StatusReport => ({
   github: readiness(true, 'connected', 'spot-runner').github,
   runners: null,
   recentActivity: null,
+  findings: [],
   presets: [],
   reconciliation: { presets: [] },
   ...fields,
@@ -131,7 +133,7 @@ describe('statusPageModel', () => {
         { updated: { datetime: '2026-11-23T11:00:00.000Z', text: '2026-11-23 11:00 UTC', age: '1 h ago' } },
       ],
     ] as const)('%s', (_, preset, row) => {
-      const model = statusPageModel(report({ presets: [preset] }), NOW);
+      const model = statusPageModel(report({ presets: [aPresetStatus(preset)] }), NOW);
 
       expect(model.presets).toEqual([expect.objectContaining(row)]);
     });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readiness } from '../../github/github-readiness';
+import { aPresetStatus } from '../../testing/preset-status.fixture';
 import type { StatusReport } from '../contract/status.schema';
 import { CONTENT_SECURITY_POLICY, renderErrorPage, renderStatusPage } from './status-page.view';
 import { ERROR_PAGE_TEMPLATE, STATUS_PAGE_TEMPLATE, STYLESHEET } from './status-page.template';
@@ -17,9 +18,15 @@ const report = (fields: Partial<StatusReport> = {}): StatusReport => ({
     lastHour: { completed: 2, failed: 1, timeout: 0, interrupted: 0 },
     last24Hours: { completed: 3, failed: 2, timeout: 0, interrupted: 0 },
   },
+  findings: [],
   presets: [
-    { name: XSS, status: 'invalid', amiId: null, updatedAt: `"><script>alert(2)</script>` },
-    { name: 'linux-x64', status: 'ready', amiId: 'ami-0a1b2c3d4e5f60001', updatedAt: NOW.toISOString() },
+    aPresetStatus({ name: XSS, status: 'invalid', amiId: null, updatedAt: `"><script>alert(2)</script>` }),
+    aPresetStatus({
+      name: 'linux-x64',
+      status: 'ready',
+      amiId: 'ami-0a1b2c3d4e5f60001',
+      updatedAt: NOW.toISOString(),
+    }),
   ],
   reconciliation: { presets: [] },
   ...fields,
