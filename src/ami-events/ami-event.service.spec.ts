@@ -12,6 +12,7 @@ import { anImage, imageArn } from '../testing/image.fixture';
 import { strictMock } from '../testing/strict-mock';
 import { testConfig } from '../testing/test-config';
 import { AmiEventService, RetryableAmiEventError } from './ami-event.service';
+import { RunnerConfigProblems } from '../ami-state/runner-config-problems';
 
 const IMAGE_ARN = imageArn('linux-x64', 3);
 const AMI_3 = 'ami-0333333333333333b';
@@ -33,7 +34,11 @@ function newService() {
   const metrics = strictMock<MetricsPublisher>('MetricsPublisher', { publish: () => undefined });
   const config = testConfig();
   // The real pending SSM updates over the mocked transitions: the spec sees each transition call.
-  const pendingSsmUpdates = new PendingSsmUpdates(transitions, new ReconciliationLimit(config));
+  const pendingSsmUpdates = new PendingSsmUpdates(
+    transitions,
+    new ReconciliationLimit(config),
+    new RunnerConfigProblems(config, { now: () => new Date() }),
+  );
   const service = new AmiEventService(
     imageBuilder,
     repository,

@@ -111,7 +111,7 @@ export class AmiEventService {
     const update = await this.pendingSsmUpdates.complete(record, deadline);
     if (update.kind === 'failed') {
       // Another invocation's failure (its deadline, its error) is retried, never passed off as this one's.
-      throw update.shared
+      throw update.cached
         ? new RetryableAmiEventError(
             `Pending SSM runner config update of ${record.presetName} not finished`,
             {

@@ -3,6 +3,7 @@ import { ClockModule } from '../common/clock.module';
 import { AmiTransitionService } from './ami-transition.service';
 import { PendingSsmUpdates } from './pending-ssm-updates.service';
 import { ReconciliationLimit } from './reconciliation-limit';
+import { RunnerConfigProblems } from './runner-config-problems';
 
 /**
  * The rules that move a preset's AMI record, and the pending SSM updates they leave, shared
@@ -18,8 +19,8 @@ export class AmiStateModule {
     return {
       module: AmiStateModule,
       imports: [adapters, ClockModule],
-      providers: [AmiTransitionService, PendingSsmUpdates, ReconciliationLimit],
-      exports: [AmiTransitionService, PendingSsmUpdates, ReconciliationLimit],
+      providers: [AmiTransitionService, PendingSsmUpdates, ReconciliationLimit, RunnerConfigProblems],
+      exports: [AmiTransitionService, PendingSsmUpdates, ReconciliationLimit, RunnerConfigProblems],
     };
   }
 }

@@ -9,6 +9,7 @@ import { anAmiRecord } from '../testing/ami-record.fixture';
 import { anImage, imageArn } from '../testing/image.fixture';
 import { strictMock } from '../testing/strict-mock';
 import { AmiTransitionService } from './ami-transition.service';
+import { RunnerConfigProblems } from './runner-config-problems';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const AMI_2 = 'ami-0222222222222222a';
@@ -28,10 +29,10 @@ function newService() {
     parameterName: (preset) => `/spot-runner/configs/${preset}`,
   });
   const logger = new AppLogger();
-  const service = new AmiTransitionService(repository, runnerConfigs, testConfig(), logger, {
-    now: () => NOW,
-  });
-  return { service, repository, runnerConfigs, logger };
+  const clock = { now: () => NOW };
+  const problems = new RunnerConfigProblems(testConfig(), clock);
+  const service = new AmiTransitionService(repository, runnerConfigs, testConfig(), logger, clock, problems);
+  return { service, repository, runnerConfigs, logger, problems };
 }
 
 describe(AmiTransitionService.name, () => {
@@ -196,6 +197,30 @@ describe(AmiTransitionService.name, () => {
 
       expect(repository.clearSsmPendingIfCurrent).toHaveBeenCalledWith(untokened, AMI_2, undefined);
       expect(result).toEqual({ record: record(), ssmConfig: 'updated' });
+    });
+
+    it('tries a runner config found missing again only once SSM_VERIFY_SECONDS have passed: no retry loop', async () => {
+      const { service, runnerConfigs, problems } = newService();
+      runnerConfigs.setAmi.mockRejectedValue(new RunnerConfigError('ssm-config-invalid'));
+
+      const first = await service.completeSsmUpdate(pending);
+      const second = await service.completeSsmUpdate(pending);
+
+      expect([first.ssmConfig, second.ssmConfig]).toEqual(['ssm-config-invalid', 'ssm-config-invalid']);
+      expect(second.record).toBe(pending);
+      expect(runnerConfigs.setAmi).toHaveBeenCalledTimes(1);
+      expect(problems.current('linux-x64')).toBe('ssm-config-invalid');
+    });
+
+    it('keeps retrying a runner config SSM failed to write for a passing reason (throttled, 5xx)', async () => {
+      const { service, runnerConfigs, problems } = newService();
+      runnerConfigs.setAmi.mockRejectedValue(new RunnerConfigError('ssm-update-failed'));
+
+      await service.completeSsmUpdate(pending);
+      await service.completeSsmUpdate(pending);
+
+      expect(runnerConfigs.setAmi).toHaveBeenCalledTimes(2);
+      expect(problems.current('linux-x64')).toBeUndefined();
     });
 
     it('keeps the mark and says why when SSM cannot take the AMI, in one log line', async () => {

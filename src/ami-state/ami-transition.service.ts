@@ -9,6 +9,7 @@ import { Clock } from '../common/clock';
 import { decideImageOutcome, isNewerImage } from './image-outcome';
 import { ImageUnresolvedReason, SsmConfigOutcome } from './outcomes';
 import { RunnerConfigError, RunnerConfigFailure } from './runner-config.error';
+import { isRunnerConfigProblem, RunnerConfigProblems } from './runner-config-problems';
 import { RunnerConfigStore } from './runner-config-store';
 import { TransitionGuard } from './transition-guard';
 
@@ -45,6 +46,7 @@ export class AmiTransitionService {
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,
     private readonly clock: Clock,
+    private readonly problems: RunnerConfigProblems,
   ) {}
 
   /** Applies what `image` says to `record` under `guard`, then, for a ready image, its SSM config. */
@@ -150,14 +152,19 @@ export class AmiTransitionService {
     const amiId = record.ssmPendingAmiId;
     if (amiId === undefined) return { record, ssmConfig: 'already-set' };
     if (abortSignal?.aborted) return this.leftPending(record, 'deadline-exceeded');
+    // A config found missing or invalid lately is left alone until it is due again: reported, not retried.
+    const known = this.problems.current(record.presetName);
+    if (known !== undefined) return { record, ssmConfig: known };
     let result: 'updated' | 'already-set';
     try {
       result = await this.runnerConfigs.setAmi(record.presetName, amiId, abortSignal);
     } catch (error) {
       if (abortSignal?.aborted) return this.leftPending(record, 'deadline-exceeded', error);
-      if (error instanceof RunnerConfigError) return this.leftPending(record, error.outcome, error.cause);
-      throw error;
+      if (!(error instanceof RunnerConfigError)) throw error;
+      if (isRunnerConfigProblem(error.outcome)) this.problems.found(record.presetName, error.outcome);
+      return this.leftPending(record, error.outcome, error.cause);
     }
+    this.problems.cleared(record.presetName);
     if (result === 'updated') {
       this.logger.info('SSM runner config now uses the AMI', {
         preset: record.presetName,

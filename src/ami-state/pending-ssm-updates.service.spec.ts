@@ -4,8 +4,10 @@ import { testConfig } from '../testing/test-config';
 import { AmiTransitionService } from './ami-transition.service';
 import { PendingSsmUpdates } from './pending-ssm-updates.service';
 import { ReconciliationLimit } from './reconciliation-limit';
+import { RunnerConfigProblems } from './runner-config-problems';
 
 const NEWER_AMI = 'ami-0999999999999999a';
+const NOW_MS = Date.parse('2026-11-23T12:10:00.000Z');
 /** linux-x64, ready, its runner config still to get the record's AMI. */
 const pending = aReadyAmiRecord({ ssmPendingAmiId: FIXTURE_AMI_ID });
 const done = aReadyAmiRecord({ updatedAt: '2026-11-23T12:05:00.000Z' });
@@ -14,7 +16,8 @@ const done = aReadyAmiRecord({ updatedAt: '2026-11-23T12:05:00.000Z' });
 function newService(concurrency = 20) {
   const transitions = strictMock<AmiTransitionService>('AmiTransitionService');
   const limit = new ReconciliationLimit({ ...testConfig(), reconciliationConcurrency: concurrency });
-  return { service: new PendingSsmUpdates(transitions, limit), transitions };
+  const problems = new RunnerConfigProblems(testConfig(), { now: () => new Date(NOW_MS) });
+  return { service: new PendingSsmUpdates(transitions, limit, problems), transitions, problems };
 }
 
 /** A promise and its resolver, to hold a transition in flight. */
@@ -38,7 +41,7 @@ describe(PendingSsmUpdates.name, () => {
         kind: 'ssm-update-completed',
         record: done,
         ssmConfig: 'updated',
-        shared: false,
+        cached: false,
       });
     });
 
@@ -52,7 +55,7 @@ describe(PendingSsmUpdates.name, () => {
         kind: 'ssm-update-pending',
         record: pending,
         ssmConfig: 'ssm-update-failed',
-        shared: false,
+        cached: false,
       });
     });
 
@@ -73,7 +76,7 @@ describe(PendingSsmUpdates.name, () => {
 
       const update = await service.complete(pending, AbortSignal.timeout(1_000));
 
-      expect(update).toEqual({ kind: 'failed', reason: 'state-table-error', error, shared: false });
+      expect(update).toEqual({ kind: 'failed', reason: 'state-table-error', error, cached: false });
     });
 
     it('reports a failure after the deadline as deadline-exceeded', async () => {
@@ -86,7 +89,7 @@ describe(PendingSsmUpdates.name, () => {
 
       const update = await service.complete(pending, deadline.signal);
 
-      expect(update).toMatchObject({ kind: 'failed', reason: 'deadline-exceeded', shared: false });
+      expect(update).toMatchObject({ kind: 'failed', reason: 'deadline-exceeded', cached: false });
     });
 
     it('shares one update between the callers that come while it runs, for the same record and AMI', async () => {
@@ -98,8 +101,8 @@ describe(PendingSsmUpdates.name, () => {
       const second = service.complete(pending, AbortSignal.timeout(1_000));
       transition.resolve({ record: done, ssmConfig: 'updated' });
 
-      expect(await first).toMatchObject({ kind: 'ssm-update-completed', shared: false });
-      expect(await second).toMatchObject({ kind: 'ssm-update-completed', record: done, shared: true });
+      expect(await first).toMatchObject({ kind: 'ssm-update-completed', cached: false });
+      expect(await second).toMatchObject({ kind: 'ssm-update-completed', record: done, cached: true });
       expect(transitions.completeSsmUpdate).toHaveBeenCalledTimes(1);
     });
 
@@ -115,9 +118,24 @@ describe(PendingSsmUpdates.name, () => {
       transitions.completeSsmUpdate.mockResolvedValueOnce({ record: done, ssmConfig: 'already-set' });
       const later = await service.complete(pending, AbortSignal.timeout(1_000));
 
-      expect(joined).toMatchObject({ kind: 'failed', reason: 'deadline-exceeded', shared: true });
-      expect(later).toMatchObject({ kind: 'ssm-update-completed', ssmConfig: 'already-set', shared: false });
+      expect(joined).toMatchObject({ kind: 'failed', reason: 'deadline-exceeded', cached: true });
+      expect(later).toMatchObject({ kind: 'ssm-update-completed', ssmConfig: 'already-set', cached: false });
       expect(transitions.completeSsmUpdate).toHaveBeenCalledTimes(2);
+    });
+
+    it('reports a runner config found missing lately as still pending, cached, without a call', async () => {
+      const { service, transitions, problems } = newService();
+      problems.found('linux-x64', 'ssm-parameter-missing');
+
+      const update = await service.complete(pending, AbortSignal.timeout(1_000));
+
+      expect(update).toEqual({
+        kind: 'ssm-update-pending',
+        record: pending,
+        ssmConfig: 'ssm-parameter-missing',
+        cached: true,
+      });
+      expect(transitions.completeSsmUpdate).not.toHaveBeenCalled();
     });
 
     it('runs at most RECONCILIATION_CONCURRENCY updates at once', async () => {

@@ -117,13 +117,13 @@ describe('RunnerConfigRepository.setAmi', () => {
   });
 });
 
-describe('RunnerConfigRepository.currentAmis', () => {
+describe('RunnerConfigRepository.readRunnerConfigs', () => {
   const repository = new RunnerConfigRepository(testConfig());
   const ssmMock = mockClient(repository.client);
 
   beforeEach(() => ssmMock.reset());
 
-  it('reads 10 parameters a call, decrypted, and gives each preset the ami its config holds', async () => {
+  it('reads 10 parameters a call, decrypted, and gives each preset the ami its config holds, or why it holds none', async () => {
     // Prepare: 12 presets; one parameter missing, one not JSON, one without ami.
     const presets = Array.from({ length: 12 }, (_, i) => `preset-${i}`);
     ssmMock.on(GetParametersCommand).callsFake((input: { Names: string[] }) => ({
@@ -140,7 +140,7 @@ describe('RunnerConfigRepository.currentAmis', () => {
     }));
 
     // Act
-    const amis = await repository.currentAmis(presets);
+    const amis = await repository.readRunnerConfigs(presets);
 
     // Assess
     const calls = ssmMock.commandCalls(GetParametersCommand).map((call) => call.args[0].input);
@@ -149,12 +149,12 @@ describe('RunnerConfigRepository.currentAmis', () => {
     expect(calls.flatMap((input) => input.Names)).toEqual(
       presets.map((preset) => `${PARAMETER_PREFIX}/${preset}`),
     );
-    expect(amis.get('preset-0')).toBe('ami-0');
-    expect(amis.get('preset-11')).toBe('ami-1');
+    expect(amis.get('preset-0')).toEqual({ kind: 'found', amiId: 'ami-0' });
+    expect(amis.get('preset-11')).toEqual({ kind: 'found', amiId: 'ami-1' });
     expect([amis.get('preset-3'), amis.get('preset-4'), amis.get('preset-5')]).toEqual([
-      undefined,
-      undefined,
-      undefined,
+      { kind: 'problem', problem: 'ssm-parameter-missing' },
+      { kind: 'problem', problem: 'ssm-config-invalid' },
+      { kind: 'found', amiId: undefined },
     ]);
     expect(amis.size).toBe(12);
   });
@@ -162,6 +162,6 @@ describe('RunnerConfigRepository.currentAmis', () => {
   it('throws what SSM throws, for the caller to retry later', async () => {
     ssmMock.on(GetParametersCommand).rejects(new InternalServerError({ $metadata: {}, message: 'boom' }));
 
-    await expect(repository.currentAmis(['linux-x64'])).rejects.toThrow('boom');
+    await expect(repository.readRunnerConfigs(['linux-x64'])).rejects.toThrow('boom');
   });
 });

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { RunnerConfigError } from '../ami-state/runner-config.error';
-import { RunnerConfigStore } from '../ami-state/runner-config-store';
+import { RunnerConfigRead, RunnerConfigStore } from '../ami-state/runner-config-store';
 import { chunks } from '../common/chunks';
 import { AppConfig, appConfig } from '../config/app-config';
 import { clientSettings, LazyClient } from './aws-clients';
@@ -52,14 +52,15 @@ export class RunnerConfigRepository implements RunnerConfigStore, OnApplicationS
   }
 
   /**
-   * The `ami` each preset's runner config holds now (undefined when the parameter is
-   * missing, is no JSON object or has no `ami`), read 10 parameters a call. SSM errors throw.
+   * Each preset's runner config as it is now, read 10 parameters a call: the `ami` it holds
+   * (undefined when it has none), or `ssm-parameter-missing` / `ssm-config-invalid` (no JSON
+   * object). SSM errors throw.
    */
-  async currentAmis(
+  async readRunnerConfigs(
     presetNames: readonly string[],
     abortSignal?: AbortSignal,
-  ): Promise<Map<string, string | undefined>> {
-    const amis = new Map<string, string | undefined>();
+  ): Promise<Map<string, RunnerConfigRead>> {
+    const amis = new Map<string, RunnerConfigRead>();
     await Promise.all(
       chunks(presetNames, NAMES_PER_GET_PARAMETERS).map(async (batch) => {
         const { Parameters = [] } = await this.client.send(
@@ -71,8 +72,7 @@ export class RunnerConfigRepository implements RunnerConfigStore, OnApplicationS
         );
         const values = new Map(Parameters.map((parameter) => [parameter.Name, parameter.Value ?? '']));
         for (const preset of batch) {
-          const value = values.get(this.parameterName(preset));
-          amis.set(preset, value === undefined ? undefined : (amiOf(value) ?? undefined));
+          amis.set(preset, runnerConfigRead(values.get(this.parameterName(preset))));
         }
       }),
     );
@@ -117,4 +117,11 @@ export class RunnerConfigRepository implements RunnerConfigStore, OnApplicationS
     }
     return 'updated';
   }
+}
+
+/** A parameter's value as read: missing, no JSON object, or the `ami` it holds. */
+function runnerConfigRead(value: string | undefined): RunnerConfigRead {
+  if (value === undefined) return { kind: 'problem', problem: 'ssm-parameter-missing' };
+  const amiId = amiOf(value);
+  return amiId === null ? { kind: 'problem', problem: 'ssm-config-invalid' } : { kind: 'found', amiId };
 }

@@ -16,6 +16,7 @@ import { AmiRecordReader } from './ami-record-reader.service';
 import { ReconciliationService } from './reconciliation.service';
 import { StalePresetHealer } from './stale-preset-healer.service';
 import { RunnerConfigVerifier } from './runner-config-verifier.service';
+import { RunnerConfigProblems } from '../ami-state/runner-config-problems';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const PIPELINE_PREFIX = 'spot-runner-';
@@ -47,16 +48,18 @@ function newService(config: AppConfig = testConfig(), limit = new Reconciliation
   const logger = new AppLogger();
   let nowMs = NOW.getTime();
   const clock = { now: () => new Date(nowMs) };
+  const problems = new RunnerConfigProblems(config, clock);
   // The three steps are real, over the mocked AWS-facing collaborators, so each scenario
   // reads as a request sees it.
   const service = new ReconciliationService(
     new AmiRecordReader(repository, logger),
-    new PendingSsmUpdates(transitions, limit),
+    new PendingSsmUpdates(transitions, limit, problems),
     new StalePresetHealer(imageBuilder, transitions, config, logger, clock, limit),
     runnerConfigs,
     config,
     logger,
     clock,
+    problems,
   );
   const advance = (ms: number) => {
     nowMs += ms;
@@ -103,7 +106,12 @@ describe(ReconciliationService.name, () => {
 
         // Assess
         expect(mocks.repository.listAmiRecords).toHaveBeenCalledWith(deadline);
-        expect(state).toEqual({ records: [valid(ready)], reconciliations: [], stalePresets: 0 });
+        expect(state).toEqual({
+          records: [valid(ready)],
+          reconciliations: [],
+          stalePresets: 0,
+          runnerConfigProblems: new Map(),
+        });
       });
 
       it('reports invalid records and never reconciles them (the reader logs them)', async () => {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ParsedAmiRecord } from '../ami-state/ami-record';
 import { PendingSsmUpdate, PendingSsmUpdates } from '../ami-state/pending-ssm-updates.service';
+import { RunnerConfigProblem, RunnerConfigProblems } from '../ami-state/runner-config-problems';
 import { Clock } from '../common/clock';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
@@ -16,6 +17,8 @@ export interface ReconciledState {
   reconciliations: ReportedReconciliation[];
   /** How many records were found stuck in building (past the threshold) by this request. */
   stalePresets: number;
+  /** The presets whose runner config is missing or no JSON object, as found lately (no write can fix it). */
+  runnerConfigProblems: ReadonlyMap<string, RunnerConfigProblem>;
 }
 
 /**
@@ -33,6 +36,7 @@ export class ReconciliationService {
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,
     private readonly clock: Clock,
+    private readonly problems: RunnerConfigProblems,
   ) {}
 
   /**
@@ -54,10 +58,20 @@ export class ReconciliationService {
     );
     const healed = await this.healer.heal(stale, deadline);
     const repaired = await verified;
+    const reconciled = applyReconciliations(records, [...healed, ...repaired]);
     return {
-      records: applyReconciliations(records, [...healed, ...repaired]),
+      records: reconciled,
       reconciliations: [...completed, ...healed, ...repaired],
       stalePresets: stale.length,
+      runnerConfigProblems: new Map(
+        reconciled.flatMap((parsed) => {
+          const problem =
+            parsed.kind === 'valid' ? this.problems.current(parsed.record.presetName) : undefined;
+          return problem === undefined || parsed.kind !== 'valid'
+            ? []
+            : [[parsed.record.presetName, problem] as const];
+        }),
+      ),
     };
   }
 
@@ -78,14 +92,14 @@ export class ReconciliationService {
 
   /** A pending SSM update as a reconciliation; a failure is logged by the request that made the call. */
   private reported(presetName: string, update: PendingSsmUpdate): ReportedReconciliation {
-    const cached = update.shared;
+    const { cached } = update;
     switch (update.kind) {
       case 'ssm-update-completed':
         return { presetName, kind: update.kind, record: update.record, ssmConfig: update.ssmConfig, cached };
       case 'ssm-update-pending':
         return { presetName, kind: 'unresolved', reason: update.kind, ssmConfig: update.ssmConfig, cached };
       case 'failed':
-        if (!update.shared) {
+        if (!cached) {
           this.logger.warn('Pending SSM update could not be completed; retried next request', {
             preset: presetName,
             outcome: update.reason,

@@ -4,7 +4,8 @@ import { Clock } from '../common/clock';
 import { settleBy } from '../common/deadline';
 import { SharedInFlight } from '../common/shared-in-flight';
 import { AmiRecord, ParsedAmiRecord } from '../ami-state/ami-record';
-import { RunnerConfigStore } from '../ami-state/runner-config-store';
+import { RunnerConfigRead, RunnerConfigStore } from '../ami-state/runner-config-store';
+import { RunnerConfigProblems } from '../ami-state/runner-config-problems';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { PresetReconciliation, ReportedReconciliation } from './preset-reconciliation';
@@ -16,7 +17,8 @@ import { claimsRunnerConfigAmi, isRunnerConfigCheckDue, RunnerConfigVerified } f
  * SSM `ami` is read (GetParameters, 10 a call) at most once per SSM_VERIFY_SECONDS per
  * container, and set again when it differs, whatever made it drift (an SSM write applied
  * after its writer gave up, a lost clear of the pending mark, an operator's edit). The
- * pending mark is the fast path; this is the path that catches everything else.
+ * pending mark is the fast path; this is the path that catches everything else. A config
+ * that is missing or no JSON object is reported and left alone (RunnerConfigProblems).
  * Singleton: what it verified lives as long as the container.
  */
 @Injectable()
@@ -32,6 +34,7 @@ export class RunnerConfigVerifier {
     private readonly logger: AppLogger,
     private readonly clock: Clock,
     private readonly limit: ReconciliationLimit,
+    private readonly problems: RunnerConfigProblems,
   ) {}
 
   /** What verifying the ready presets of `records` repaired (or could not), within `deadline`. */
@@ -52,6 +55,7 @@ export class RunnerConfigVerifier {
     const due = ready.filter(
       (record) =>
         !joined.has(record.presetName) &&
+        this.problems.current(record.presetName) === undefined &&
         isRunnerConfigCheckDue(
           record.amiId,
           this.verified.get(record.presetName),
@@ -82,11 +86,11 @@ export class RunnerConfigVerifier {
   ): Map<string, Promise<PresetReconciliation | undefined>> {
     const started = new Map<string, Promise<PresetReconciliation | undefined>>();
     if (records.length === 0) return started;
-    const amis = this.runnerConfigs.currentAmis(
+    const reads = this.runnerConfigs.readRunnerConfigs(
       records.map((record) => record.presetName),
       deadline,
     );
-    amis.catch((error: unknown) =>
+    reads.catch((error: unknown) =>
       // Not remembered as verified: the next request checks again.
       this.logger.warn('SSM runner configs could not be read to verify them; checked again next time', {
         outcome: deadline.aborted ? 'deadline-exceeded' : 'ssm-verify-failed',
@@ -96,7 +100,7 @@ export class RunnerConfigVerifier {
     );
     for (const record of records) {
       const result = this.inFlight.start(record.presetName, () =>
-        amis.then(
+        reads.then(
           (current) =>
             this.limit.run(() => this.repairIfDrifted(record, current.get(record.presetName), deadline)),
           () => undefined,
@@ -109,11 +113,25 @@ export class RunnerConfigVerifier {
 
   private async repairIfDrifted(
     record: AmiRecord,
-    configAmi: string | undefined,
+    read: RunnerConfigRead | undefined,
     deadline: AbortSignal,
   ): Promise<PresetReconciliation | undefined> {
     const presetName = record.presetName;
-    if (configAmi === record.amiId) {
+    if (read?.kind === 'problem') {
+      // No write can fix it (this service never creates a config): reported, looked at again later.
+      this.problems.found(presetName, read.problem);
+      this.logger.warn(
+        "SSM runner config cannot hold the preset's AMI; nothing written, checked again after SSM_VERIFY_SECONDS",
+        {
+          preset: presetName,
+          parameter: this.runnerConfigs.parameterName(presetName),
+          outcome: read.problem,
+        },
+      );
+      return undefined;
+    }
+    if (read?.amiId === record.amiId) {
+      this.problems.cleared(presetName);
       this.remember(record);
       return undefined;
     }

@@ -20,7 +20,11 @@ import { aPresetStatus } from '../testing/preset-status.fixture';
 
 const updatedAt = '2026-11-23T12:00:00.000Z';
 /** The rules the presets are judged by, at 12:05 on the day of `updatedAt`. */
-const PRESET_RULES = { now: new Date('2026-11-23T12:05:00.000Z'), amiMaxAgeMs: testConfig().amiMaxAgeMs };
+const PRESET_RULES = {
+  now: new Date('2026-11-23T12:05:00.000Z'),
+  amiMaxAgeMs: testConfig().amiMaxAgeMs,
+  runnerConfigProblems: new Map(),
+};
 const buildArn = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/3';
 
 const ready = (name: string): PresetStatus =>
@@ -531,5 +535,45 @@ describe('presetFindings, over time', () => {
 
     expect(report.findings.map((found) => found.id)).toEqual(['ami-old', 'event-lost-healed']);
     expect(report.status).toBe('ready');
+  });
+});
+
+describe('presetFindings, runner configs', () => {
+  it.each([
+    ['ssm-parameter-missing', 'runner-config-missing'],
+    ['ssm-config-invalid', 'runner-config-invalid'],
+  ] as const)(
+    'finds a runner config %s as %s (critical), whether or not the record is marked',
+    (problem, id) => {
+      const rules = { ...PRESET_RULES, runnerConfigProblems: new Map([['arm64', problem]]) };
+      const marked = { ...ready('arm64'), runnerConfigPending: true as const };
+
+      expect(presetFindings([ready('arm64')], rules)).toEqual([
+        expect.objectContaining({ id, severity: 'critical', subject: 'arm64' }),
+      ]);
+      expect(presetFindings([marked], rules)).toEqual([expect.objectContaining({ id })]);
+    },
+  );
+
+  it('finds runner-config-pending, not missing, for a marked preset whose config has no known problem', () => {
+    const marked = { ...ready('arm64'), runnerConfigPending: true as const };
+    const other = {
+      ...PRESET_RULES,
+      runnerConfigProblems: new Map([['linux-x64', 'ssm-parameter-missing' as const]]),
+    };
+
+    expect(presetFindings([marked], other)).toEqual([
+      expect.objectContaining({ id: 'runner-config-pending' }),
+    ]);
+  });
+
+  it('makes a ready preset whose runner config is missing degraded, though its record holds no mark', () => {
+    const report = buildStatusReport([record('arm64')], [], checks(CONNECTED_GITHUB, null), {
+      ...PRESET_RULES,
+      runnerConfigProblems: new Map([['arm64', 'ssm-parameter-missing' as const]]),
+    });
+
+    expect(report.status).toBe('degraded');
+    expect(report.findings.map((found) => found.id)).toEqual(['runner-config-missing']);
   });
 });

@@ -1,5 +1,6 @@
 import { ParsedAmiRecord } from '../ami-state/ami-record';
-import { Finding, finding, sortFindings } from '../readiness/findings';
+import { RunnerConfigProblem } from '../ami-state/runner-config-problems';
+import { Finding, finding, FindingId, sortFindings } from '../readiness/findings';
 import type { ReadinessCheckResult } from '../readiness/readiness-check';
 import { ReportedReconciliation } from '../reconciliation/preset-reconciliation';
 import type {
@@ -43,15 +44,28 @@ export function toPresetStatus(parsed: ParsedAmiRecord): PresetStatus {
   };
 }
 
-/** What the presets are judged by: the time, and the oldest AMI that is not `ami-old`. */
+/** What the presets are judged by: the time, the oldest AMI that is not `ami-old`, and the runner configs found missing or invalid. */
 export interface PresetRules {
   now: Date;
   amiMaxAgeMs: number;
+  runnerConfigProblems: ReadonlyMap<string, RunnerConfigProblem>;
 }
+
+/** The finding of a runner config no write can fix. */
+const RUNNER_CONFIG_FINDINGS = {
+  'ssm-parameter-missing': 'runner-config-missing',
+  'ssm-config-invalid': 'runner-config-invalid',
+} as const satisfies Record<RunnerConfigProblem, FindingId>;
 
 /** A heal this recent says an event was lost lately: `event-lost-healed`. */
 const HEALED_RECENTLY_MS = 24 * 60 * 60_000;
 const DAY_MS = 24 * 60 * 60_000;
+
+/** A config that cannot take the AMI says so; otherwise a pending mark is only behind. */
+function runnerConfigFindings(preset: PresetStatus, problem: RunnerConfigProblem | undefined): Finding[] {
+  if (problem !== undefined) return [finding(RUNNER_CONFIG_FINDINGS[problem], preset.name)];
+  return preset.runnerConfigPending === true ? [finding('runner-config-pending', preset.name)] : [];
+}
 
 /** A ready preset's AMI built more than `amiMaxAgeMs` ago: its runner may be refused jobs. */
 function amiAgeFindings(preset: PresetStatus, nowMs: number, amiMaxAgeMs: number): Finding[] {
@@ -75,7 +89,7 @@ export function presetFindings(presets: readonly PresetStatus[], rules: PresetRu
         ? [finding('preset-failed', subject, { reason: preset.failureReason ?? 'no reason was recorded.' })]
         : []),
       ...(preset.status === 'ready' && preset.amiId === null ? [finding('preset-without-ami', subject)] : []),
-      ...(preset.runnerConfigPending === true ? [finding('runner-config-pending', subject)] : []),
+      ...runnerConfigFindings(preset, rules.runnerConfigProblems.get(subject)),
       ...amiAgeFindings(preset, nowMs, rules.amiMaxAgeMs),
       ...(preset.lastHealedAt !== null && nowMs - Date.parse(preset.lastHealedAt) < HEALED_RECENTLY_MS
         ? [

@@ -61,6 +61,7 @@ function newController(third: PipelinesCheck, github = CONNECTED_GITHUB) {
       records: [{ kind: 'valid', record: aReadyAmiRecord() }],
       reconciliations: [],
       stalePresets: 0,
+      runnerConfigProblems: new Map(),
     });
   });
   const githubReadiness = strictMock<GitHubReadinessService>('GitHubReadinessService');

@@ -60,13 +60,15 @@ export class StatusController {
     // of them. None rejects.
     const checks = this.readinessChecks.run(deadline);
     try {
-      const { records, reconciliations, stalePresets } = await this.reconciliation.reconcile(deadline);
+      const { records, reconciliations, stalePresets, runnerConfigProblems } =
+        await this.reconciliation.reconcile(deadline);
       const results = await checks;
       const checkPoints = results.flatMap((result) => result.metrics ?? []);
       this.metrics.publish(statusMetrics(stalePresets, reconciliations, checkPoints));
       return buildStatusReport(records, reconciliations, results, {
         now: this.clock.now(),
         amiMaxAgeMs: this.config.amiMaxAgeMs,
+        runnerConfigProblems,
       });
     } catch (error) {
       if (!(error instanceof AmiStateUnavailableError)) throw error;

@@ -121,20 +121,19 @@ describe('level-triggered runner config: GET /status repairs whatever made SSM d
     expect(first.status).toBe('ready');
   });
 
-  it('leaves the mark and reports the preset degraded when the repair cannot be written', async () => {
-    // Prepare: the record says AMI 3, the parameter is gone.
+  it('leaves the mark and reports the preset degraded when SSM fails the repair, and retries it next request', async () => {
+    // Prepare: the record says AMI 3, the config AMI 2; SSM fails the SDK's 3 attempts at PutParameter (its default).
     await givenReadyPreset('linux-x64', AMI_3, AMI_2);
-    fake().ssm.clear();
+    fake().failNext('PutParameter', 3, 'internal-error');
 
     // Act
     const body = await report();
+    const putsInFirst = fake().callsTo('PutParameter').length;
+    const storedAfterFirst = await bed.stored('linux-x64');
+    const next = await report();
 
     // Assess
-    expect(await bed.stored('linux-x64')).toMatchObject({
-      status: 'ready',
-      amiId: AMI_3,
-      ssmPendingAmiId: AMI_3,
-    });
+    expect(storedAfterFirst).toMatchObject({ status: 'ready', amiId: AMI_3, ssmPendingAmiId: AMI_3 });
     expect(body.status).toBe('degraded');
     expect(body.presets[0]).toMatchObject({ name: 'linux-x64', runnerConfigPending: true });
     expect(body.reconciliation.presets).toEqual([
@@ -142,10 +141,18 @@ describe('level-triggered runner config: GET /status repairs whatever made SSM d
         name: 'linux-x64',
         outcome: 'unresolved',
         reason: 'ssm-update-pending',
-        ssmConfig: 'ssm-parameter-missing',
+        ssmConfig: 'ssm-update-failed',
         cached: false,
       },
     ]);
+    expect(body.findings).toEqual([
+      expect.objectContaining({ id: 'runner-config-pending', subject: 'linux-x64' }),
+    ]);
+    expect(putsInFirst).toBe(3);
+    expect(next.reconciliation.presets).toEqual([
+      expect.objectContaining({ outcome: 'ssm-update-completed', ssmConfig: 'updated', cached: false }),
+    ]);
+    expect(runnerConfig('linux-x64').ami).toBe(AMI_3);
   });
 
   it('checks again next request when the runner configs could not be read', async () => {
@@ -249,5 +256,96 @@ describe('level-triggered runner config: GET /status repairs whatever made SSM d
     ]);
     expect(runnerConfig('linux-x64')).toEqual({ ...RUNNER_CONFIG, ami: AMI_3 });
     expect(await bed.stored('linux-x64')).not.toHaveProperty('ssmPendingAmiId');
+  });
+
+  describe('a runner config no write can fix: missing, or no JSON object', () => {
+    const ssmCalls = () =>
+      (['GetParameters', 'GetParameter', 'PutParameter'] as const).flatMap((operation) =>
+        fake().callsTo(operation),
+      );
+
+    it.each([
+      ['missing', () => fake().ssm.clear(), 'runner-config-missing'],
+      [
+        'no JSON object',
+        () => fake().ssm.setParameter(parameterName('linux-x64'), 'ami: pending'),
+        'runner-config-invalid',
+      ],
+    ] as const)(
+      'a ready preset whose config is %s: reported %s, nothing written, read again only after SSM_VERIFY_SECONDS',
+      async (_, breakConfig, id) => {
+        // Prepare
+        await givenReadyPreset('linux-x64', AMI_3, AMI_3);
+        breakConfig();
+        const record = await bed.stored('linux-x64');
+
+        // Act
+        const first = await report();
+        const callsAfterFirst = ssmCalls().length;
+        nowMs += 60_000;
+        const second = await report();
+        const callsAfterSecond = ssmCalls().length;
+        fake().ssm.setParameter(parameterName('linux-x64'), JSON.stringify({ ...RUNNER_CONFIG, ami: AMI_3 }));
+        nowMs += 300_000;
+        const fixed = await report();
+
+        // Assess
+        for (const body of [first, second]) {
+          expect(body.status).toBe('degraded');
+          expect(body.findings).toEqual([
+            expect.objectContaining({ id, severity: 'critical', subject: 'linux-x64' }),
+          ]);
+          expect(body.reconciliation.presets).toEqual([]);
+        }
+        expect(await bed.stored('linux-x64')).toEqual(record);
+        expect(fake().callsTo('PutParameter')).toHaveLength(0);
+        expect([callsAfterFirst, callsAfterSecond]).toEqual([1, 1]);
+        expect(fixed).toMatchObject({ status: 'ready', findings: [] });
+        expect(fake().callsTo('GetParameters')).toHaveLength(2);
+      },
+    );
+
+    it('a stale preset healed while its config is missing keeps its mark, is reported missing, and is retried on the same schedule', async () => {
+      // Prepare
+      await bed.put(amiRecord('linux-x64', { status: 'building', updatedAt: minutesAgo(120) }));
+      fake().imageBuilder.createPipeline('spot-runner-linux-x64');
+      fake().imageBuilder.addImage('spot-runner-linux-x64', available(AMI_2, minutesAgo(90)));
+
+      // Act
+      const healed = await report();
+      const getsAfterHeal = fake().callsTo('GetParameter').length;
+      nowMs += 60_000;
+      const next = await report();
+      const getsBeforeDue = fake().callsTo('GetParameter').length;
+      fake().ssm.setParameter(parameterName('linux-x64'), JSON.stringify(RUNNER_CONFIG));
+      nowMs += 300_000;
+      const due = await report();
+
+      // Assess
+      expect(healed.reconciliation.presets).toEqual([
+        expect.objectContaining({ outcome: 'corrected', to: 'ready', ssmConfig: 'ssm-parameter-missing' }),
+      ]);
+      expect(healed.findings.map((found) => found.id)).toEqual([
+        'runner-config-missing',
+        'event-lost-healed',
+      ]);
+      expect(next.presets[0]).toMatchObject({ runnerConfigPending: true });
+      expect(next.findings.map((found) => found.id)).toEqual(['runner-config-missing', 'event-lost-healed']);
+      expect(next.reconciliation.presets).toEqual([
+        {
+          name: 'linux-x64',
+          outcome: 'unresolved',
+          reason: 'ssm-update-pending',
+          ssmConfig: 'ssm-parameter-missing',
+          cached: true,
+        },
+      ]);
+      expect(getsBeforeDue).toBe(getsAfterHeal);
+      expect(due.reconciliation.presets).toEqual([
+        expect.objectContaining({ outcome: 'ssm-update-completed', ssmConfig: 'updated', cached: false }),
+      ]);
+      expect(runnerConfig('linux-x64')).toEqual({ ...RUNNER_CONFIG, ami: AMI_2 });
+      expect(due.findings.map((found) => found.id)).toEqual(['event-lost-healed']);
+    });
   });
 });
