@@ -7,6 +7,8 @@ const RUNNER_CONFIG = PENDING_RUNNER_CONFIG;
 const minutesBefore = (now: Date, minutes: number) =>
   new Date(now.getTime() - minutes * 60_000).toISOString();
 
+/** How old `linux-x64`'s AMI is: past AMI_MAX_AGE_DAYS (30), so an `ami-old` warning. */
+const OLD_AMI_DAYS = 40;
 /** How long `linux-arm64` has been stuck in building, its event lost. */
 const STUCK_MINUTES = 120;
 /** How long `windows-x64` has been building, its build in progress. */
@@ -29,17 +31,18 @@ const jobsIn = (...statuses: string[]) => JOBS.filter(([, status]) => statuses.i
 
 /** What `seedDemo` seeds, one line per preset and one for the runner jobs, for `npm start`'s banner. */
 export const DEMO_SUMMARY: readonly string[] = [
-  'linux-x64    ready',
-  `linux-arm64  building for ${STUCK_MINUTES} min although its newest image is AVAILABLE (a lost event): the first GET /status heals it`,
+  `linux-x64    ready, its AMI built ${OLD_AMI_DAYS} days ago: an ami-old warning`,
+  `linux-arm64  building for ${STUCK_MINUTES} min although its newest image is AVAILABLE (a lost event): the first GET /status heals it (an event-lost-healed note)`,
   `windows-x64  building for ${BUILDING_MINUTES} min, its build in progress: left alone`,
   `runner jobs  ${jobsIn('running')} running, ${jobsIn('pending')} pending, ${jobsIn('completed', 'failed')} finished`,
 ];
 
 /**
- * Three presets that show what the service does:
- * - `linux-x64`: ready, nothing to do;
+ * Three presets that show what the service does, and what the page lists as needing attention:
+ * - `linux-x64`: ready, nothing to do, but its AMI is 40 days old: an `ami-old` warning;
  * - `linux-arm64`: building for two hours, but its pipeline's newest image is AVAILABLE:
- *   the event was lost, and the first GET /status heals it (DynamoDB and SSM);
+ *   the event was lost, and the first GET /status heals it (DynamoDB and SSM), which the
+ *   `event-lost-healed` info then reports;
  * - `windows-x64`: building for five minutes, a build in progress: left alone;
  * and runner job records: 2 running, 1 pending, and outcomes over the last day.
  */
@@ -47,9 +50,11 @@ export async function seedDemo(localAws: LocalAws, now: Date, configPrefix = '/s
   const { fake, region } = localAws;
 
   fake.imageBuilder.createPipeline('spot-runner-linux-x64');
+  // Its record was written when the image became available, half an hour after the build began.
+  const x64Built = minutesBefore(now, OLD_AMI_DAYS * 24 * 60 + 30);
   const x64Image = fake.imageBuilder.addImage('spot-runner-linux-x64', {
     status: 'AVAILABLE',
-    dateCreated: minutesBefore(now, 26 * 60),
+    dateCreated: x64Built,
     amis: [{ region, image: 'ami-0a1b2c3d4e5f60001' }],
   });
   await localAws.putItem(
@@ -57,7 +62,8 @@ export async function seedDemo(localAws: LocalAws, now: Date, configPrefix = '/s
       status: 'ready',
       amiId: 'ami-0a1b2c3d4e5f60001',
       buildId: x64Image,
-      updatedAt: minutesBefore(now, 25 * 60),
+      imageCreatedAt: x64Built,
+      updatedAt: minutesBefore(now, OLD_AMI_DAYS * 24 * 60),
     }),
   );
   fake.ssm.setParameter(

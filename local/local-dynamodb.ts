@@ -85,6 +85,7 @@ export function amiRecord(
     amiId?: string | null;
     buildId?: string;
     errorMessage?: string;
+    imageCreatedAt?: string;
   },
 ): Record<string, unknown> {
   return { jobId: amiJobId(presetName), recordType: AMI_RECORD_TYPE, presetName, amiId: null, ...fields };

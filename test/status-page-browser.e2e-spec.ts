@@ -62,10 +62,12 @@ const text = async (page: Page, selector: string) => (await page.locator(selecto
 const texts = async (page: Page, selector: string) =>
   (await page.locator(selector).allTextContents()).map((content) => content.trim());
 const presetsTable = 'section[aria-labelledby="presets"] tbody';
+const attention = 'section[aria-labelledby="attention"]';
 
 /** What the demo's page says once linux-arm64 is healed (local/demo.ts). */
 async function expectTheDemoPage(page: Page): Promise<void> {
   expect(await text(page, 'header .badge')).toBe('Building');
+  await expectTheDemoFindings(page);
   expect(await text(page, 'header h1')).toBe('Presets are building; nothing has failed');
   expect(await text(page, 'header .message')).toBe(
     '2 presets ready, 1 preset building, 2 runners running, 1 runner pending',
@@ -81,7 +83,19 @@ async function expectTheDemoPage(page: Page): Promise<void> {
     'ami-0a1b2c3d4e5f60001',
     'None',
   ]);
-  expect(await texts(page, `${presetsTable} tr .age`)).toEqual(['just now', '1 d ago', '5 min ago']);
+  expect(await texts(page, `${presetsTable} tr .age`)).toEqual(['just now', '40 d ago', '5 min ago']);
+  expect(await texts(page, `${presetsTable} tr td[data-label="AMI age"]`)).toEqual(['1 h', '40 d', '—']);
+  // The pipeline check is not wired yet: every pipeline is unchecked (null).
+  expect(await texts(page, `${presetsTable} tr td[data-label="Pipeline"]`)).toEqual([
+    'Unknown',
+    'Unknown',
+    'Unknown',
+  ]);
+  expect(await page.locator(`${presetsTable} tr td[data-label="Last heal"]`).allInnerTexts()).toEqual([
+    'just now\n1 heal in all',
+    'Never',
+    'Never',
+  ]);
   expect(await texts(page, 'section[aria-labelledby="github"] dd')).toEqual([
     'Connected GitHub App authenticated',
     'spot-runner-local',
@@ -91,6 +105,23 @@ async function expectTheDemoPage(page: Page): Promise<void> {
     'Running2',
     'Provisioning0',
     'Pending1',
+  ]);
+}
+
+/** The demo's findings first, most urgent first, each with its severity in words. */
+async function expectTheDemoFindings(page: Page): Promise<void> {
+  expect((await texts(page, 'main h2'))[0]).toBe('Needs attention');
+  expect(await texts(page, `${attention} li .badge`)).toEqual(['Warning', 'Info']);
+  expect(await texts(page, `${attention} li .subject`)).toEqual(['linux-x64', 'linux-arm64']);
+  expect(await texts(page, `${attention} li .summary`)).toEqual([
+    'The preset’s AMI was built 40 days ago; the runner in it may be too old for GitHub to assign jobs to.',
+    expect.stringMatching(
+      /^The preset was healed at \S+ \(1 heal in all\): an Image Builder event was lost\.$/,
+    ),
+  ]);
+  expect(await texts(page, `${attention} li .action`)).toEqual([
+    'What to do: Run the preset’s pipeline, or check its schedule.',
+    'What to do: Check the EventBridge rule to the AMI update function and its dead-letter queue.',
   ]);
 }
 
@@ -127,7 +158,7 @@ describe('the status page in Chromium, from the local server (npm start)', () =>
     await localAws?.stop();
   });
 
-  it('a browser gets the page: the banner, one row per preset with its badge, the healing, GitHub and the runners', async () => {
+  it('a browser gets the page: the banner, what needs attention, one row per preset with its badge, the healing, GitHub and the runners', async () => {
     // Act
     const opened = await open(statusUrl);
 
@@ -191,6 +222,31 @@ describe('the status page in Chromium, from the local server (npm start)', () =>
     expect(await opened.problems()).toEqual(NO_PROBLEMS);
     await page.screenshot({ path: screenshotFile('local-server-xss'), fullPage: true });
   });
+
+  it('a failed build whose reason holds markup is listed as text in Needs attention: no img element, no alert', async () => {
+    // Prepare
+    await localAws.putItem(
+      amiRecord('macos-arm64', {
+        status: 'failed',
+        updatedAt: new Date().toISOString(),
+        errorMessage: `Build step failed: ${XSS} in arn:aws:imagebuilder:eu-west-1:123456789012:image/macos/1.0.0/1`,
+      }),
+    );
+
+    // Act
+    const opened = await open(statusUrl);
+
+    // Assess
+    const { page } = opened;
+    const failed = page.locator(`${attention} li`, { hasText: 'macos-arm64' });
+    expect(await failed.locator('.badge').textContent()).toBe('Critical');
+    expect(await failed.locator('.summary').textContent()).toBe(
+      `The preset’s last build failed: Build step failed: ${XSS} in <arn>`,
+    );
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await opened.response.text()).toContain('&lt;img src=x onerror=alert(1)&gt; in &lt;arn&gt;');
+    expect(await opened.problems()).toEqual(NO_PROBLEMS);
+  });
 });
 
 describe('the status page in Chromium, from the production bundle (dist/lambda/status/index.js)', () => {
@@ -247,6 +303,24 @@ describe('the status page in Chromium, from the production bundle (dist/lambda/s
     expect(await mainMaxWidth(opened.page)).toBe('1152px');
     expect(await opened.problems()).toEqual(NO_PROBLEMS);
     await opened.page.screenshot({ path: screenshotFile('lambda-bundle-1280'), fullPage: true });
+  });
+
+  it('says so when nothing needs attention: a ready preset, its runner config in step', async () => {
+    // Prepare
+    const tableName = await localAws.dynamoDb.createStateTable('spot-runner-state-all-well');
+    await localAws.putReadyPreset(tableName, 'ubuntu-x64', 'ami-0a1b2c3d4e5f60009', new Date().toISOString());
+
+    // Act
+    const opened = await openServed(await invokeFromABrowser('/status', tableName));
+
+    // Assess
+    const { page } = opened;
+    expect(await text(page, 'header .badge')).toBe('Ready');
+    expect(await text(page, `${attention} h2`)).toBe('Needs attention');
+    expect(await text(page, `${attention} p`)).toBe('Nothing needs attention: no check found a problem.');
+    expect(await page.locator(`${attention} li`).count()).toBe(0);
+    expect(await opened.problems()).toEqual(NO_PROBLEMS);
+    await page.screenshot({ path: screenshotFile('lambda-bundle-all-well'), fullPage: true });
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import { seedDemo } from '../../local/demo';
 import type { StatusReport } from '../../src/status/contract/status.schema';
 import { WireTestBed } from '../support/wire-app';
+import { finding } from '../../src/readiness/findings';
 import { aPresetStatus } from '../../src/testing/preset-status.fixture';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
@@ -19,7 +20,7 @@ describe('the npm start demo', () => {
     await bed.stop();
   });
 
-  it('heals linux-arm64 on the first GET /status, with its SSM ami set, and leaves the others alone', async () => {
+  it('heals linux-arm64 on the first GET /status, with its SSM ami set, and leaves the others alone; the old AMI and the heal are findings', async () => {
     // Act
     const body = (await bed.getStatus().expect(200)).body as StatusReport;
 
@@ -38,7 +39,8 @@ describe('the npm start demo', () => {
         name: 'linux-x64',
         status: 'ready',
         amiId: 'ami-0a1b2c3d4e5f60001',
-        updatedAt: '2026-11-22T11:00:00.000Z',
+        updatedAt: '2026-10-14T12:00:00.000Z',
+        amiCreatedAt: '2026-10-14T11:30:00.000Z',
       }),
       aPresetStatus({
         name: 'windows-x64',
@@ -46,6 +48,10 @@ describe('the npm start demo', () => {
         amiId: null,
         updatedAt: '2026-11-23T11:55:00.000Z',
       }),
+    ]);
+    expect(body.findings).toEqual([
+      finding('ami-old', 'linux-x64', { days: 40 }),
+      finding('event-lost-healed', 'linux-arm64', { healCount: 1, lastHealedAt: NOW.toISOString() }),
     ]);
     expect(body.message).toBe('2 presets ready, 1 preset building, 2 runners running, 1 runner pending');
     expect(body.runners).toEqual({ pending: 1, provisioning: 0, running: 2 });

@@ -1,7 +1,8 @@
 import { readiness } from '../../github/github-readiness';
+import { finding, PLATFORM_SUBJECTS } from '../../readiness/findings';
 import { aPresetStatus } from '../../testing/preset-status.fixture';
-import type { ReconciliationReport, StatusReport } from '../contract/status.schema';
-import { ageText, instant, outcomeWords, statusPageModel } from './status-page-model';
+import type { PresetStatus, ReconciliationReport, StatusReport } from '../contract/status.schema';
+import { ageText, durationText, instant, outcomeWords, statusPageModel, whenText } from './status-page-model';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const ago = (ms: number) => NOW.getTime() - ms;
@@ -42,6 +43,29 @@ describe('ageText', () => {
   });
 });
 
+describe('durationText', () => {
+  it.each([
+    ['nothing', 0, 'under 1 min'],
+    ['59 s', 59 * SECOND, 'under 1 min'],
+    ['1 min', MINUTE, '1 min'],
+    ['1 h 59 min, rounded down', 2 * HOUR - MINUTE, '1 h'],
+    ['12 days', 12 * DAY + 5 * HOUR, '12 d'],
+  ])('%s → %s', (_, ms, text) => {
+    expect(durationText(ms)).toBe(text);
+  });
+});
+
+describe('whenText', () => {
+  it.each([
+    ['6 days ahead (a next run)', -(6 * DAY + HOUR), 'in 6 d'],
+    ['90 min ahead', -90 * MINUTE, 'in 1 h'],
+    ['30 s ahead', -30 * SECOND, 'just now'],
+    ['2 h ago (a next run overdue)', 2 * HOUR, '2 h ago'],
+  ])('%s → %s', (_, elapsedMs, text) => {
+    expect(whenText(ago(elapsedMs), NOW.getTime())).toBe(text);
+  });
+});
+
 describe('instant', () => {
   it.each([
     ['2026-11-23T12:00:00.000Z', '2026-11-23 12:00 UTC'],
@@ -65,6 +89,74 @@ describe('statusPageModel', () => {
     });
   });
 
+  describe('what needs attention', () => {
+    it('lists the findings in the order of the response, each with its severity as a text badge', () => {
+      // Prepare
+      const findings = [
+        finding('preset-failed', 'arm64', { reason: 'Build step timed out at <arn>' }),
+        finding('ami-old', 'linux-x64', { days: 40 }),
+        finding('event-lost-healed', 'arm64', { healCount: 2, lastHealedAt: '2026-11-23T11:00:00.000Z' }),
+      ];
+
+      // Act
+      const model = statusPageModel(report({ findings }), NOW);
+
+      // Assess
+      expect(model.findings).toEqual([
+        {
+          severity: { text: 'Critical', tone: 'bad' },
+          subject: 'arm64',
+          summary: 'The preset’s last build failed: Build step timed out at <arn>',
+          action: findings[0].action,
+        },
+        {
+          severity: { text: 'Warning', tone: 'warn' },
+          subject: 'linux-x64',
+          summary:
+            'The preset’s AMI was built 40 days ago; the runner in it may be too old for GitHub to assign jobs to.',
+          action: 'Run the preset’s pipeline, or check its schedule.',
+        },
+        expect.objectContaining({ severity: { text: 'Info', tone: 'neutral' }, subject: 'arm64' }),
+      ]);
+    });
+
+    it('is empty when nothing needs attention', () => {
+      expect(statusPageModel(report(), NOW).findings).toEqual([]);
+    });
+
+    it.each([
+      ['github-app', 'GitHub App'],
+      ['jobs', 'Jobs'],
+      ['platform', 'Platform'],
+    ])('names the subject %s in words: %s', (subject, words) => {
+      const model = statusPageModel(report({ findings: [finding('github-error', subject)] }), NOW);
+
+      expect(model.findings).toEqual([expect.objectContaining({ subject: words })]);
+    });
+
+    it('has words for every subject that is no preset', () => {
+      const model = statusPageModel(
+        report({ findings: PLATFORM_SUBJECTS.map((subject) => finding('github-error', subject)) }),
+        NOW,
+      );
+
+      for (const [i, subject] of PLATFORM_SUBJECTS.entries())
+        expect(model.findings[i].subject).not.toBe(subject);
+    });
+
+    it('keeps the name of a preset that is called like a platform subject', () => {
+      const model = statusPageModel(
+        report({
+          presets: [aPresetStatus({ name: 'jobs', status: 'invalid', amiId: null, updatedAt: null })],
+          findings: [finding('preset-invalid', 'jobs')],
+        }),
+        NOW,
+      );
+
+      expect(model.findings).toEqual([expect.objectContaining({ subject: 'jobs' })]);
+    });
+  });
+
   describe('a preset row', () => {
     it.each([
       [
@@ -80,6 +172,9 @@ describe('statusPageModel', () => {
           status: { text: 'Ready', tone: 'good' },
           amiId: 'ami-0123456789abcdef0',
           updated: { datetime: '2026-11-23T10:00:00.000Z', text: '2026-11-23 10:00 UTC', age: '2 h ago' },
+          pipeline: null,
+          amiAge: null,
+          lastHeal: null,
           runnerConfigPending: false,
         },
       ],
@@ -136,6 +231,92 @@ describe('statusPageModel', () => {
       const model = statusPageModel(report({ presets: [aPresetStatus(preset)] }), NOW);
 
       expect(model.presets).toEqual([expect.objectContaining(row)]);
+    });
+  });
+
+  describe("a preset's pipeline, AMI age and last heal", () => {
+    const row = (fields: Partial<PresetStatus>) =>
+      statusPageModel(
+        report({
+          presets: [
+            aPresetStatus({
+              name: 'linux-x64',
+              status: 'ready',
+              amiId: 'ami-0123456789abcdef0',
+              updatedAt: '2026-11-23T10:00:00.000Z',
+              ...fields,
+            }),
+          ],
+        }),
+        NOW,
+      ).presets[0];
+
+    it.each([
+      [
+        'enabled, with its last and next run',
+        { status: 'ENABLED', lastRunAt: '2026-11-23T10:00:00.000Z', nextRunAt: '2026-11-30T10:00:00.000Z' },
+        {
+          status: { text: 'Enabled', tone: 'good' },
+          runs: {
+            last: { datetime: '2026-11-23T10:00:00.000Z', text: '2026-11-23 10:00 UTC', age: '2 h ago' },
+            next: { datetime: '2026-11-30T10:00:00.000Z', text: '2026-11-30 10:00 UTC', age: 'in 6 d' },
+          },
+        },
+      ],
+      [
+        'disabled, never run and not scheduled',
+        { status: 'DISABLED', lastRunAt: null, nextRunAt: null },
+        { status: { text: 'Disabled', tone: 'warn' }, runs: { last: null, next: null } },
+      ],
+      [
+        'not found: no runs to show',
+        { status: 'not-found', lastRunAt: null, nextRunAt: null },
+        { status: { text: 'Not found', tone: 'warn' }, runs: null },
+      ],
+    ] as const)('the pipeline %s', (_, pipeline, cell) => {
+      expect(row({ pipeline }).pipeline).toEqual(cell);
+    });
+
+    it('has no pipeline cell when the pipeline could not be checked', () => {
+      expect(row({ pipeline: null }).pipeline).toBeNull();
+    });
+
+    it.each([
+      [
+        'built 12 days ago',
+        '2026-11-11T06:00:00.000Z',
+        { datetime: '2026-11-11T06:00:00.000Z', text: '12 d' },
+      ],
+      [
+        'built 115 min ago',
+        '2026-11-23T10:05:00.000Z',
+        { datetime: '2026-11-23T10:05:00.000Z', text: '1 h' },
+      ],
+      [
+        'a time ahead of the clock',
+        '2026-11-23T13:00:00.000Z',
+        expect.objectContaining({ text: 'in the future' }),
+      ],
+      ['no date', 'last week', { datetime: null, text: 'not a date' }],
+      ['not known', null, null],
+    ])('the AMI age, %s', (_, amiCreatedAt, amiAge) => {
+      expect(row({ amiCreatedAt }).amiAge).toEqual(amiAge);
+    });
+
+    it.each([
+      [
+        'healed once, just now',
+        { healCount: 1, lastHealedAt: NOW.toISOString() },
+        { datetime: NOW.toISOString(), text: '2026-11-23 12:00 UTC', age: 'just now', count: '1 heal' },
+      ],
+      [
+        'healed 4 times, last 3 days ago',
+        { healCount: 4, lastHealedAt: '2026-11-20T12:00:00.000Z' },
+        expect.objectContaining({ age: '3 d ago', count: '4 heals' }),
+      ],
+      ['never healed', { healCount: 0, lastHealedAt: null }, null],
+    ])('the last heal, %s', (_, fields, lastHeal) => {
+      expect(row(fields).lastHeal).toEqual(lastHeal);
     });
   });
 

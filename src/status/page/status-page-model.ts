@@ -2,7 +2,9 @@ import type { SsmConfigOutcome, UnresolvedReason } from '../../ami-state/outcome
 import type { GitHubStatus } from '../../github/github-readiness';
 import type { OutcomeStatus, RunnerStatus } from '../../runners/runner-activity';
 import type {
+  FindingReport,
   OverallStatus,
+  PipelineReport,
   PresetStatus,
   PresetStatusValue,
   ReconciliationReport,
@@ -18,6 +20,8 @@ import type {
 export interface StatusPageModel {
   banner: { status: OverallStatus; badge: Badge; headline: string; message: string };
   checkedAt: Instant;
+  /** What needs attention, most urgent first, as the response orders it; empty when nothing does. */
+  findings: FindingRow[];
   presets: PresetRow[];
   reconciliation: ReconciliationRow[];
   github: {
@@ -32,7 +36,7 @@ export interface StatusPageModel {
 }
 
 /** How a badge is coloured; its text always says the same, so colour is never the only cue. */
-export type Tone = 'good' | 'busy' | 'bad';
+export type Tone = 'good' | 'busy' | 'warn' | 'bad' | 'neutral';
 
 export interface Badge {
   text: string;
@@ -45,14 +49,41 @@ export interface Instant {
   text: string;
 }
 
+/** A stored time and how long ago (or how soon) it is; `datetime` is null when it is no date. */
+export interface TimeAndAge {
+  datetime: string | null;
+  text: string;
+  age: string;
+}
+
+export interface FindingRow {
+  severity: Badge;
+  /** The preset's name, or the part of the platform it is about, in words. */
+  subject: string;
+  summary: string;
+  action: string;
+}
+
 export interface PresetRow {
   name: string;
   status: Badge;
   /** null when the preset has no AMI. */
   amiId: string | null;
   /** null when the record has no updatedAt. */
-  updated: { datetime: string | null; text: string; age: string } | null;
+  updated: TimeAndAge | null;
+  /** null when the pipeline could not be checked. */
+  pipeline: PipelineCell | null;
+  /** How old the AMI is ("12 d"); null when the record does not say when its image was built. */
+  amiAge: { datetime: string | null; text: string } | null;
+  /** When GET /status last healed the record, and how often in all; null when it never did. */
+  lastHeal: (TimeAndAge & { count: string }) | null;
   runnerConfigPending: boolean;
+}
+
+export interface PipelineCell {
+  status: Badge;
+  /** For a pipeline that exists: its last run (null: never ran) and its next (null: no schedule). */
+  runs: { last: TimeAndAge | null; next: TimeAndAge | null } | null;
 }
 
 export interface ReconciliationRow {
@@ -71,6 +102,27 @@ const BANNERS: Readonly<Record<OverallStatus, Omit<StatusPageModel['banner'], 's
     headline: 'Presets are building; nothing has failed',
   },
   degraded: { badge: { text: 'Degraded', tone: 'bad' }, headline: 'The platform needs attention' },
+};
+
+/** Critical is what makes the status degraded; info never needs more than a look. */
+const SEVERITY_BADGES: Readonly<Record<FindingReport['severity'], Badge>> = {
+  critical: { text: 'Critical', tone: 'bad' },
+  warning: { text: 'Warning', tone: 'warn' },
+  info: { text: 'Info', tone: 'neutral' },
+};
+
+/** The subjects that are no preset (readiness's PLATFORM_SUBJECTS; the spec keeps them in step), in words. */
+const PLATFORM_SUBJECT_NAMES: Readonly<Record<string, string>> = {
+  'github-app': 'GitHub App',
+  jobs: 'Jobs',
+  platform: 'Platform',
+};
+
+/** A disabled or missing pipeline builds no new AMI: the warnings `pipeline-*` say so. */
+const PIPELINE_BADGES: Readonly<Record<PipelineReport['status'], Badge>> = {
+  ENABLED: { text: 'Enabled', tone: 'good' },
+  DISABLED: { text: 'Disabled', tone: 'warn' },
+  'not-found': { text: 'Not found', tone: 'warn' },
 };
 
 const PRESET_BADGES: Readonly<Record<PresetStatusValue, Badge>> = {
@@ -132,6 +184,7 @@ export function statusPageModel(report: StatusReport, now: Date): StatusPageMode
   return {
     banner: { status: report.status, ...BANNERS[report.status], message: report.message },
     checkedAt: instant(now),
+    findings: findingRows(report),
     presets: report.presets.map((preset) => presetRow(preset, now)),
     reconciliation: report.reconciliation.presets.map(reconciliationRow),
     github: {
@@ -165,22 +218,64 @@ function activityRows(
   }));
 }
 
+/** A preset's own name wins over a platform subject's word: a preset may be called `jobs`. */
+function findingRows(report: StatusReport): FindingRow[] {
+  const presetNames = new Set(report.presets.map((preset) => preset.name));
+  return report.findings.map(({ severity, subject, summary, action }) => ({
+    severity: SEVERITY_BADGES[severity],
+    subject: presetNames.has(subject) ? subject : (PLATFORM_SUBJECT_NAMES[subject] ?? subject),
+    summary,
+    action,
+  }));
+}
+
 function presetRow(preset: PresetStatus, now: Date): PresetRow {
   return {
     name: preset.name,
     status: PRESET_BADGES[preset.status],
     amiId: preset.amiId,
-    updated: preset.updatedAt === null ? null : updated(preset.updatedAt, now),
+    updated: preset.updatedAt === null ? null : timeAndAge(preset.updatedAt, now),
+    pipeline: preset.pipeline === null ? null : pipelineCell(preset.pipeline, now),
+    amiAge: preset.amiCreatedAt === null ? null : amiAge(preset.amiCreatedAt, now),
+    lastHeal:
+      preset.lastHealedAt === null
+        ? null
+        : { ...timeAndAge(preset.lastHealedAt, now), count: plural(preset.healCount, 'heal') },
     runnerConfigPending: preset.runnerConfigPending === true,
   };
 }
 
-/** An invalid record's updatedAt may be no date at all: it is shown as stored. */
-function updated(updatedAt: string, now: Date): NonNullable<PresetRow['updated']> {
-  const ms = Date.parse(updatedAt);
-  if (Number.isNaN(ms)) return { datetime: null, text: updatedAt, age: 'not a date' };
-  return { ...instant(new Date(ms)), age: ageText(ms, now.getTime()) };
+function pipelineCell({ status, lastRunAt, nextRunAt }: PipelineReport, now: Date): PipelineCell {
+  return {
+    status: PIPELINE_BADGES[status],
+    runs:
+      status === 'not-found'
+        ? null
+        : {
+            last: lastRunAt === null ? null : timeAndAge(lastRunAt, now),
+            next: nextRunAt === null ? null : timeAndAge(nextRunAt, now, whenText),
+          },
+  };
 }
+
+function amiAge(amiCreatedAt: string, now: Date): NonNullable<PresetRow['amiAge']> {
+  const ms = Date.parse(amiCreatedAt);
+  if (Number.isNaN(ms)) return { datetime: null, text: 'not a date' };
+  const elapsedMs = now.getTime() - ms;
+  return {
+    datetime: new Date(ms).toISOString(),
+    text: elapsedMs < -MINUTE_MS ? 'in the future' : durationText(Math.max(elapsedMs, 0)),
+  };
+}
+
+/** A stored time as the page shows it; one that is no date (an invalid record's) is shown as stored. */
+function timeAndAge(stored: string, now: Date, relative = ageText): TimeAndAge {
+  const ms = Date.parse(stored);
+  if (Number.isNaN(ms)) return { datetime: null, text: stored, age: 'not a date' };
+  return { ...instant(new Date(ms)), age: relative(ms, now.getTime()) };
+}
+
+const plural = (count: number, one: string) => `${count} ${count === 1 ? one : `${one}s`}`;
 
 /** `2026-11-23 12:00 UTC`: the same for every reader, wherever the service runs. */
 export function instant(date: Date): Instant {
@@ -190,16 +285,28 @@ export function instant(date: Date): Instant {
 
 const MINUTE_MS = 60_000;
 
+/** "under 1 min", "5 min", "2 h", "3 d": whole units, rounded down. */
+export function durationText(ms: number): string {
+  const minutes = Math.floor(ms / MINUTE_MS);
+  if (minutes < 1) return 'under 1 min';
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h`;
+  return `${Math.floor(hours / 24)} d`;
+}
+
 /** "just now", "5 min ago", "2 h ago", "3 d ago": whole units, rounded down. */
 export function ageText(thenMs: number, nowMs: number): string {
   const elapsedMs = nowMs - thenMs;
   if (elapsedMs < -MINUTE_MS) return 'in the future';
   if (elapsedMs < MINUTE_MS) return 'just now';
-  const minutes = Math.floor(elapsedMs / MINUTE_MS);
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return `${hours} h ago`;
-  return `${Math.floor(hours / 24)} d ago`;
+  return `${durationText(elapsedMs)} ago`;
+}
+
+/** ageText, or "in 6 d" for a time to come (a pipeline's next run). */
+export function whenText(thenMs: number, nowMs: number): string {
+  const aheadMs = thenMs - nowMs;
+  return aheadMs < MINUTE_MS ? ageText(thenMs, nowMs) : `in ${durationText(aheadMs)}`;
 }
 
 function reconciliationRow(entry: ReconciliationReport): ReconciliationRow {
