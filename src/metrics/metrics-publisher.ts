@@ -7,8 +7,8 @@ import { METRICS_NAMESPACE, MetricPoint, unitOf } from './metric-names';
 /**
  * Writes metrics as CloudWatch embedded metric format lines on stdout (Powertools Metrics):
  * the counts without a dimension of their own in one line, each other point (a dimension of
- * its own, or another unit) in its own. `POWERTOOLS_METRICS_DISABLED=true` turns them off. A failure is logged, never thrown:
- * a metric never fails a request or an event.
+ * its own, or another unit) in its own. `POWERTOOLS_METRICS_DISABLED=true` turns them off.
+ * A failure is logged, never thrown: a metric never fails a request or an event.
  */
 @Injectable()
 export class MetricsPublisher {

@@ -89,6 +89,7 @@ export class RunnerActivityService {
     return { activity, queue };
   }
 
+  /** One warning for a read reported as null, naming the AWS error under the adapter's own. */
   private logUnavailable(
     message: string,
     { error, ...fields }: { outcome: string; reason: string; error: unknown },
