@@ -39,8 +39,8 @@ const LAYERS = {
     why: 'the GitHub App check reads its key through aws/, implements the readiness port (with its own metric) and knows nothing of the AMIs or of GET /status.',
   },
   runners: {
-    imports: ['aws', 'common', 'config', 'logging', 'readiness'],
-    why: 'runner activity reads the job records through aws/, implements the readiness port and knows nothing of the AMIs or of GET /status.',
+    imports: ['aws', 'common', 'config', 'logging', 'metrics', 'readiness'],
+    why: 'runner activity reads the job records through aws/, implements the readiness port (with its own metric) and knows nothing of the AMIs or of GET /status.',
   },
   reconciliation: {
     imports: ['ami-state', 'aws', 'common', 'config', 'logging'],

@@ -147,6 +147,8 @@ describe('the CDK app', () => {
       { parameter: 'throttleRateLimit', value: '2.5', rule: /must be an integer from 1 to 10000/ },
       { parameter: 'throttleBurstLimit', value: '-1', rule: /must be an integer from 1 to 5000/ },
       { parameter: 'statusReservedConcurrency', value: '0', rule: /must be an integer from 1 to 1000/ },
+      { parameter: 'jobWaitAlarmMinutes', value: '0', rule: /must be an integer from 1 to 10080/ },
+      { parameter: 'jobWaitAlarmMinutes', value: '1h', rule: /must be an integer from 1 to 10080/ },
       { parameter: 'githubServerUrl', value: 'ftp://x', rule: /GITHUB_SERVER_URL must be an http\(s\) URL/ },
       { parameter: 'githubAppId', value: 'abc', rule: /GITHUB_APP_ID must be the GitHub App's numeric id/ },
       {
@@ -194,6 +196,7 @@ describe('the CDK app', () => {
         throttleRateLimit: '20',
         throttleBurstLimit: '40',
         statusReservedConcurrency: '10',
+        jobWaitAlarmMinutes: '90',
         githubAppId: '123456',
         alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:platform-alarms',
       })();
@@ -218,6 +221,19 @@ describe('the CDK app', () => {
       });
       template.allResourcesProperties('AWS::CloudWatch::Alarm', {
         AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:platform-alarms'],
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'OldestPendingJobAgeSeconds',
+        Threshold: 90 * 60,
+      });
+    });
+
+    it('alarms on a pending job waiting past 60 minutes unless jobWaitAlarmMinutes says otherwise', () => {
+      const { stack } = synthesizeWith({})();
+
+      Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'OldestPendingJobAgeSeconds',
+        Threshold: 3600,
       });
     });
 

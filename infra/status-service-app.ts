@@ -76,6 +76,8 @@ const PARAMETERS = {
   throttleBurstLimit: { fallback: '10', rule: integerFrom(1, 5_000) },
   // Lambda's default concurrency quota per account and region.
   statusReservedConcurrency: { fallback: '5', rule: integerFrom(1, 1_000) },
+  // The same range as JOB_WAIT_CRITICAL_MINUTES: up to a week, the job records' ttl.
+  jobWaitAlarmMinutes: { fallback: '60', rule: integerFrom(1, 10_080) },
   githubAppId: { rule: serviceVariable('GITHUB_APP_ID') },
   privateKeySecretArn: { rule: serviceVariable('PRIVATE_KEY_SECRET_ARN') },
   githubServerUrl: { rule: serviceVariable('GITHUB_SERVER_URL') },
@@ -114,6 +116,7 @@ export function createStatusServiceApp(options: {
       burstLimit: Number(parameters.throttleBurstLimit),
     },
     statusReservedConcurrency: Number(parameters.statusReservedConcurrency),
+    jobWaitAlarmMinutes: Number(parameters.jobWaitAlarmMinutes),
     code: {
       status: Code.fromAsset(path.join(options.bundlesDirectory, 'status')),
       events: Code.fromAsset(path.join(options.bundlesDirectory, 'events')),

@@ -18,6 +18,7 @@ function synthesize(overrides: Partial<StatusServiceStackProps> = {}): Template 
     staleBuildingThresholdMinutes: 30,
     throttle: { rateLimit: 5, burstLimit: 10 },
     statusReservedConcurrency: 5,
+    jobWaitAlarmMinutes: 60,
     code: { status: Code.fromInline('exports.handler = 1'), events: Code.fromInline('exports.handler = 2') },
     ...overrides,
   });
@@ -351,6 +352,7 @@ describe('StatusServiceStack', () => {
       'StatusFunctionErrors',
       'AmiEventsFunctionErrors',
       'LostAmiEventHealed',
+      'JobWaitTooLong',
       'GitHubNotConnected',
     ];
 
@@ -424,6 +426,24 @@ describe('StatusServiceStack', () => {
         );
       }
       expect(queries).toHaveLength(3);
+    });
+
+    it('alarms when a GET /status found the oldest pending job waiting longer than jobWaitAlarmMinutes, in seconds', () => {
+      expect(alarmOf(silent, 'JobWaitTooLong')).toMatchObject({
+        Namespace: 'SpotRunnerStatus',
+        MetricName: 'OldestPendingJobAgeSeconds',
+        Dimensions: [{ Name: 'service', Value: 'spot-runner-status' }],
+        Statistic: 'Maximum',
+        Period: 300,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 3600,
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
+      expect(alarmOf(synthesize({ jobWaitAlarmMinutes: 25 }), 'JobWaitTooLong')).toMatchObject({
+        Threshold: 1500,
+        AlarmDescription: expect.stringContaining('more than 25 minutes'),
+      });
     });
 
     it('alarms when no GET /status found GitHub connected in 3 periods of 5 minutes out of 3', () => {

@@ -45,6 +45,8 @@ export interface StatusServiceStackProps extends StackProps {
   code: { status: Code; events: Code };
   /** The platform's GitHub App, checked by GET /status; without an App id and secret, `not-configured`. */
   githubApp?: GitHubAppProps;
+  /** The oldest pending job's wait, in minutes, past which the JobWaitTooLong alarm fires. */
+  jobWaitAlarmMinutes: number;
   /** An existing SNS topic every alarm notifies, on ALARM and back to OK; without it, the alarms notify no one. */
   alarmTopicArn?: string;
 }
@@ -374,6 +376,17 @@ export class StatusServiceStack extends Stack {
           'config. Nothing is broken now; find the preset in the status function’s log (outcome "corrected"), ' +
           'check the dead-letter queue and the EventBridge rule, and look for a pattern if it recurs. ' +
           'docs/operations.md, Monitoring.',
+      }),
+      this.alarm('JobWaitTooLong', {
+        metric: this.serviceMetric(METRIC_NAMES.oldestPendingJobAgeSeconds, {}, Stats.MAXIMUM),
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        threshold: props.jobWaitAlarmMinutes * 60,
+        evaluationPeriods: 1,
+        alarmDescription:
+          `A GET /status found a pending job that has waited more than ${props.jobWaitAlarmMinutes} minutes ` +
+          'for a runner: the webhook side is not launching runners for it (spot capacity, quotas, the ' +
+          'preset’s AMI or runner config, or a job record left pending). GET /status and read queue and ' +
+          'findings, then the webhook side’s logs for launch errors. docs/operations.md, Monitoring.',
       }),
     ];
     // Without an App the check is `not-configured`, which would keep this alarm firing.

@@ -44,7 +44,7 @@ export const DEMO_SUMMARY: readonly string[] = [
  *   the event was lost, and the first GET /status heals it (DynamoDB and SSM), which the
  *   `event-lost-healed` info then reports;
  * - `windows-x64`: building for five minutes, a build in progress: left alone;
- * and runner job records: 2 running, 1 pending, and outcomes over the last day.
+ * and runner job records: 2 running, 1 pending for a minute (the queue), and outcomes over the last day.
  */
 export async function seedDemo(localAws: LocalAws, now: Date, configPrefix = '/spot-runner/configs') {
   const { fake, region } = localAws;

@@ -55,7 +55,7 @@ describe('the metrics and logs of the production bundles', () => {
     localAws.fake.ssm.setParameter('/spot-runner/configs/linux-arm64', '{"ami":"pending"}');
   });
 
-  it('GET /status prints one EMF line of its counts and one per correction: a lost event healed', async () => {
+  it('GET /status prints one EMF line of its counts, one per correction and one of the oldest pending job’s age: a lost event healed', async () => {
     // Prepare
     localAws.fake.imageBuilder.addImage('spot-runner-linux-arm64', {
       status: 'AVAILABLE',
@@ -74,7 +74,7 @@ describe('the metrics and logs of the production bundles', () => {
     // Assess
     expect(results[0].statusCode).toBe(200);
     const emf = emfLines(parsed(stdoutLines));
-    expect(emf).toHaveLength(2);
+    expect(emf).toHaveLength(3);
     expect(emf).toContainEqual(
       expect.objectContaining({
         service: 'spot-runner-status',
@@ -84,6 +84,15 @@ describe('the metrics and logs of the production bundles', () => {
         GitHubConnected: 1,
       }),
     );
+    const jobAge = emf.find((line) => 'OldestPendingJobAgeSeconds' in line);
+    expect(jobAge).toMatchObject({ service: 'spot-runner-status', OldestPendingJobAgeSeconds: 0 });
+    expect(jobAge?._aws.CloudWatchMetrics).toEqual([
+      {
+        Namespace: 'SpotRunnerStatus',
+        Dimensions: [['service']],
+        Metrics: [{ Name: 'OldestPendingJobAgeSeconds', Unit: 'Seconds' }],
+      },
+    ]);
     const corrected = emf.find((line) => 'PresetsCorrected' in line);
     expect(corrected).toMatchObject({
       service: 'spot-runner-status',

@@ -1,3 +1,5 @@
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Clock } from '../src/common/clock';
 import type { StatusReport } from '../src/status/contract/status.schema';
 import { amiRecord, jobRecord, LocalDynamoDb, startLocalDynamoDb } from './support/local-dynamodb';
@@ -5,6 +7,7 @@ import { StatusApp, startStatusApp } from './support/status-app';
 import { getChecked } from './support/status-contract';
 
 const START = Date.parse('2026-12-01T12:00:00.000Z');
+const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
 class TestClock implements Clock {
@@ -14,12 +17,29 @@ class TestClock implements Clock {
   }
 }
 
+/** A server that takes every request and never answers: a hung DynamoDB endpoint. */
+async function startBlackHole(): Promise<{
+  server: Server;
+  target: { hostname: string; port: number };
+  received: () => number;
+}> {
+  let received = 0;
+  const server = createServer(() => void received++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    server,
+    target: { hostname: '127.0.0.1', port: (server.address() as AddressInfo).port },
+    received: () => received,
+  };
+}
+
 describe('GET /status: runner activity from the status-index (e2e, DynamoDB on dynalite)', () => {
   let dynamoDb: LocalDynamoDb;
   let tableName: string;
   let statusApp: StatusApp;
   let clock: TestClock;
-  let queries: { index?: string; select?: string }[];
+  /** Each Query sent, with the oldest-first read's Limit and order when set, and the records it read. */
+  let queries: { index?: string; select?: string; limit?: number; forward?: boolean; read?: number }[];
 
   beforeAll(async () => {
     dynamoDb = await startLocalDynamoDb();
@@ -43,12 +63,21 @@ describe('GET /status: runner activity from the status-index (e2e, DynamoDB on d
     statusApp = await startStatusApp({ stateTableName: tableName, ...config }, clock);
     queries = [];
     statusApp.dynamoDb.middlewareStack.add(
-      (next, context) => (args) => {
-        if (context.commandName === 'QueryCommand') {
-          const input = (args.input ?? {}) as { IndexName?: string; Select?: string };
-          queries.push({ index: input.IndexName, select: input.Select });
-        }
-        return next(args);
+      (next, context) => async (args) => {
+        if (context.commandName !== 'QueryCommand') return next(args);
+        const input = (args.input ?? {}) as {
+          IndexName?: string;
+          Select?: string;
+          Limit?: number;
+          ScanIndexForward?: boolean;
+        };
+        const query: (typeof queries)[number] = { index: input.IndexName, select: input.Select };
+        if (input.Limit !== undefined)
+          Object.assign(query, { limit: input.Limit, forward: input.ScanIndexForward });
+        queries.push(query);
+        const result = await next(args);
+        if (input.Limit !== undefined) query.read = (result.output as { ScannedCount?: number }).ScannedCount;
+        return result;
       },
       { step: 'initialize', name: 'recordQueries' },
     );
@@ -112,12 +141,13 @@ describe('GET /status: runner activity from the status-index (e2e, DynamoDB on d
     expect(statusIndexQueries.length).toBeGreaterThan(7);
   });
 
-  it('makes seven status-index queries for eleven figures: one per runner state, one per outcome for both windows', async () => {
+  it('makes nine status-index queries for thirteen figures: one per runner state, one per outcome for both windows, one per waiting status', async () => {
     await report();
 
     expect(queries.filter((query) => query.index === 'status-index')).toEqual([
       ...Array(3).fill({ index: 'status-index', select: 'COUNT' }),
       ...Array(4).fill({ index: 'status-index', select: undefined }),
+      ...Array(2).fill({ index: 'status-index', select: undefined, limit: 5, forward: true, read: 0 }),
     ]);
   });
 
@@ -150,12 +180,129 @@ describe('GET /status: runner activity from the status-index (e2e, DynamoDB on d
       message: '1 preset ready',
       runners: null,
       recentActivity: null,
+      queue: null,
       github: { status: 'connected' },
     });
+    expect(body.findings).toEqual([
+      expect.objectContaining({ id: 'check-unavailable', subject: 'jobs', severity: 'warning' }),
+    ]);
     expect(warn).toHaveBeenCalledWith(
       'Runner activity could not be counted; reported as null',
       expect.objectContaining({ outcome: 'runner-counts-unavailable', reason: 'state-table-error' }),
     );
+    expect(warn).toHaveBeenCalledWith(
+      'The jobs’ waits could not be read; queue reported as null',
+      expect.objectContaining({ outcome: 'job-queue-unavailable', reason: 'state-table-error' }),
+    );
+  });
+
+  describe('the queue', () => {
+    it('reports the oldest pending and provisioning job’s wait, each from one query of 5 records oldest first, never the partition', async () => {
+      // Prepare: 40 pending jobs, the oldest 21 minutes old; 2 provisioning, the oldest 95 s.
+      await dynamoDb.putAll(tableName, [
+        ...jobs(40, 'pending', (index) => ago(21 * MINUTE - index * 1_000)),
+        jobRecord('p1', 'provisioning', ago(95_000)),
+        jobRecord('p2', 'provisioning', ago(10_000)),
+      ]);
+
+      // Act
+      const body = await report();
+
+      // Assess
+      expect(body.queue).toEqual({ oldestPendingAgeSeconds: 21 * 60, oldestProvisioningAgeSeconds: 95 });
+      expect(body.status).toBe('ready');
+      expect(body.findings).toEqual([
+        expect.objectContaining({
+          id: 'jobs-waiting',
+          severity: 'warning',
+          subject: 'jobs',
+          summary: 'The oldest pending job has waited 21 minutes for a runner.',
+        }),
+      ]);
+      const oldestFirst = queries.filter((query) => query.limit !== undefined);
+      expect(oldestFirst).toHaveLength(2);
+      for (const query of oldestFirst) {
+        expect(query).toMatchObject({ index: 'status-index', limit: 5, forward: true });
+        expect(query.read).toBeLessThanOrEqual(5);
+      }
+    });
+
+    it('skips a record whose createdAt is no instant, logged with its job id, and ages the next one', async () => {
+      // Prepare: epoch seconds as text sort before every ISO-8601 createdAt.
+      await dynamoDb.putAll(tableName, [
+        jobRecord('7001', 'pending', '1764590400'),
+        jobRecord('7002', 'pending', ago(2 * MINUTE)),
+      ]);
+      const warn = jest.spyOn(statusApp.logger, 'warn');
+
+      // Act
+      const body = await report();
+
+      // Assess
+      expect(body.queue?.oldestPendingAgeSeconds).toBe(120);
+      expect(warn).toHaveBeenCalledWith(
+        expect.any(String),
+        expect.objectContaining({ outcome: 'job-record-invalid', status: 'pending', jobIds: ['7001'] }),
+      );
+    });
+
+    it('makes the platform degraded when a job has waited past JOB_WAIT_CRITICAL_MINUTES: jobs-stuck leads the message', async () => {
+      await dynamoDb.put(tableName, jobRecord('late', 'pending', ago(61 * MINUTE)));
+
+      const body = await report();
+
+      expect(body).toMatchObject({
+        status: 'degraded',
+        message: 'Jobs stuck waiting for a runner; 1 preset ready, 1 runner pending',
+        queue: { oldestPendingAgeSeconds: 61 * 60, oldestProvisioningAgeSeconds: null },
+      });
+      expect(body.findings).toEqual([
+        expect.objectContaining({ id: 'jobs-stuck', severity: 'critical', subject: 'jobs' }),
+      ]);
+    });
+
+    it('is null in the queue for a status with no job, and no finding', async () => {
+      const body = await report();
+
+      expect(body.queue).toEqual({ oldestPendingAgeSeconds: null, oldestProvisioningAgeSeconds: null });
+      expect(body.findings).toEqual([]);
+    });
+
+    it('hangs no request: queue queries that never answer leave queue null by the deadline, the counts and the AMIs as before', async () => {
+      // Prepare: the oldest-first queries go to a server that never answers. Jest's 5 s timeout
+      // is shorter than the SDK's 10 s request timeout: only the 1 s deadline can end them.
+      const blackHole = await startBlackHole();
+      await statusApp.app.close();
+      await startApp({ reconciliationBudgetMs: 1_000 });
+      statusApp.dynamoDb.middlewareStack.add(
+        (next, context) => (args) => {
+          const { ScanIndexForward } = (context.commandName === 'QueryCommand' ? args.input : {}) as {
+            ScanIndexForward?: boolean;
+          };
+          if (ScanIndexForward === true) Object.assign(args.request as object, blackHole.target);
+          return next(args);
+        },
+        { step: 'build', name: 'queueToBlackHole' },
+      );
+      const warn = jest.spyOn(statusApp.logger, 'warn');
+
+      try {
+        // Act
+        const body = await report();
+
+        // Assess
+        expect(blackHole.received()).toBe(2);
+        expect(body).toMatchObject({ status: 'ready', queue: null, runners: { running: 0 } });
+        expect(body.findings).toEqual([expect.objectContaining({ id: 'check-unavailable' })]);
+        expect(warn).toHaveBeenCalledWith(
+          expect.any(String),
+          expect.objectContaining({ outcome: 'job-queue-unavailable', reason: 'deadline-exceeded' }),
+        );
+      } finally {
+        blackHole.server.closeAllConnections();
+        await new Promise((resolve) => blackHole.server.close(resolve));
+      }
+    });
   });
 
   describe('cheap', () => {
@@ -193,7 +340,7 @@ describe('GET /status: runner activity from the status-index (e2e, DynamoDB on d
     it('shares one read between concurrent requests', async () => {
       await Promise.all([report(), report(), report(), report()]);
 
-      expect(queries.filter((query) => query.index === 'status-index')).toHaveLength(7);
+      expect(queries.filter((query) => query.index === 'status-index')).toHaveLength(9);
       expect(queries.filter((query) => query.index === 'recordType-index')).toHaveLength(4);
     });
   });

@@ -15,6 +15,7 @@ function everyField(): StatusReport {
     github: { status: 'connected', message: 'GitHub App authenticated', appSlug: 'spot-runner' },
     runners: { pending: 1, provisioning: 0, running: 3 },
     recentActivity: { lastHour: counts, last24Hours: { ...counts, completed: 31 } },
+    queue: { oldestPendingAgeSeconds: 1_260, oldestProvisioningAgeSeconds: 95 },
     findings: [
       {
         id: 'preset-failed',
@@ -85,7 +86,11 @@ const NOT_IN_ENUM = 'must be equal to one of the allowed values';
 describe('the contract of GET /status (docs/status.schema.json, Ajv 2020 in strict mode)', () => {
   it('accepts a 200 body with every field, and each error body', () => {
     expectStatusContract(200, everyField());
-    expectStatusContract(200, { ...everyField(), runners: null, recentActivity: null });
+    expectStatusContract(200, { ...everyField(), runners: null, recentActivity: null, queue: null });
+    expectStatusContract(200, {
+      ...everyField(),
+      queue: { oldestPendingAgeSeconds: null, oldestProvisioningAgeSeconds: null },
+    });
     expectStatusContract(503, { status: 'error', message: 'AMI state is temporarily unavailable' });
     expectStatusContract(404, { status: 'error', message: 'Not found' });
     expectStatusContract(500, { status: 'error', message: 'Internal error' });
@@ -113,6 +118,9 @@ describe('the contract of GET /status (docs/status.schema.json, Ajv 2020 in stri
       'must be boolean',
     ],
     ['a wrong type: a count that is no integer', ['runners', 'running'], 1.5, 'must be integer'],
+    ['an age that is no whole second', ['queue', 'oldestPendingAgeSeconds'], 1.5, 'must be integer'],
+    ['a negative age', ['queue', 'oldestProvisioningAgeSeconds'], -1, 'must be >= 0'],
+    ['an unknown field in the queue', ['queue', 'oldestRunningAgeSeconds'], 5, UNKNOWN_FIELD],
     ['a wrong type: presets as an object', ['presets'], {}, 'must be array'],
     ['a wrong enum value: the overall status', ['status'], 'ok', NOT_IN_ENUM],
     ['a wrong enum value: a preset status', ['presets', 1, 'status'], 'stuck', NOT_IN_ENUM],
@@ -142,6 +150,18 @@ describe('the contract of GET /status (docs/status.schema.json, Ajv 2020 in stri
       ['runners'],
       ABSENT,
       "must have required property 'runners'",
+    ],
+    [
+      'a missing required field: queue (null, never absent)',
+      ['queue'],
+      ABSENT,
+      "must have required property 'queue'",
+    ],
+    [
+      'a missing required field: an age of the queue (null when no job, never absent)',
+      ['queue', 'oldestProvisioningAgeSeconds'],
+      ABSENT,
+      "must have required property 'oldestProvisioningAgeSeconds'",
     ],
   ])('rejects a 200 body with %s', (_, path, value, error) => {
     // Prepare

@@ -1,7 +1,12 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { amiRecord, jobRecord, LocalDynamoDb } from '../../local/local-dynamodb';
 import { testConfig } from '../testing/test-config';
-import { JobRecordsRepository, JobRecordsUnavailableError } from './job-records.repository';
+import {
+  JobRecordsRepository,
+  JobRecordsUnavailableError,
+  OLDEST_MAX_PAGES,
+  OLDEST_PAGE_LIMIT,
+} from './job-records.repository';
 
 const NOW = Date.parse('2026-12-01T12:00:00.000Z');
 const minutesAgo = (minutes: number) => new Date(NOW - minutes * 60_000).toISOString();
@@ -13,6 +18,8 @@ describe(JobRecordsRepository.name, () => {
   let tableName: string;
   let repository: JobRecordsRepository;
   let queriesSent: number;
+  /** Records the queries evaluated (their ScannedCount), before any filter. */
+  let recordsRead: number;
 
   beforeAll(async () => {
     dynamoDb = await LocalDynamoDb.start('eu-west-1');
@@ -24,11 +31,15 @@ describe(JobRecordsRepository.name, () => {
     tableName = await dynamoDb.createStateTable();
     repository = new JobRecordsRepository(dynamoDb.documentClient, testConfig({ stateTableName: tableName }));
     queriesSent = 0;
+    recordsRead = 0;
     dynamoDb.documentClient.middlewareStack.remove('countQueries');
     dynamoDb.documentClient.middlewareStack.add(
-      (next, context) => (args) => {
-        if (context.commandName === 'QueryCommand') queriesSent++;
-        return next(args);
+      (next, context) => async (args) => {
+        if (context.commandName !== 'QueryCommand') return next(args);
+        queriesSent++;
+        const result = await next(args);
+        recordsRead += (result.output as { ScannedCount?: number }).ScannedCount ?? 0;
+        return result;
       },
       { step: 'initialize', name: 'countQueries' },
     );
@@ -143,6 +154,126 @@ describe(JobRecordsRepository.name, () => {
         ProjectionExpression: '#createdAt',
       });
       send.mockRestore();
+    });
+  });
+
+  describe('oldestInStatus', () => {
+    /** The spec's own rule for a createdAt it takes: a string Date.parse reads. */
+    const parses = (createdAt: unknown): createdAt is string =>
+      typeof createdAt === 'string' && !Number.isNaN(Date.parse(createdAt));
+    /** A createdAt that is no instant and sorts before every ISO-8601 one: epoch seconds, as text. */
+    const epochText = (index: number) => String(1_764_590_400 + index);
+
+    it('reads one page of OLDEST_PAGE_LIMIT records, oldest first, never the partition', async () => {
+      // Prepare: 40 pending jobs, the oldest 90 minutes old.
+      const send = jest.spyOn(dynamoDb.documentClient, 'send');
+      await dynamoDb.putAll(
+        tableName,
+        jobs(40, 'pending', (index) => minutesAgo(90 - index)),
+      );
+
+      // Act
+      const oldest = await repository.oldestInStatus('pending', parses, noDeadline());
+
+      // Assess
+      expect(oldest).toEqual({ outcome: 'found', createdAt: minutesAgo(90), skippedJobIds: [] });
+      expect(queriesSent).toBe(1);
+      expect(recordsRead).toBeLessThanOrEqual(OLDEST_PAGE_LIMIT);
+      const query = send.mock.calls
+        .map(([command]) => command)
+        .find((command) => command instanceof QueryCommand);
+      expect(query?.input).toMatchObject({
+        IndexName: 'status-index',
+        KeyConditionExpression: '#status = :status',
+        ScanIndexForward: true,
+        Limit: OLDEST_PAGE_LIMIT,
+        ProjectionExpression: '#jobId, #createdAt',
+      });
+      send.mockRestore();
+    });
+
+    it('skips records whose createdAt is no instant, oldest first, and goes on to the next page', async () => {
+      // Prepare: 7 records that sort first but are no instant, then 3 that are.
+      await dynamoDb.putAll(tableName, [
+        ...Array.from({ length: 7 }, (_, index) =>
+          jobRecord(`bad-${index}`, 'provisioning', epochText(index)),
+        ),
+        ...jobs(3, 'provisioning', (index) => minutesAgo(30 - index)),
+      ]);
+
+      // Act
+      const oldest = await repository.oldestInStatus('provisioning', parses, noDeadline());
+
+      // Assess
+      expect(oldest).toEqual({
+        outcome: 'found',
+        createdAt: minutesAgo(30),
+        skippedJobIds: ['bad-0', 'bad-1', 'bad-2', 'bad-3', 'bad-4', 'bad-5', 'bad-6'],
+      });
+      expect(queriesSent).toBe(2);
+      expect(recordsRead).toBeLessThanOrEqual(2 * OLDEST_PAGE_LIMIT);
+    });
+
+    it('stops at its bound, OLDEST_MAX_PAGES queries, when no record in them has an instant', async () => {
+      // Prepare: more records that are no instant than the bound reads, then one that is.
+      const beyondBound = OLDEST_MAX_PAGES * OLDEST_PAGE_LIMIT + 5;
+      await dynamoDb.putAll(tableName, [
+        ...Array.from({ length: beyondBound }, (_, index) =>
+          jobRecord(`bad-${index}`, 'pending', epochText(index)),
+        ),
+        jobRecord('good', 'pending', minutesAgo(10)),
+      ]);
+
+      // Act
+      const oldest = await repository.oldestInStatus('pending', parses, noDeadline());
+
+      // Assess
+      expect(oldest.outcome).toBe('bound-reached');
+      expect(oldest.skippedJobIds).toHaveLength(OLDEST_MAX_PAGES * OLDEST_PAGE_LIMIT);
+      expect(queriesSent).toBe(OLDEST_MAX_PAGES);
+      expect(recordsRead).toBe(OLDEST_MAX_PAGES * OLDEST_PAGE_LIMIT);
+    });
+
+    it('is none when the status holds no job record, or none with an instant', async () => {
+      await dynamoDb.putAll(tableName, [
+        jobRecord('running', 'running', minutesAgo(5)),
+        jobRecord('bad', 'provisioning', epochText(0)),
+      ]);
+
+      expect(await repository.oldestInStatus('pending', parses, noDeadline())).toEqual({
+        outcome: 'none',
+        skippedJobIds: [],
+      });
+      expect(await repository.oldestInStatus('provisioning', parses, noDeadline())).toEqual({
+        outcome: 'none',
+        skippedJobIds: ['bad'],
+      });
+    });
+
+    it('never takes an AMI record, even one in the status that sorts first', async () => {
+      await dynamoDb.putAll(tableName, [
+        { jobId: 'AMI#linux-x64', recordType: 'AMI', status: 'pending', createdAt: minutesAgo(600) },
+        jobRecord('job', 'pending', minutesAgo(5)),
+      ]);
+
+      const oldest = await repository.oldestInStatus('pending', parses, noDeadline());
+
+      expect(oldest).toEqual({ outcome: 'found', createdAt: minutesAgo(5), skippedJobIds: [] });
+    });
+
+    it('throws JobRecordsUnavailableError when the table has no status-index, or once the deadline has passed', async () => {
+      const withoutIndex = await dynamoDb.createStateTable(undefined, { withStatusIndex: false });
+      const onTableWithoutIndex = new JobRecordsRepository(
+        dynamoDb.documentClient,
+        testConfig({ stateTableName: withoutIndex }),
+      );
+
+      await expect(
+        onTableWithoutIndex.oldestInStatus('pending', parses, noDeadline()),
+      ).rejects.toBeInstanceOf(JobRecordsUnavailableError);
+      await expect(repository.oldestInStatus('pending', parses, AbortSignal.abort())).rejects.toBeInstanceOf(
+        JobRecordsUnavailableError,
+      );
     });
   });
 });

@@ -8,13 +8,28 @@ import {
   STATE_TABLE_ATTRIBUTES,
 } from '../ami-state/state-table';
 
-/** The job records could not be counted; the message is for logs, never for a response. */
+/** The job records could not be read; the message is for logs, never for a response. */
 export class JobRecordsUnavailableError extends Error {
   constructor(cause: unknown) {
-    super('The runner job records could not be counted', { cause });
+    super('The runner job records could not be read', { cause });
     this.name = 'JobRecordsUnavailableError';
   }
 }
+
+/** Records a query of the oldest-first read evaluates: the first one normally answers. */
+export const OLDEST_PAGE_LIMIT = 5;
+/** Queries the oldest-first read makes at most: past them the oldest is unknown, never a scan. */
+export const OLDEST_MAX_PAGES = 4;
+
+/**
+ * How the oldest-first read of one status ended: at the oldest record whose `createdAt` was
+ * taken, at the end of the status, or at its bound with none taken. `skippedJobIds` are the
+ * records before that whose `createdAt` was refused, oldest first.
+ */
+export type OldestJobRecord =
+  | { outcome: 'found'; createdAt: string; skippedJobIds: string[] }
+  | { outcome: 'none'; skippedJobIds: string[] }
+  | { outcome: 'bound-reached'; skippedJobIds: string[] };
 
 /**
  * The platform's runner job records, read through its `status-index` GSI (partition
@@ -54,8 +69,37 @@ export class JobRecordsRepository {
     return times;
   }
 
+  /**
+   * The oldest job record in `status` whose `createdAt` `accepts` takes: the index read in
+   * ascending `createdAt`, OLDEST_PAGE_LIMIT records a query, stopping at the first taken,
+   * at the end of the status or after OLDEST_MAX_PAGES queries.
+   */
+  async oldestInStatus(
+    status: string,
+    accepts: (createdAt: unknown) => createdAt is string,
+    abortSignal: AbortSignal,
+  ): Promise<OldestJobRecord> {
+    const skippedJobIds: string[] = [];
+    const oldestFirst = {
+      ScanIndexForward: true,
+      Limit: OLDEST_PAGE_LIMIT,
+      ProjectionExpression: '#jobId, #createdAt',
+    };
+    let pages = 0;
+    for await (const page of this.query(oldestFirst, status, undefined, abortSignal)) {
+      for (const item of page.Items ?? []) {
+        const createdAt: unknown = item.createdAt;
+        if (accepts(createdAt)) return { outcome: 'found', createdAt, skippedJobIds };
+        skippedJobIds.push(String(item.jobId));
+      }
+      if (page.LastEvaluatedKey === undefined) break;
+      if (++pages === OLDEST_MAX_PAGES) return { outcome: 'bound-reached', skippedJobIds };
+    }
+    return { outcome: 'none', skippedJobIds };
+  }
+
   private async *query(
-    select: Pick<QueryCommandInput, 'Select' | 'ProjectionExpression'>,
+    select: Pick<QueryCommandInput, 'Select' | 'ProjectionExpression' | 'Limit' | 'ScanIndexForward'>,
     status: string,
     createdFrom: string | undefined,
     abortSignal: AbortSignal,

@@ -18,6 +18,8 @@ export const METRIC_NAMES = {
   ssmDriftRepaired: 'SsmDriftRepaired',
   /** GET /status: 1 when GitHub accepted the App, 0 otherwise. */
   githubConnected: 'GitHubConnected',
+  /** GET /status: the oldest pending job's wait in seconds, 0 when none; only when the queue was read. */
+  oldestPendingJobAgeSeconds: 'OldestPendingJobAgeSeconds',
   /** AMI update events that moved a record, by `Outcome` (`ready` or `failed`). */
   amiEventsApplied: 'AmiEventsApplied',
   /** AMI update events left without a write, by `Outcome` (the reason). */
@@ -30,7 +32,20 @@ export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];
 export const DIMENSION_NAMES = { targetState: 'TargetState', reason: 'Reason', outcome: 'Outcome' } as const;
 export type DimensionName = (typeof DIMENSION_NAMES)[keyof typeof DIMENSION_NAMES];
 
-/** One value of one metric, with at most one dimension of our own. Every metric is a count. */
+/** The CloudWatch units the metrics are sent in. */
+export type MetricUnitName = 'Count' | 'Seconds';
+
+/** Each metric's unit, one per name: a count but for these. */
+export const METRIC_UNITS: Readonly<Partial<Record<MetricName, MetricUnitName>>> = {
+  [METRIC_NAMES.oldestPendingJobAgeSeconds]: 'Seconds',
+};
+
+/** The unit `name` is sent in. */
+export function unitOf(name: MetricName): MetricUnitName {
+  return METRIC_UNITS[name] ?? 'Count';
+}
+
+/** One value of one metric (in its unit, `unitOf`), with at most one dimension of our own. */
 export interface MetricPoint {
   name: MetricName;
   value: number;

@@ -78,6 +78,38 @@ describe(MetricsPublisher.name, () => {
       ]);
     });
 
+    it('writes a point in seconds in its own line, leaving the line of plain counts as it was', () => {
+      // Prepare
+      const counts = [
+        { name: 'StalePresets', value: 0 },
+        { name: 'GitHubConnected', value: 1 },
+      ] as const;
+      const countsAlone = emfLinesOf((publisher) => publisher.publish(counts));
+
+      // Act
+      const lines = emfLinesOf((publisher) =>
+        publisher.publish([...counts, { name: 'OldestPendingJobAgeSeconds', value: 1_260 }]),
+      );
+
+      // Assess
+      expect(lines).toHaveLength(2);
+      const countsLine = lines.find((line) => 'StalePresets' in line)!;
+      const secondsLine = lines.find((line) => 'OldestPendingJobAgeSeconds' in line)!;
+      const withoutTimestamp = ({ _aws: { CloudWatchMetrics }, ...rest }: (typeof lines)[number]) => ({
+        ...rest,
+        CloudWatchMetrics,
+      });
+      expect(withoutTimestamp(countsLine)).toEqual(withoutTimestamp(countsAlone[0]));
+      expect(secondsLine).toMatchObject({ service: 'spot-runner-status', OldestPendingJobAgeSeconds: 1_260 });
+      expect(secondsLine._aws.CloudWatchMetrics).toEqual([
+        {
+          Namespace: 'SpotRunnerStatus',
+          Dimensions: [['service']],
+          Metrics: [{ Name: 'OldestPendingJobAgeSeconds', Unit: 'Seconds' }],
+        },
+      ]);
+    });
+
     it('writes nothing, and warns of nothing, for no points', () => {
       const logger = new AppLogger();
       const warn = jest.spyOn(logger, 'warn');

@@ -2,15 +2,25 @@ import { JobRecordsRepository, JobRecordsUnavailableError } from '../aws/job-rec
 import { AppLogger } from '../logging/app-logger';
 import { strictMock } from '../testing/strict-mock';
 import { testConfig } from '../testing/test-config';
+import { isInstant } from './job-queue';
 import { RunnerActivityService } from './runner-activity.service';
 
 const NOW = Date.parse('2026-12-01T12:00:00.000Z');
+const secondsAgo = (seconds: number) => new Date(NOW - seconds * 1000).toISOString();
 
-/** The service over visible mocks: one job record per state, created a minute ago; the logger only warns. */
+/**
+ * The service over visible mocks: one job record per state, created a minute ago (the
+ * waiting ones 90 s ago); the logger only warns.
+ */
 function newService() {
   const jobRecords = strictMock<JobRecordsRepository>('JobRecordsRepository');
   jobRecords.countInStatus.mockResolvedValue(1);
   jobRecords.creationTimesInStatus.mockResolvedValue([new Date(NOW - 60_000).toISOString()]);
+  jobRecords.oldestInStatus.mockResolvedValue({
+    outcome: 'found',
+    createdAt: secondsAgo(90),
+    skippedJobIds: [],
+  });
   const clock = { nowMs: NOW, now: () => new Date(clock.nowMs) };
   const logger = strictMock<AppLogger>('AppLogger', { warn: () => undefined });
   const service = new RunnerActivityService(
@@ -42,7 +52,7 @@ describe(RunnerActivityService.name, () => {
       const activity = await service.activity(noDeadline());
 
       // Assess
-      expect(activity).toEqual({
+      expect(activity.activity).toEqual({
         runners: { pending: 1, provisioning: 1, running: 1 },
         recentActivity: {
           lastHour: { completed: 1, failed: 1, timeout: 1, interrupted: 1 },
@@ -62,23 +72,26 @@ describe(RunnerActivityService.name, () => {
       );
     });
 
-    it('runs every query at once, each with the request deadline', async () => {
+    it('runs every query at once, the counts’ and the queue’s, each with the request deadline', async () => {
       // Prepare
       const { service, jobRecords } = newService();
       const deadline = new AbortController();
       jobRecords.countInStatus.mockImplementation(hangsUntilAborted);
       jobRecords.creationTimesInStatus.mockImplementation(hangsUntilAborted);
+      jobRecords.oldestInStatus.mockImplementation(hangsUntilAborted);
 
       // Act
       const pending = service.activity(deadline.signal);
       await new Promise((resolve) => setImmediate(resolve));
       const startedBeforeAnyAnswer =
-        jobRecords.countInStatus.mock.calls.length + jobRecords.creationTimesInStatus.mock.calls.length;
+        jobRecords.countInStatus.mock.calls.length +
+        jobRecords.creationTimesInStatus.mock.calls.length +
+        jobRecords.oldestInStatus.mock.calls.length;
       deadline.abort();
 
       // Assess
-      expect(startedBeforeAnyAnswer).toBe(7);
-      expect(await pending).toBeNull();
+      expect(startedBeforeAnyAnswer).toBe(9);
+      expect(await pending).toEqual({ activity: null, queue: null });
     });
 
     it('is null, logged with the reason, when a query fails', async () => {
@@ -89,7 +102,7 @@ describe(RunnerActivityService.name, () => {
         ),
       );
 
-      expect(await service.activity(noDeadline())).toBeNull();
+      expect((await service.activity(noDeadline())).activity).toBeNull();
       expect(logger.warn).toHaveBeenCalledWith(expect.any(String), {
         outcome: 'runner-counts-unavailable',
         reason: 'state-table-error',
@@ -103,7 +116,7 @@ describe(RunnerActivityService.name, () => {
 
       const activity = await service.activity(noDeadline());
 
-      expect(activity?.recentActivity.lastHour.completed).toBe(1);
+      expect(activity.activity?.recentActivity.lastHour.completed).toBe(1);
       expect(logger.warn).toHaveBeenCalledWith(
         expect.any(String),
         expect.objectContaining({ reason: 'invalid-created-at', records: 1 }),
@@ -125,8 +138,8 @@ describe(RunnerActivityService.name, () => {
       const after = await service.activity(noDeadline());
 
       // Assess
-      expect([failed, cached]).toEqual([null, null]);
-      expect(after?.runners.running).toBe(1);
+      expect([failed.activity, cached.activity]).toEqual([null, null]);
+      expect(after.activity?.runners.running).toBe(1);
       expect(jobRecords.countInStatus).toHaveBeenCalledTimes(6);
     });
 
@@ -140,7 +153,7 @@ describe(RunnerActivityService.name, () => {
 
       const next = await service.activity(noDeadline());
 
-      expect(next?.runners.pending).toBe(1);
+      expect(next.activity?.runners.pending).toBe(1);
     });
 
     it('shares one read between concurrent requests', async () => {
@@ -161,8 +174,141 @@ describe(RunnerActivityService.name, () => {
 
       answer(2);
 
-      expect(await joiner).toBeNull();
-      expect((await first)?.runners.running).toBe(2);
+      expect(await joiner).toEqual({ activity: null, queue: null });
+      expect((await first).activity?.runners.running).toBe(2);
+    });
+  });
+
+  describe('the queue', () => {
+    it('reads the oldest record of each waiting status by the instant rule, within the deadline, and ages it in whole seconds', async () => {
+      // Prepare
+      const { service, jobRecords } = newService();
+      jobRecords.oldestInStatus
+        .mockResolvedValueOnce({ outcome: 'found', createdAt: secondsAgo(1_260.5), skippedJobIds: [] })
+        .mockResolvedValueOnce({ outcome: 'found', createdAt: secondsAgo(-30), skippedJobIds: [] });
+      const deadline = noDeadline();
+
+      // Act
+      const { queue } = await service.activity(deadline);
+
+      // Assess: a createdAt 30 s in the future counts as 0.
+      expect(queue).toEqual({ oldestPendingAgeSeconds: 1_260, oldestProvisioningAgeSeconds: 0 });
+      expect(jobRecords.oldestInStatus.mock.calls).toEqual([
+        ['pending', isInstant, deadline],
+        ['provisioning', isInstant, deadline],
+      ]);
+    });
+
+    it('holds null for a status with no job in it', async () => {
+      const { service, jobRecords } = newService();
+      jobRecords.oldestInStatus.mockResolvedValueOnce({ outcome: 'none', skippedJobIds: [] });
+
+      const { queue } = await service.activity(noDeadline());
+
+      expect(queue).toEqual({ oldestPendingAgeSeconds: null, oldestProvisioningAgeSeconds: 90 });
+    });
+
+    it('logs the records it skipped, their createdAt no instant, by job id, and ages the next one', async () => {
+      const { service, jobRecords, logger } = newService();
+      jobRecords.oldestInStatus.mockResolvedValueOnce({
+        outcome: 'found',
+        createdAt: secondsAgo(300),
+        skippedJobIds: ['7001', '7002'],
+      });
+
+      const { queue } = await service.activity(noDeadline());
+
+      expect(queue?.oldestPendingAgeSeconds).toBe(300);
+      expect(logger.warn).toHaveBeenCalledTimes(1);
+      expect(logger.warn).toHaveBeenCalledWith(expect.any(String), {
+        outcome: 'job-record-invalid',
+        reason: 'invalid-created-at',
+        status: 'pending',
+        records: 2,
+        jobIds: ['7001', '7002'],
+      });
+    });
+
+    it('is null, logged once, when its bound was reached with no instant: never a scan, never a guess', async () => {
+      const { service, jobRecords, logger } = newService();
+      jobRecords.oldestInStatus.mockResolvedValueOnce({
+        outcome: 'bound-reached',
+        skippedJobIds: ['a', 'b'],
+      });
+
+      const read = await service.activity(noDeadline());
+
+      expect(read.queue).toBeNull();
+      expect(read.activity).not.toBeNull();
+      expect(logger.warn).toHaveBeenCalledTimes(1);
+      expect(logger.warn).toHaveBeenCalledWith(expect.any(String), {
+        outcome: 'job-queue-unavailable',
+        reason: 'invalid-created-at',
+        error: {
+          name: 'QueueBeyondBoundError',
+          message: 'The 2 oldest pending job records hold no createdAt that is an instant: a, b',
+        },
+      });
+    });
+
+    it('fails alone: null, logged once with the reason, and the counts answered as before', async () => {
+      const { service, jobRecords, logger } = newService();
+      jobRecords.oldestInStatus.mockRejectedValueOnce(
+        new JobRecordsUnavailableError(
+          Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }),
+        ),
+      );
+
+      const read = await service.activity(noDeadline());
+
+      expect(read.queue).toBeNull();
+      expect(read.activity?.runners.running).toBe(1);
+      expect(logger.warn).toHaveBeenCalledTimes(1);
+      expect(logger.warn).toHaveBeenCalledWith(expect.any(String), {
+        outcome: 'job-queue-unavailable',
+        reason: 'state-table-error',
+        error: { name: 'ThrottlingException', message: 'Rate exceeded' },
+      });
+    });
+
+    it('hangs no longer than the deadline: null with deadline-exceeded, the counts that were read kept', async () => {
+      // Prepare
+      const { service, jobRecords, logger } = newService();
+      jobRecords.oldestInStatus.mockImplementation(hangsUntilAborted);
+      const deadline = new AbortController();
+
+      // Act
+      const pending = service.activity(deadline.signal);
+      await new Promise((resolve) => setImmediate(resolve));
+      deadline.abort();
+      const read = await pending;
+
+      // Assess
+      expect(read.queue).toBeNull();
+      expect(read.activity?.runners.running).toBe(1);
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.any(String),
+        expect.objectContaining({ outcome: 'job-queue-unavailable', reason: 'deadline-exceeded' }),
+      );
+    });
+
+    it('is kept with the counts for the TTL, and read again with them after it', async () => {
+      // Prepare
+      const { service, jobRecords, clock } = newService();
+      await service.activity(noDeadline());
+
+      // Act
+      clock.nowMs += 14_999;
+      const cached = await service.activity(noDeadline());
+      const callsWithinTtl = jobRecords.oldestInStatus.mock.calls.length;
+      clock.nowMs += 1;
+      const after = await service.activity(noDeadline());
+
+      // Assess: the age is the read's, until the next read.
+      expect(callsWithinTtl).toBe(2);
+      expect(cached.queue?.oldestPendingAgeSeconds).toBe(90);
+      expect(jobRecords.oldestInStatus).toHaveBeenCalledTimes(4);
+      expect(after.queue?.oldestPendingAgeSeconds).toBe(105);
     });
   });
 });

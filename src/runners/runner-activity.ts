@@ -24,6 +24,12 @@ const DAY_MS = 24 * HOUR_MS;
  */
 const LARGEST_UTC_OFFSET_MS = 14 * HOUR_MS;
 
+/** A job record's `createdAt` as epoch milliseconds, or undefined when it is no instant. */
+export function instantOf(createdAt: unknown): number | undefined {
+  const createdMs = typeof createdAt === 'string' ? Date.parse(createdAt) : NaN;
+  return Number.isNaN(createdMs) ? undefined : createdMs;
+}
+
 /** The createdAt the outcome queries read from: 24 h before `now`, widened by the largest offset. */
 export function outcomesCreatedFrom(now: Date): string {
   return new Date(now.getTime() - DAY_MS - LARGEST_UTC_OFFSET_MS).toISOString();
@@ -40,8 +46,8 @@ export function countByWindow(createdAts: readonly unknown[], now: Date) {
   let last24Hours = 0;
   let unreadable = 0;
   for (const createdAt of createdAts) {
-    const createdMs = typeof createdAt === 'string' ? Date.parse(createdAt) : NaN;
-    if (Number.isNaN(createdMs)) unreadable++;
+    const createdMs = instantOf(createdAt);
+    if (createdMs === undefined) unreadable++;
     else {
       if (createdMs >= nowMs - HOUR_MS) lastHour++;
       if (createdMs >= nowMs - DAY_MS) last24Hours++;

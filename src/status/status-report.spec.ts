@@ -2,6 +2,7 @@ import { AmiRecord, ParsedAmiRecord } from '../ami-state/ami-record';
 import { GitHubReadiness, readiness } from '../github/github-readiness';
 import { githubCheckResult } from '../github/github-readiness.check';
 import { ReportedReconciliation } from '../reconciliation/preset-reconciliation';
+import type { JobQueue } from '../runners/job-queue';
 import { RunnerActivity } from '../runners/runner-activity';
 import { runnerActivityResult } from '../runners/runner-activity.check';
 import { aReadyAmiRecord } from '../testing/ami-record.fixture';
@@ -43,11 +44,15 @@ const record = (presetName: string, fields: Partial<AmiRecord> = {}): ParsedAmiR
   record: amiRecord(presetName, fields),
 });
 
-/** The results of the list's checks, in its order: the GitHub App's readiness, then the runner activity. */
-const checks = (github: GitHubReadiness, activity: RunnerActivity | null) => [
-  githubCheckResult(github),
-  runnerActivityResult(activity),
-];
+/** A queue read with no job waiting. */
+const NO_JOB_WAITING: JobQueue = { oldestPendingAgeSeconds: null, oldestProvisioningAgeSeconds: null };
+
+/** The results of the list's checks, in its order: the GitHub App's readiness, then the job records. */
+const checks = (
+  github: GitHubReadiness,
+  activity: RunnerActivity | null,
+  queue: JobQueue | null = NO_JOB_WAITING,
+) => [githubCheckResult(github), runnerActivityResult({ activity, queue }, testConfig())];
 
 describe('overallStatus', () => {
   it('is degraded with no presets', () => {
@@ -177,6 +182,7 @@ describe('buildStatusReport', () => {
       github: { status: 'connected', message: 'GitHub App authenticated', appSlug: 'spot-runner-test' },
       runners: null,
       recentActivity: null,
+      queue: NO_JOB_WAITING,
       findings: [],
       presets: [ready('arm64'), ready('linux-x64'), building('windows-x64')],
       reconciliation: { presets: [] },
@@ -419,6 +425,74 @@ describe('the runner activity', () => {
     );
 
     expect(report.message).toBe('GitHub server unreachable; 1 preset ready, 1 runner running');
+  });
+});
+
+describe('the queue', () => {
+  const waited = (minutes: number): JobQueue => ({
+    oldestPendingAgeSeconds: minutes * 60,
+    oldestProvisioningAgeSeconds: null,
+  });
+
+  it('is reported with the platform’s names', () => {
+    const queue = { oldestPendingAgeSeconds: 75, oldestProvisioningAgeSeconds: 20 };
+
+    const report = buildStatusReport(
+      [record('linux-x64')],
+      [],
+      checks(CONNECTED_GITHUB, null, queue),
+      PRESET_RULES,
+    );
+
+    expect(report).toMatchObject({ status: 'ready', queue, findings: [] });
+  });
+
+  it('makes the platform degraded when a job is stuck: the message leads with it, after the App', () => {
+    const stuck = buildStatusReport(
+      [record('linux-x64')],
+      [],
+      checks(CONNECTED_GITHUB, null, waited(61)),
+      PRESET_RULES,
+    );
+    const withApp = buildStatusReport(
+      [record('linux-x64')],
+      [],
+      checks(readiness(true, 'unreachable'), null, waited(61)),
+      PRESET_RULES,
+    );
+
+    expect(stuck).toMatchObject({
+      status: 'degraded',
+      message: 'Jobs stuck waiting for a runner; 1 preset ready',
+    });
+    expect(stuck.findings).toEqual([
+      expect.objectContaining({ id: 'jobs-stuck', severity: 'critical', subject: 'jobs' }),
+    ]);
+    expect(withApp.message).toBe(
+      'GitHub server unreachable; Jobs stuck waiting for a runner; 1 preset ready',
+    );
+  });
+
+  it('never changes the status with a warning: a job waiting, or a queue that cannot be read', () => {
+    const waiting = buildStatusReport(
+      [record('linux-x64')],
+      [],
+      checks(CONNECTED_GITHUB, null, waited(16)),
+      PRESET_RULES,
+    );
+    const unread = buildStatusReport(
+      [record('linux-x64')],
+      [],
+      checks(CONNECTED_GITHUB, null, null),
+      PRESET_RULES,
+    );
+
+    expect(waiting).toMatchObject({ status: 'ready', message: '1 preset ready' });
+    expect(waiting.findings).toEqual([expect.objectContaining({ id: 'jobs-waiting', severity: 'warning' })]);
+    expect(unread).toMatchObject({ status: 'ready', queue: null });
+    expect(unread.findings).toEqual([
+      expect.objectContaining({ id: 'check-unavailable', severity: 'warning' }),
+    ]);
   });
 });
 

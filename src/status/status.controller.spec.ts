@@ -38,6 +38,9 @@ class PipelinesCheck implements ReadinessCheck<PipelinesFields> {
   }
 }
 
+/** The queue read, with no job waiting. */
+const NO_JOB_WAITING = { oldestPendingAgeSeconds: null, oldestProvisioningAgeSeconds: null };
+
 /** The pipelines as the third check reports them. */
 const PIPELINES: PipelinesFields = { pipelines: { enabled: 2, disabled: 0 } };
 
@@ -50,7 +53,7 @@ const PIPELINES_POINT = {
 
 /**
  * The controller over visible mocks, with the list of today's two checks plus `third`: one
- * ready preset, GitHub as `github` says, two runners running.
+ * ready preset, GitHub as `github` says, two runners running, no job waiting.
  */
 function newController(third: PipelinesCheck, github = CONNECTED_GITHUB) {
   const reconciliation = strictMock<ReconciliationService>('ReconciliationService');
@@ -69,12 +72,15 @@ function newController(third: PipelinesCheck, github = CONNECTED_GITHUB) {
   const runnerActivity = strictMock<RunnerActivityService>('RunnerActivityService');
   const outcomes = { completed: 0, failed: 0, timeout: 0, interrupted: 0 };
   runnerActivity.activity.mockResolvedValue({
-    runners: { pending: 0, provisioning: 0, running: 2 },
-    recentActivity: { lastHour: outcomes, last24Hours: outcomes },
+    activity: {
+      runners: { pending: 0, provisioning: 0, running: 2 },
+      recentActivity: { lastHour: outcomes, last24Hours: outcomes },
+    },
+    queue: NO_JOB_WAITING,
   });
   const checks = new ReadinessChecks([
     new GitHubReadinessCheck(githubReadiness),
-    new RunnerActivityCheck(runnerActivity),
+    new RunnerActivityCheck(runnerActivity, testConfig()),
     third,
   ]);
   const metrics = strictMock<MetricsPublisher>('MetricsPublisher', { publish: () => undefined });
@@ -114,6 +120,7 @@ describe(StatusController.name, () => {
         github: CONNECTED_GITHUB.github,
         runners: { pending: 0, provisioning: 0, running: 2 },
         recentActivity: expect.any(Object),
+        queue: NO_JOB_WAITING,
         pipelines: { enabled: 3, disabled: 0 },
         findings: [],
         presets: [expect.objectContaining({ name: 'linux-x64', status: 'ready' })],
@@ -174,6 +181,7 @@ describe(StatusController.name, () => {
         { name: 'SsmUpdatesCompleted', value: 0 },
         { name: 'SsmDriftRepaired', value: 0 },
         { name: 'GitHubConnected', value: 1 },
+        { name: 'OldestPendingJobAgeSeconds', value: 0 },
         PIPELINES_POINT,
       ]);
     });

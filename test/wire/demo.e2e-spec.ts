@@ -55,6 +55,7 @@ describe('the npm start demo', () => {
     ]);
     expect(body.message).toBe('2 presets ready, 1 preset building, 2 runners running, 1 runner pending');
     expect(body.runners).toEqual({ pending: 1, provisioning: 0, running: 2 });
+    expect(body.queue).toEqual({ oldestPendingAgeSeconds: 60, oldestProvisioningAgeSeconds: null });
     expect(body.recentActivity).toEqual({
       lastHour: { completed: 2, failed: 1, timeout: 0, interrupted: 0 },
       last24Hours: { completed: 3, failed: 2, timeout: 0, interrupted: 0 },

@@ -649,6 +649,7 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
           lastHour: { completed: 0, failed: 0, timeout: 0, interrupted: 0 },
           last24Hours: { completed: 0, failed: 0, timeout: 0, interrupted: 0 },
         },
+        queue: { oldestPendingAgeSeconds: null, oldestProvisioningAgeSeconds: null },
       });
     });
   });

@@ -33,7 +33,7 @@ function counts<Name extends string>(
 /** The overall status is the response's own word, so its list lives here, with the wire format. */
 const OverallStatusSchema = oneOf(
   ['ready', 'building', 'degraded'],
-  'ready: every preset ready with an AMI; degraded: the GitHub App, no presets, a failed or invalid preset, a ready preset without an AMI or a pending runner config; otherwise building.',
+  'ready: every preset ready with an AMI; degraded: the GitHub App, no presets, a failed or invalid preset, a ready preset without an AMI, a pending runner config or a job stuck waiting; otherwise building.',
 );
 
 const PresetStatusValueSchema = oneOf(
@@ -141,7 +141,7 @@ const StatusReportSchema = Type.Object(
     status: OverallStatusSchema,
     message: Type.String({
       description:
-        'The status in words: presets by status, then runners; led by what is wrong with the GitHub App.',
+        'The status in words: presets by status, then runners; led by what is wrong with the GitHub App or the jobs.',
     }),
     configuration: Type.Object(
       {
@@ -181,6 +181,22 @@ const StatusReportSchema = Type.Object(
         { additionalProperties: false },
       ),
       'The job records that ended, by when they were created; null when they cannot be counted.',
+    ),
+    queue: nullable(
+      Type.Object(
+        {
+          oldestPendingAgeSeconds: nullable(
+            Type.Integer({ minimum: 0 }),
+            'How long the oldest pending job has waited for a runner, in whole seconds; null when no job is pending.',
+          ),
+          oldestProvisioningAgeSeconds: nullable(
+            Type.Integer({ minimum: 0 }),
+            'How long the oldest provisioning job has waited since it was created, in whole seconds; null when no job is provisioning.',
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      'How long jobs wait, from the oldest record of each status by createdAt (kept with the runner counts); null when it cannot be read.',
     ),
     findings: Type.Array(FindingSchema, {
       description:

@@ -18,6 +18,7 @@ const report = (fields: Partial<StatusReport> = {}): StatusReport => ({
   github: readiness(true, 'connected', 'spot-runner').github,
   runners: null,
   recentActivity: null,
+  queue: null,
   findings: [],
   presets: [],
   reconciliation: { presets: [] },

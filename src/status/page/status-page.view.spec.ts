@@ -19,6 +19,7 @@ const report = (fields: Partial<StatusReport> = {}): StatusReport => ({
     lastHour: { completed: 2, failed: 1, timeout: 0, interrupted: 0 },
     last24Hours: { completed: 3, failed: 2, timeout: 0, interrupted: 0 },
   },
+  queue: { oldestPendingAgeSeconds: 60, oldestProvisioningAgeSeconds: null },
   findings: [],
   presets: [
     aPresetStatus({ name: XSS, status: 'invalid', amiId: null, updatedAt: `"><script>alert(2)</script>` }),
