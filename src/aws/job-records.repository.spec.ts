@@ -176,7 +176,7 @@ describe(JobRecordsRepository.name, () => {
       const oldest = await repository.oldestInStatus('pending', parses, noDeadline());
 
       // Assess
-      expect(oldest).toEqual({ outcome: 'found', createdAt: minutesAgo(90), skippedJobIds: [] });
+      expect(oldest).toEqual({ kind: 'found', createdAt: minutesAgo(90), skippedJobIds: [] });
       expect(queriesSent).toBe(1);
       expect(recordsRead).toBeLessThanOrEqual(OLDEST_PAGE_LIMIT);
       const query = send.mock.calls
@@ -206,7 +206,7 @@ describe(JobRecordsRepository.name, () => {
 
       // Assess
       expect(oldest).toEqual({
-        outcome: 'found',
+        kind: 'found',
         createdAt: minutesAgo(30),
         skippedJobIds: ['bad-0', 'bad-1', 'bad-2', 'bad-3', 'bad-4', 'bad-5', 'bad-6'],
       });
@@ -228,7 +228,7 @@ describe(JobRecordsRepository.name, () => {
       const oldest = await repository.oldestInStatus('pending', parses, noDeadline());
 
       // Assess
-      expect(oldest.outcome).toBe('bound-reached');
+      expect(oldest.kind).toBe('bound-reached');
       expect(oldest.skippedJobIds).toHaveLength(OLDEST_MAX_PAGES * OLDEST_PAGE_LIMIT);
       expect(queriesSent).toBe(OLDEST_MAX_PAGES);
       expect(recordsRead).toBe(OLDEST_MAX_PAGES * OLDEST_PAGE_LIMIT);
@@ -241,11 +241,11 @@ describe(JobRecordsRepository.name, () => {
       ]);
 
       expect(await repository.oldestInStatus('pending', parses, noDeadline())).toEqual({
-        outcome: 'none',
+        kind: 'none',
         skippedJobIds: [],
       });
       expect(await repository.oldestInStatus('provisioning', parses, noDeadline())).toEqual({
-        outcome: 'none',
+        kind: 'none',
         skippedJobIds: ['bad'],
       });
     });
@@ -258,7 +258,7 @@ describe(JobRecordsRepository.name, () => {
 
       const oldest = await repository.oldestInStatus('pending', parses, noDeadline());
 
-      expect(oldest).toEqual({ outcome: 'found', createdAt: minutesAgo(5), skippedJobIds: [] });
+      expect(oldest).toEqual({ kind: 'found', createdAt: minutesAgo(5), skippedJobIds: [] });
     });
 
     it('throws JobRecordsUnavailableError when the table has no status-index, or once the deadline has passed', async () => {

@@ -27,9 +27,9 @@ export const OLDEST_MAX_PAGES = 4;
  * records before that whose `createdAt` was refused, oldest first.
  */
 export type OldestJobRecord =
-  | { outcome: 'found'; createdAt: string; skippedJobIds: string[] }
-  | { outcome: 'none'; skippedJobIds: string[] }
-  | { outcome: 'bound-reached'; skippedJobIds: string[] };
+  | { kind: 'found'; createdAt: string; skippedJobIds: string[] }
+  | { kind: 'none'; skippedJobIds: string[] }
+  | { kind: 'bound-reached'; skippedJobIds: string[] };
 
 /**
  * The platform's runner job records, read through its `status-index` GSI (partition
@@ -89,13 +89,13 @@ export class JobRecordsRepository {
     for await (const page of this.query(oldestFirst, status, undefined, abortSignal)) {
       for (const item of page.Items ?? []) {
         const createdAt: unknown = item.createdAt;
-        if (accepts(createdAt)) return { outcome: 'found', createdAt, skippedJobIds };
+        if (accepts(createdAt)) return { kind: 'found', createdAt, skippedJobIds };
         skippedJobIds.push(String(item.jobId));
       }
       if (page.LastEvaluatedKey === undefined) break;
-      if (++pages === OLDEST_MAX_PAGES) return { outcome: 'bound-reached', skippedJobIds };
+      if (++pages === OLDEST_MAX_PAGES) return { kind: 'bound-reached', skippedJobIds };
     }
-    return { outcome: 'none', skippedJobIds };
+    return { kind: 'none', skippedJobIds };
   }
 
   private async *query(

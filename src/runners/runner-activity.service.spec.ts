@@ -17,7 +17,7 @@ function newService() {
   jobRecords.countInStatus.mockResolvedValue(1);
   jobRecords.creationTimesInStatus.mockResolvedValue([new Date(NOW - 60_000).toISOString()]);
   jobRecords.oldestInStatus.mockResolvedValue({
-    outcome: 'found',
+    kind: 'found',
     createdAt: secondsAgo(90),
     skippedJobIds: [],
   });
@@ -184,8 +184,8 @@ describe(RunnerActivityService.name, () => {
       // Prepare
       const { service, jobRecords } = newService();
       jobRecords.oldestInStatus
-        .mockResolvedValueOnce({ outcome: 'found', createdAt: secondsAgo(1_260.5), skippedJobIds: [] })
-        .mockResolvedValueOnce({ outcome: 'found', createdAt: secondsAgo(-30), skippedJobIds: [] });
+        .mockResolvedValueOnce({ kind: 'found', createdAt: secondsAgo(1_260.5), skippedJobIds: [] })
+        .mockResolvedValueOnce({ kind: 'found', createdAt: secondsAgo(-30), skippedJobIds: [] });
       const deadline = noDeadline();
 
       // Act
@@ -201,7 +201,7 @@ describe(RunnerActivityService.name, () => {
 
     it('holds null for a status with no job in it', async () => {
       const { service, jobRecords } = newService();
-      jobRecords.oldestInStatus.mockResolvedValueOnce({ outcome: 'none', skippedJobIds: [] });
+      jobRecords.oldestInStatus.mockResolvedValueOnce({ kind: 'none', skippedJobIds: [] });
 
       const { queue } = await service.activity(noDeadline());
 
@@ -211,7 +211,7 @@ describe(RunnerActivityService.name, () => {
     it('logs the records it skipped, their createdAt no instant, by job id, and ages the next one', async () => {
       const { service, jobRecords, logger } = newService();
       jobRecords.oldestInStatus.mockResolvedValueOnce({
-        outcome: 'found',
+        kind: 'found',
         createdAt: secondsAgo(300),
         skippedJobIds: ['7001', '7002'],
       });
@@ -232,7 +232,7 @@ describe(RunnerActivityService.name, () => {
     it('is null, logged once, when its bound was reached with no instant: never a scan, never a guess', async () => {
       const { service, jobRecords, logger } = newService();
       jobRecords.oldestInStatus.mockResolvedValueOnce({
-        outcome: 'bound-reached',
+        kind: 'bound-reached',
         skippedJobIds: ['a', 'b'],
       });
 

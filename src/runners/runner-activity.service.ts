@@ -140,7 +140,7 @@ export class RunnerActivityService {
     const queue: JobQueue = { oldestPendingAgeSeconds: null, oldestProvisioningAgeSeconds: null };
     WAITING_STATUSES.forEach((status, index) => {
       const read = oldest[index];
-      if (read.outcome === 'bound-reached') throw new QueueBeyondBoundError(status, read.skippedJobIds);
+      if (read.kind === 'bound-reached') throw new QueueBeyondBoundError(status, read.skippedJobIds);
       if (read.skippedJobIds.length > 0) {
         this.logger.warn('Job records with a createdAt that is no instant; skipped for the queue', {
           outcome: 'job-record-invalid',
@@ -150,7 +150,7 @@ export class RunnerActivityService {
           jobIds: read.skippedJobIds,
         });
       }
-      if (read.outcome === 'found') queue[QUEUE_FIELDS[status]] = ageSeconds(read.createdAt, now);
+      if (read.kind === 'found') queue[QUEUE_FIELDS[status]] = ageSeconds(read.createdAt, now);
     });
     return queue;
   }
