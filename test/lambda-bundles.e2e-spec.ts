@@ -68,8 +68,15 @@ describe('the production bundles (dist/lambda/*/index.js), with no node_modules 
       status: 'connected',
       message: 'GitHub App authenticated',
       appSlug: localAws.github.app.slug,
+      installations: { total: 1, suspended: 0 },
+      rateLimit: { remaining: 5000, limit: 5000, resetAt: expect.any(String) },
     });
-    expect(localAws.github.calls).toEqual([expect.objectContaining({ answeredWith: 200 })]);
+    expect(localAws.github.calls.map((call) => [call.path, call.answeredWith])).toEqual([
+      ['/api/v3/app', 200],
+      ['/api/v3/app/installations', 200],
+      ['/api/v3/app/installations/1000001/access_tokens', 201],
+      ['/api/v3/rate_limit', 200],
+    ]);
     expect(report.reconciliation.presets).toEqual([
       {
         name: 'linux-arm64',

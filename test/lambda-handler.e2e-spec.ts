@@ -89,6 +89,8 @@ describe('Lambda handler (API Gateway events)', () => {
       status: 'connected',
       message: 'GitHub App authenticated',
       appSlug: github.app.slug,
+      installations: { total: 1, suspended: 0 },
+      rateLimit: { remaining: 5000, limit: 5000, resetAt: expect.any(String) },
     });
     expect(response.json.reconciliation.presets).toEqual([
       { name: 'linux-arm64', outcome: 'still-building', cached: false },
@@ -109,7 +111,8 @@ describe('Lambda handler (API Gateway events)', () => {
     ]);
     expect(imageBuilder.calls()).toHaveLength(0);
     expect(secretsManager.calls()).toHaveLength(1);
-    expect(github.calls).toHaveLength(1);
+    // GET /app, the installations, one token and the rate limit, all on the first invocation.
+    expect(github.calls).toHaveLength(4);
   });
 
   it('passes the remaining Lambda time to reconciliation: no time left, no Image Builder call', async () => {

@@ -12,7 +12,13 @@ function everyField(): StatusReport {
     status: 'degraded',
     message: '1 preset ready, 1 preset failed; 1 preset waiting for the runner config to get the AMI',
     configuration: { privateKeyConfigured: true },
-    github: { status: 'connected', message: 'GitHub App authenticated', appSlug: 'spot-runner' },
+    github: {
+      status: 'connected',
+      message: 'GitHub App authenticated',
+      appSlug: 'spot-runner',
+      installations: { total: 3, suspended: 1 },
+      rateLimit: { remaining: 4100, limit: 5000, resetAt: '2026-11-23T12:40:00.000Z' },
+    },
     runners: { pending: 1, provisioning: 0, running: 3 },
     recentActivity: { lastHour: counts, last24Hours: { ...counts, completed: 31 } },
     queue: { oldestPendingAgeSeconds: 1_260, oldestProvisioningAgeSeconds: 95 },
@@ -91,6 +97,15 @@ describe('the contract of GET /status (docs/status.schema.json, Ajv 2020 in stri
       ...everyField(),
       queue: { oldestPendingAgeSeconds: null, oldestProvisioningAgeSeconds: null },
     });
+    expectStatusContract(200, {
+      ...everyField(),
+      github: {
+        status: 'unreachable',
+        message: 'GitHub server unreachable',
+        installations: null,
+        rateLimit: null,
+      },
+    });
     expectStatusContract(503, { status: 'error', message: 'AMI state is temporarily unavailable' });
     expectStatusContract(404, { status: 'error', message: 'Not found' });
     expectStatusContract(500, { status: 'error', message: 'Internal error' });
@@ -144,6 +159,25 @@ describe('the contract of GET /status (docs/status.schema.json, Ajv 2020 in stri
       ['presets', 1, 'amiId'],
       ABSENT,
       "must have required property 'amiId'",
+    ],
+    ['an unknown field in the rate limit', ['github', 'rateLimit', 'installationId'], 42, UNKNOWN_FIELD],
+    [
+      'a wrong type: a negative installation count',
+      ['github', 'installations', 'suspended'],
+      -1,
+      'must be >= 0',
+    ],
+    [
+      'a missing required field: github.installations (null, never absent)',
+      ['github', 'installations'],
+      ABSENT,
+      "must have required property 'installations'",
+    ],
+    [
+      'a missing required field: the rate limit’s resetAt',
+      ['github', 'rateLimit', 'resetAt'],
+      ABSENT,
+      "must have required property 'resetAt'",
     ],
     [
       'a missing required field: runners (null, never absent)',

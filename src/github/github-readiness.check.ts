@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { METRIC_NAMES } from '../metrics/metric-names';
 import { Finding, finding, FindingId } from '../readiness/findings';
 import type { ReadinessCheck, ReadinessCheckResult } from '../readiness/readiness-check';
-import { GitHubStatus } from './github-readiness';
-import { GitHubReadiness, readinessProblem } from './github-readiness';
+import { installationFindings } from './github-installations';
+import { GitHubReadiness, GitHubStatus, readinessProblem } from './github-readiness';
 import { GitHubReadinessService } from './github-readiness.service';
 
 /** The GitHub App's fields of GET /status, under the contract's names. */
@@ -13,8 +13,9 @@ export interface GitHubReadinessFields {
 }
 
 /**
- * What the App's readiness tells GET /status: without the App no job runs, so a missing key
- * or anything but `connected` is the platform's problem; CloudWatch gets `GitHubConnected`.
+ * What the App's readiness tells GET /status: without the App no job runs, so a missing key,
+ * anything but `connected`, an App installed nowhere or out of requests is the platform's
+ * problem; CloudWatch gets `GitHubConnected`.
  */
 export function githubCheckResult(readiness: GitHubReadiness): ReadinessCheckResult<GitHubReadinessFields> {
   const problem = readinessProblem(readiness);
@@ -37,11 +38,15 @@ const GITHUB_FINDINGS: Readonly<Record<Exclude<GitHubStatus, 'connected'>, Findi
   error: 'github-error',
 };
 
-/** Why the App keeps jobs from running, if it does: the key first, as the message says. */
+/**
+ * Why the App keeps jobs from running, if it does: the key first, as the message says; then
+ * its status; when connected, what its installations and rate limit say.
+ */
 export function githubFindings(readiness: GitHubReadiness): Finding[] {
   const { status } = readiness.github;
   if (!readiness.privateKeyConfigured) return [finding('github-key-not-configured', 'github-app')];
-  return status === 'connected' ? [] : [finding(GITHUB_FINDINGS[status], 'github-app')];
+  if (status !== 'connected') return [finding(GITHUB_FINDINGS[status], 'github-app')];
+  return installationFindings({ ...readiness.github, unavailableChecks: readiness.unavailableChecks });
 }
 
 /** The GitHub App check of GET /status; the service keeps its result per container. */

@@ -4,6 +4,8 @@ import { AppLogger } from '../logging/app-logger';
 import { strictMock } from '../testing/strict-mock';
 import { testConfig } from '../testing/test-config';
 import { GitHubApi, GitHubAppAnswer, GitHubUnreachableError } from './github-api.client';
+import { AppInstallations } from './github-installations';
+import { GitHubInstallationsService } from './github-installations.service';
 import { GitHubReadinessService } from './github-readiness.service';
 import { PrivateKeySecret } from '../aws/private-key-secret';
 
@@ -14,15 +16,25 @@ const { privateKey: PRIVATE_KEY } = generateKeyPairSync('rsa', {
   publicKeyEncoding: { type: 'spki', format: 'pem' },
 });
 
+/** What the installations service reads of a connected App that can take jobs. */
+const INSTALLED: AppInstallations = {
+  installations: { total: 2, suspended: 0 },
+  rateLimit: { remaining: 4000, limit: 5000, resetAt: '2026-12-01T12:40:00.000Z' },
+  unavailableChecks: [],
+};
+
 /**
- * The service over visible mocks: the secret holds a key, GitHub accepts the App, the
- * logger only informs and warns, and the clock stands still until a test moves `nowMs`.
+ * The service over visible mocks: the secret holds a key, GitHub accepts the App, it is
+ * installed with requests left, the logger only informs and warns, and the clock stands
+ * still until a test moves `nowMs`.
  */
 function newService(github: Partial<GitHubAppConfig> = {}) {
   const secret = strictMock<PrivateKeySecret>('PrivateKeySecret');
   secret.read.mockResolvedValue(PRIVATE_KEY);
   const api = strictMock<GitHubApi>('GitHubApi');
   api.getApp.mockResolvedValue({ httpStatus: 200, appSlug: 'spot-runner' });
+  const installations = strictMock<GitHubInstallationsService>('GitHubInstallationsService');
+  installations.read.mockResolvedValue(INSTALLED);
   const logger = strictMock<AppLogger>('AppLogger', { info: () => undefined, warn: () => undefined });
   const clock = {
     nowMs: Date.parse('2026-12-01T12:00:00.000Z'),
@@ -32,8 +44,8 @@ function newService(github: Partial<GitHubAppConfig> = {}) {
   };
   const config = testConfig();
   config.github = { ...config.github, appId: '4242', privateKeySecretArn: SECRET_ARN, ...github };
-  const service = new GitHubReadinessService(secret, api, config, clock, logger);
-  return { service, secret, api, logger, clock };
+  const service = new GitHubReadinessService(secret, api, installations, config, clock, logger);
+  return { service, secret, api, installations, logger, clock };
 }
 
 const noDeadline = () => new AbortController().signal;
@@ -51,20 +63,59 @@ function decodeJwt(jwt: string) {
 
 describe(GitHubReadinessService.name, () => {
   describe('check', () => {
-    it('is connected when GitHub accepts the App JWT, with the slug from its answer', async () => {
+    it('is connected when GitHub accepts the App JWT, with the slug from its answer, its installations and rate limit', async () => {
       // Prepare
-      const { service, secret, api } = newService();
+      const { service, secret, api, installations } = newService();
+      const deadline = noDeadline();
 
       // Act
-      const result = await service.check(noDeadline());
+      const result = await service.check(deadline);
 
       // Assess
       expect(result).toEqual({
         privateKeyConfigured: true,
-        github: { status: 'connected', message: 'GitHub App authenticated', appSlug: 'spot-runner' },
+        github: {
+          status: 'connected',
+          message: 'GitHub App authenticated',
+          appSlug: 'spot-runner',
+          installations: INSTALLED.installations,
+          rateLimit: INSTALLED.rateLimit,
+        },
+        unavailableChecks: [],
       });
       expect(secret.read).toHaveBeenCalledWith(SECRET_ARN, expect.any(AbortSignal));
       expect(api.getApp).toHaveBeenCalledTimes(1);
+      // The same JWT, within the request's deadline.
+      expect(installations.read).toHaveBeenCalledWith(api.getApp.mock.calls[0][0], deadline);
+    });
+
+    it.each([
+      [401, 'auth_error'],
+      [500, 'error'],
+    ])('reads no installation when GitHub answers %i to GET /app', async (httpStatus, status) => {
+      const { service, api, installations } = newService();
+      api.getApp.mockResolvedValue({ httpStatus });
+
+      const result = await service.check(noDeadline());
+
+      expect(result).toMatchObject({ github: { status, installations: null, rateLimit: null } });
+      expect(installations.read).not.toHaveBeenCalled();
+    });
+
+    it('stays connected when neither sub-check could run, saying which', async () => {
+      const { service, installations } = newService();
+      installations.read.mockResolvedValue({
+        installations: null,
+        rateLimit: null,
+        unavailableChecks: ['github-installations', 'github-rate-limit'],
+      });
+
+      const result = await service.check(noDeadline());
+
+      expect(result).toMatchObject({
+        github: { status: 'connected', installations: null, rateLimit: null },
+        unavailableChecks: ['github-installations', 'github-rate-limit'],
+      });
     });
 
     it('signs an RS256 JWT with iss the App id, iat 60 s in the past and exp 10 minutes after iat', async () => {
@@ -88,7 +139,13 @@ describe(GitHubReadinessService.name, () => {
 
       expect(result).toEqual({
         privateKeyConfigured: false,
-        github: { status: 'not-configured', message: 'GitHub App not configured' },
+        github: {
+          status: 'not-configured',
+          message: 'GitHub App not configured',
+          installations: null,
+          rateLimit: null,
+        },
+        unavailableChecks: [],
       });
       expect(secret.read).not.toHaveBeenCalled();
       expect(api.getApp).not.toHaveBeenCalled();
@@ -259,6 +316,55 @@ describe(GitHubReadinessService.name, () => {
 
       expect(after).toMatchObject({ privateKeyConfigured: true, github: { status: 'connected' } });
       expect(secret.read).toHaveBeenCalledTimes(2);
+    });
+
+    it.each([
+      [
+        'a sub-check could not run',
+        { ...INSTALLED, rateLimit: null, unavailableChecks: ['github-rate-limit'] },
+      ],
+      [
+        'the App is installed nowhere',
+        { ...INSTALLED, installations: { total: 0, suspended: 0 }, rateLimit: null },
+      ],
+      ['the rate limit is exhausted', { ...INSTALLED, rateLimit: { ...INSTALLED.rateLimit!, remaining: 0 } }],
+    ] as [string, AppInstallations][])('re-checks a connected App after 30 s when %s', async (_, read) => {
+      // Prepare
+      const { service, installations, clock } = newService({ checkTtlMs: 300_000 });
+      installations.read.mockResolvedValueOnce(read);
+      await service.check(noDeadline());
+
+      // Act
+      clock.nowMs += 29_999;
+      await service.check(noDeadline());
+      const readsWithinShortTtl = installations.read.mock.calls.length;
+      clock.nowMs += 1;
+      const after = await service.check(noDeadline());
+
+      // Assess
+      expect(readsWithinShortTtl).toBe(1);
+      expect(installations.read).toHaveBeenCalledTimes(2);
+      expect(after.github).toMatchObject({
+        installations: INSTALLED.installations,
+        rateLimit: INSTALLED.rateLimit,
+      });
+    });
+
+    it('keeps the installations and the rate limit for the TTL, a low rate limit too', async () => {
+      const { service, installations, clock } = newService({ checkTtlMs: 300_000 });
+      installations.read.mockResolvedValue({
+        ...INSTALLED,
+        rateLimit: { ...INSTALLED.rateLimit!, remaining: 1 },
+      });
+      await service.check(noDeadline());
+
+      clock.nowMs += 299_999;
+      await service.check(noDeadline());
+      const readsWithinTtl = installations.read.mock.calls.length;
+      clock.nowMs += 1;
+      await service.check(noDeadline());
+
+      expect([readsWithinTtl, installations.read.mock.calls.length]).toEqual([1, 2]);
     });
 
     it('keeps a failure no longer than a TTL shorter than 30 s', async () => {

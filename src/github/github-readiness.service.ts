@@ -4,21 +4,24 @@ import { CachedSharedRead } from '../common/cached-shared-read';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { createAppJwt } from './app-jwt';
-import { GitHubApi } from './github-api.client';
+import { describeNetworkError, GitHubApi } from './github-api.client';
 import {
   GitHubReadiness,
+  GitHubStatus,
   githubStatusOfAnswer,
   privateKeyProblem,
   readiness,
   readinessTtlMs,
 } from './github-readiness';
 import { PrivateKeySecret } from '../aws/private-key-secret';
+import { GitHubInstallationsService } from './github-installations.service';
 
 /**
- * Whether the platform's GitHub App can work: its private key is in Secrets Manager and
- * GitHub accepts the App's JWT on `GET /app`. Singleton: the result is kept per container,
- * `connected` for the configured TTL and anything else at most 30 s, and concurrent
- * requests share one check.
+ * Whether the platform's GitHub App can work: its private key is in Secrets Manager, GitHub
+ * accepts the App's JWT on `GET /app` and, then, where the App is installed and how much of
+ * its rate limit is left (GitHubInstallationsService). Singleton: the result is kept per
+ * container, a connected App with nothing critical for the configured TTL and anything else
+ * at most 30 s, and concurrent requests share one check.
  */
 @Injectable()
 export class GitHubReadinessService {
@@ -27,6 +30,7 @@ export class GitHubReadinessService {
   constructor(
     private readonly secret: PrivateKeySecret,
     private readonly api: GitHubApi,
+    private readonly installations: GitHubInstallationsService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly logger: AppLogger,
@@ -49,7 +53,7 @@ export class GitHubReadinessService {
   }
 
   private async checkNow(deadline: AbortSignal): Promise<GitHubReadiness> {
-    const { appId, privateKeySecretArn, requestTimeoutMs } = this.config.github;
+    const { appId, privateKeySecretArn } = this.config.github;
     const privateKey = await this.readPrivateKey(privateKeySecretArn, deadline);
     if (privateKey === undefined) return readiness(false, 'not-configured');
     if (appId === undefined) {
@@ -65,7 +69,18 @@ export class GitHubReadinessService {
       return readiness(true, 'not-configured');
     }
 
-    const signal = AbortSignal.any([deadline, AbortSignal.timeout(requestTimeoutMs)]);
+    const app = await this.checkApp(jwt, deadline);
+    if (app.status !== 'connected') return readiness(true, app.status);
+    // Connected: where the App is installed and how many requests it has left, with the same JWT.
+    return readiness(true, 'connected', app.appSlug, await this.installations.read(jwt, deadline));
+  }
+
+  /** `GET /app` with the App JWT, logged: what GitHub says of the App. */
+  private async checkApp(
+    jwt: string,
+    deadline: AbortSignal,
+  ): Promise<{ status: GitHubStatus; appSlug?: string }> {
+    const signal = AbortSignal.any([deadline, AbortSignal.timeout(this.config.github.requestTimeoutMs)]);
     try {
       const { httpStatus, appSlug } = await this.api.getApp(jwt, signal);
       const status = githubStatusOfAnswer(httpStatus);
@@ -74,7 +89,7 @@ export class GitHubReadinessService {
       } else {
         this.logger.warn('GitHub refused the App check', { outcome: status, httpStatus });
       }
-      return readiness(true, status, appSlug);
+      return { status, appSlug };
     } catch (error) {
       const reason = deadline.aborted ? 'deadline-exceeded' : signal.aborted ? 'timeout' : 'network-error';
       this.logger.warn('GitHub gave no answer to the App check', {
@@ -82,7 +97,7 @@ export class GitHubReadinessService {
         reason,
         error: describeNetworkError(error),
       });
-      return readiness(true, 'unreachable');
+      return { status: 'unreachable' };
     }
   }
 
@@ -126,12 +141,4 @@ function secretReadFailure(error: unknown, deadline: AbortSignal): string {
   if (name === 'ResourceNotFoundException') return 'secret-not-found';
   if (name === 'AccessDeniedException') return 'access-denied';
   return 'secret-read-failed';
-}
-
-/** What happened is in the innermost cause of GitHubUnreachableError: its name and code (ECONNREFUSED…). */
-function describeNetworkError(error: unknown): { name: string; code?: string } {
-  let cause: unknown = error;
-  while (cause instanceof Error && cause.cause !== undefined) cause = cause.cause;
-  const code = (cause as { code?: unknown } | undefined)?.code;
-  return { name: describeError(cause).name, ...(typeof code === 'string' && { code }) };
 }

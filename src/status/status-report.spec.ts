@@ -179,7 +179,7 @@ describe('buildStatusReport', () => {
       status: 'building',
       message: '2 presets ready, 1 preset building',
       configuration: { privateKeyConfigured: true },
-      github: { status: 'connected', message: 'GitHub App authenticated', appSlug: 'spot-runner-test' },
+      github: CONNECTED_GITHUB.github,
       runners: null,
       recentActivity: null,
       queue: NO_JOB_WAITING,
@@ -353,6 +353,41 @@ describe('the GitHub App beside the AMIs', () => {
       status: 'building',
       message: '1 preset ready, 1 preset building',
     });
+  });
+
+  it.each([
+    [{ installations: { total: 0, suspended: 0 }, rateLimit: null }, 'GitHub App has no active installation'],
+    [
+      { rateLimit: { remaining: 0, limit: 5000, resetAt: '2026-12-01T13:00:00.000Z' } },
+      'GitHub App rate limit exhausted',
+    ],
+  ])('makes every-AMI-ready degraded for a connected App that cannot take jobs (%j)', (app, lead) => {
+    const github = readiness(true, 'connected', 'spot-runner-test', {
+      ...CONNECTED_GITHUB.github,
+      unavailableChecks: [],
+      ...app,
+    });
+
+    const report = buildStatusReport(allReady, [], checks(github, null), PRESET_RULES);
+
+    expect(report).toMatchObject({ status: 'degraded', message: `${lead}; 2 presets ready` });
+    expect(report.github.status).toBe('connected');
+  });
+
+  it('leaves a connected App whose installations could not be listed ready, with a warning', () => {
+    const github = readiness(true, 'connected', 'spot-runner-test', {
+      installations: null,
+      rateLimit: null,
+      unavailableChecks: ['github-installations', 'github-rate-limit'],
+    });
+
+    const report = buildStatusReport(allReady, [], checks(github, null), PRESET_RULES);
+
+    expect(report).toMatchObject({ status: 'ready', message: '2 presets ready' });
+    expect(report.findings.map((found) => [found.id, found.severity])).toEqual([
+      ['check-unavailable', 'warning'],
+      ['check-unavailable', 'warning'],
+    ]);
   });
 
   it('says what is wrong with both the App and the AMIs', () => {

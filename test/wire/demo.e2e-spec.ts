@@ -65,6 +65,8 @@ describe('the npm start demo', () => {
       status: 'connected',
       message: 'GitHub App authenticated',
       appSlug: 'spot-runner-local',
+      installations: { total: 1, suspended: 0 },
+      rateLimit: { remaining: 5000, limit: 5000, resetAt: '2026-11-23T13:00:00.000Z' },
     });
     expect(body.reconciliation.presets).toEqual([
       {

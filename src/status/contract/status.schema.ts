@@ -162,6 +162,30 @@ const StatusReportSchema = Type.Object(
         appSlug: Type.Optional(
           Type.String({ description: "The App's slug from GitHub's answer, with connected only." }),
         ),
+        installations: nullable(
+          Type.Object(
+            {
+              total: Type.Integer({
+                minimum: 0,
+                description: 'Every installation of the App, suspended or not.',
+              }),
+              suspended: Type.Integer({ minimum: 0, description: 'The installations suspended.' }),
+            },
+            { additionalProperties: false },
+          ),
+          "The App's installations (GET /app/installations, every page) with connected; null when the App is not connected or they could not be listed (a check-unavailable finding).",
+        ),
+        rateLimit: nullable(
+          Type.Object(
+            {
+              remaining: Type.Integer({ minimum: 0, description: 'Requests left until resetAt.' }),
+              limit: Type.Integer({ minimum: 0, description: 'Requests per hour.' }),
+              resetAt: Type.String({ description: 'When the limit resets (ISO-8601).' }),
+            },
+            { additionalProperties: false },
+          ),
+          'The lowest core rate limit (the smallest share left) of at most 10 active installations, the most recently updated, each read with its own installation token; null when the App is not connected, has no active installation, the server has no rate limiting, or it could not be read (a check-unavailable finding).',
+        ),
       },
       {
         additionalProperties: false,
