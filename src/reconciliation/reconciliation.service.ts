@@ -5,6 +5,8 @@ import { Clock } from '../common/clock';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { AmiRecordReader } from './ami-record-reader.service';
+import { PipelineCheck } from './pipeline-check.service';
+import { PresetPipelines } from './pipeline-report';
 import { applyReconciliations, ReportedReconciliation } from './preset-reconciliation';
 import { RunnerConfigVerifier } from './runner-config-verifier.service';
 import { StalePresetHealer } from './stale-preset-healer.service';
@@ -16,12 +18,15 @@ export interface ReconciledState {
   reconciliations: ReportedReconciliation[];
   /** How many records were found stuck in building (past the threshold) by this request. */
   stalePresets: number;
+  /** Each valid preset's pipeline, or null when they could not be checked. */
+  pipelines: PresetPipelines;
 }
 
 /**
  * One request's reconciliation: read the AMI records, finish their pending SSM updates,
- * heal the stale ones and verify the ready ones' runner configs. Each step is a service of
- * its own; their Image Builder and SSM work shares one ReconciliationLimit.
+ * heal the stale ones, verify the ready ones' runner configs and check every preset's
+ * pipeline. Each step is a service of its own; their Image Builder and SSM work shares one
+ * ReconciliationLimit.
  */
 @Injectable()
 export class ReconciliationService {
@@ -30,6 +35,7 @@ export class ReconciliationService {
     private readonly pendingSsmUpdates: PendingSsmUpdates,
     private readonly healer: StalePresetHealer,
     private readonly runnerConfigs: RunnerConfigVerifier,
+    private readonly pipelineCheck: PipelineCheck,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,
     private readonly clock: Clock,
@@ -42,7 +48,11 @@ export class ReconciliationService {
    */
   async reconcile(deadline: AbortSignal): Promise<ReconciledState> {
     const read = await this.reader.read(deadline);
-    // The ready presets' runner configs are verified beside everything else.
+    // The presets' pipelines are checked, and the ready ones' runner configs verified, beside everything else.
+    const pipelines = this.pipelineCheck.check(
+      read.flatMap((parsed) => (parsed.kind === 'valid' ? [parsed.record.presetName] : [])),
+      deadline,
+    );
     const verified = this.runnerConfigs.verify(read, deadline);
     const completed = await this.completePendingSsmUpdates(read, deadline);
     const records = applyReconciliations(read, completed);
@@ -58,6 +68,7 @@ export class ReconciliationService {
       records: applyReconciliations(records, [...healed, ...repaired]),
       reconciliations: [...completed, ...healed, ...repaired],
       stalePresets: stale.length,
+      pipelines: await pipelines,
     };
   }
 

@@ -1,6 +1,7 @@
 import { AmiRecord, ParsedAmiRecord } from '../ami-state/ami-record';
 import { GitHubReadiness, readiness } from '../github/github-readiness';
 import { githubCheckResult } from '../github/github-readiness.check';
+import type { PipelineReport, PresetPipelines } from '../reconciliation/pipeline-report';
 import { ReportedReconciliation } from '../reconciliation/preset-reconciliation';
 import { RunnerActivity } from '../runners/runner-activity';
 import { runnerActivityResult } from '../runners/runner-activity.check';
@@ -21,6 +22,8 @@ import { aPresetStatus } from '../testing/preset-status.fixture';
 const updatedAt = '2026-11-23T12:00:00.000Z';
 /** The rules the presets are judged by, at 12:05 on the day of `updatedAt`. */
 const PRESET_RULES = { now: new Date('2026-11-23T12:05:00.000Z'), amiMaxAgeMs: testConfig().amiMaxAgeMs };
+/** The pipeline check ran but reported no preset's pipeline: each is null, and nothing is found of them. */
+const NO_PIPELINE_REPORTS: PresetPipelines = new Map();
 const buildArn = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/3';
 
 const ready = (name: string): PresetStatus =>
@@ -123,7 +126,10 @@ describe('a runner config behind its record', () => {
   });
 
   it('is reported on the preset while the record is marked pending', () => {
-    const status = toPresetStatus(record('linux-x64', { ssmPendingAmiId: 'ami-0123456789abcdef0' }));
+    const status = toPresetStatus(
+      record('linux-x64', { ssmPendingAmiId: 'ami-0123456789abcdef0' }),
+      NO_PIPELINE_REPORTS,
+    );
 
     expect(status).toEqual(
       aPresetStatus({
@@ -146,7 +152,7 @@ describe('toPresetStatus', () => {
     };
 
     // Act
-    const status = toPresetStatus(parsed);
+    const status = toPresetStatus(parsed, NO_PIPELINE_REPORTS);
 
     // Assess
     expect(status).toEqual(aPresetStatus({ name: 'JOB#123', status: 'invalid', amiId: null, updatedAt }));
@@ -163,7 +169,13 @@ describe('buildStatusReport', () => {
     ];
 
     // Act
-    const report = buildStatusReport(records, [], checks(CONNECTED_GITHUB, null), PRESET_RULES);
+    const report = buildStatusReport(
+      records,
+      NO_PIPELINE_REPORTS,
+      [],
+      checks(CONNECTED_GITHUB, null),
+      PRESET_RULES,
+    );
 
     // Assess
     expect(report).toEqual({
@@ -207,7 +219,13 @@ describe('buildStatusReport', () => {
     ];
 
     // Act
-    const report = buildStatusReport([], reconciliations, checks(CONNECTED_GITHUB, null), PRESET_RULES);
+    const report = buildStatusReport(
+      [],
+      NO_PIPELINE_REPORTS,
+      reconciliations,
+      checks(CONNECTED_GITHUB, null),
+      PRESET_RULES,
+    );
 
     // Assess
     expect(report.reconciliation).toEqual({
@@ -243,6 +261,7 @@ describe('buildStatusReport', () => {
     // Act
     const report = buildStatusReport(
       [{ kind: 'valid', record: healed }],
+      NO_PIPELINE_REPORTS,
       reconciliations,
       checks(CONNECTED_GITHUB, null),
       PRESET_RULES,
@@ -277,6 +296,7 @@ describe('buildStatusReport', () => {
     const body = JSON.stringify(
       buildStatusReport(
         [{ kind: 'valid', record: failedRecord }],
+        NO_PIPELINE_REPORTS,
         reconciliations,
         checks(CONNECTED_GITHUB, null),
         PRESET_RULES,
@@ -298,7 +318,13 @@ describe('buildStatusReport', () => {
     ];
 
     // Act
-    const report = buildStatusReport(records, [], checks(CONNECTED_GITHUB, null), PRESET_RULES);
+    const report = buildStatusReport(
+      records,
+      NO_PIPELINE_REPORTS,
+      [],
+      checks(CONNECTED_GITHUB, null),
+      PRESET_RULES,
+    );
 
     // Assess
     expect(report).toMatchObject({
@@ -323,7 +349,7 @@ describe('the GitHub App beside the AMIs', () => {
     [readiness(true, 'error'), 'GitHub connectivity check failed'],
   ])('makes every-AMI-ready degraded, the message leading with what is wrong (%j)', (github, lead) => {
     // Act
-    const report = buildStatusReport(allReady, [], checks(github, null), PRESET_RULES);
+    const report = buildStatusReport(allReady, NO_PIPELINE_REPORTS, [], checks(github, null), PRESET_RULES);
 
     // Assess
     expect(report.status).toBe('degraded');
@@ -335,18 +361,28 @@ describe('the GitHub App beside the AMIs', () => {
   it('leaves the AMIs to decide when the key is configured and GitHub is connected', () => {
     const building = [record('linux-x64'), record('arm64', { status: 'building', amiId: null })];
 
-    expect(buildStatusReport(allReady, [], checks(CONNECTED_GITHUB, null), PRESET_RULES)).toMatchObject({
+    expect(
+      buildStatusReport(allReady, NO_PIPELINE_REPORTS, [], checks(CONNECTED_GITHUB, null), PRESET_RULES),
+    ).toMatchObject({
       status: 'ready',
       message: '2 presets ready',
     });
-    expect(buildStatusReport(building, [], checks(CONNECTED_GITHUB, null), PRESET_RULES)).toMatchObject({
+    expect(
+      buildStatusReport(building, NO_PIPELINE_REPORTS, [], checks(CONNECTED_GITHUB, null), PRESET_RULES),
+    ).toMatchObject({
       status: 'building',
       message: '1 preset ready, 1 preset building',
     });
   });
 
   it('says what is wrong with both the App and the AMIs', () => {
-    const report = buildStatusReport([], [], checks(readiness(true, 'auth_error'), null), PRESET_RULES);
+    const report = buildStatusReport(
+      [],
+      NO_PIPELINE_REPORTS,
+      [],
+      checks(readiness(true, 'auth_error'), null),
+      PRESET_RULES,
+    );
 
     expect(report).toMatchObject({
       status: 'degraded',
@@ -368,6 +404,7 @@ describe('the runner activity', () => {
   it('is reported with the platform’s names and appended to the message', () => {
     const report = buildStatusReport(
       [record('linux-x64'), record('arm64')],
+      NO_PIPELINE_REPORTS,
       [],
       checks(CONNECTED_GITHUB, activity(3)),
       PRESET_RULES,
@@ -384,6 +421,7 @@ describe('the runner activity', () => {
   it('never changes the overall status: 40 pending and none running stays ready', () => {
     const report = buildStatusReport(
       [record('linux-x64')],
+      NO_PIPELINE_REPORTS,
       [],
       checks(CONNECTED_GITHUB, activity(0, 40)),
       PRESET_RULES,
@@ -394,11 +432,22 @@ describe('the runner activity', () => {
 
   it('adds nothing to the message when there are no runners, or no counts', () => {
     expect(
-      buildStatusReport([record('linux-x64')], [], checks(CONNECTED_GITHUB, activity(0)), PRESET_RULES)
-        .message,
+      buildStatusReport(
+        [record('linux-x64')],
+        NO_PIPELINE_REPORTS,
+        [],
+        checks(CONNECTED_GITHUB, activity(0)),
+        PRESET_RULES,
+      ).message,
     ).toBe('1 preset ready');
     expect(
-      buildStatusReport([record('linux-x64')], [], checks(CONNECTED_GITHUB, null), PRESET_RULES),
+      buildStatusReport(
+        [record('linux-x64')],
+        NO_PIPELINE_REPORTS,
+        [],
+        checks(CONNECTED_GITHUB, null),
+        PRESET_RULES,
+      ),
     ).toMatchObject({
       message: '1 preset ready',
       runners: null,
@@ -409,6 +458,7 @@ describe('the runner activity', () => {
   it('follows what is wrong with the App and the AMIs', () => {
     const report = buildStatusReport(
       [record('linux-x64')],
+      NO_PIPELINE_REPORTS,
       [],
       checks(readiness(true, 'unreachable'), activity(1)),
       PRESET_RULES,
@@ -418,12 +468,23 @@ describe('the runner activity', () => {
   });
 });
 
+/** A pipeline as the check reports it, run a day before `updatedAt`. */
+const pipelineOf = (status: PipelineReport['status']): PipelineReport => ({
+  status,
+  lastRunAt: status === 'not-found' ? null : '2026-11-22T12:00:00.000Z',
+  nextRunAt: null,
+});
+
 describe('presetFindings', () => {
   const preset = fc.record({
     name: fc.constantFrom('arm64', 'linux-x64', 'windows-x64'),
     status: fc.constantFrom('ready', 'building', 'failed', 'invalid'),
     amiId: fc.constantFrom(null, 'ami-0123456789abcdef0'),
     runnerConfigPending: fc.constantFrom(undefined, true),
+    pipeline: fc.constantFrom(
+      null,
+      ...(['ENABLED', 'DISABLED', 'not-found'] as const).map((status) => pipelineOf(status)),
+    ),
   });
 
   it('gives a critical finding exactly when the presets make the status degraded', () => {
@@ -458,6 +519,7 @@ describe('presetFindings', () => {
   it('carries the failed build’s redacted reason in the summary', () => {
     const report = buildStatusReport(
       [record('arm64', { status: 'failed', errorMessage: 'Role arn:aws:iam::123456789012:role/x denied' })],
+      NO_PIPELINE_REPORTS,
       [],
       checks(CONNECTED_GITHUB, null),
       PRESET_RULES,
@@ -524,6 +586,7 @@ describe('presetFindings, over time', () => {
     };
     const report = buildStatusReport(
       [record('arm64', { imageCreatedAt: old.amiCreatedAt, healCount: 1, healedAt: old.lastHealedAt })],
+      NO_PIPELINE_REPORTS,
       [],
       checks(CONNECTED_GITHUB, null),
       PRESET_RULES,
@@ -531,5 +594,105 @@ describe('presetFindings, over time', () => {
 
     expect(report.findings.map((found) => found.id)).toEqual(['ami-old', 'event-lost-healed']);
     expect(report.status).toBe('ready');
+  });
+});
+
+describe('the presets’ pipelines', () => {
+  const pipelines = (entries: Record<string, PipelineReport>): PresetPipelines =>
+    new Map(Object.entries(entries));
+  const report = (records: ParsedAmiRecord[], found: PresetPipelines) =>
+    buildStatusReport(records, found, [], checks(CONNECTED_GITHUB, null), PRESET_RULES);
+
+  describe('toPresetStatus', () => {
+    it('carries the pipeline the check reported for the preset', () => {
+      const found = pipelines({ 'linux-x64': pipelineOf('ENABLED') });
+
+      expect(toPresetStatus(record('linux-x64'), found).pipeline).toEqual(pipelineOf('ENABLED'));
+    });
+
+    it('is null for a preset the check could not tell of (not understood), or when it could not run', () => {
+      const found = pipelines({ arm64: pipelineOf('ENABLED') });
+
+      expect(toPresetStatus(record('linux-x64'), found).pipeline).toBeNull();
+      expect(toPresetStatus(record('linux-x64'), null).pipeline).toBeNull();
+    });
+
+    it('is null for an invalid preset, whatever the check says of its name', () => {
+      const parsed: ParsedAmiRecord = {
+        kind: 'invalid',
+        invalid: { name: 'linux-x64', reason: 'invalid-status', updatedAt },
+      };
+
+      expect(toPresetStatus(parsed, pipelines({ 'linux-x64': pipelineOf('DISABLED') })).pipeline).toBeNull();
+    });
+  });
+
+  it('finds pipeline-disabled for a preset whose pipeline is DISABLED', () => {
+    expect(presetFindings([{ ...ready('arm64'), pipeline: pipelineOf('DISABLED') }], PRESET_RULES)).toEqual([
+      {
+        id: 'pipeline-disabled',
+        severity: 'warning',
+        subject: 'arm64',
+        summary: 'The preset’s Image Builder pipeline is disabled, so it builds no new AMI.',
+        action: expect.any(String),
+      },
+    ]);
+  });
+
+  it('finds no pipeline-disabled for an ENABLED pipeline', () => {
+    expect(presetFindings([{ ...ready('arm64'), pipeline: pipelineOf('ENABLED') }], PRESET_RULES)).toEqual(
+      [],
+    );
+  });
+
+  it('finds pipeline-not-found for a preset without a pipeline named for it', () => {
+    expect(
+      presetFindings([{ ...building('arm64'), pipeline: pipelineOf('not-found') }], PRESET_RULES),
+    ).toEqual([expect.objectContaining({ id: 'pipeline-not-found', severity: 'warning', subject: 'arm64' })]);
+  });
+
+  it('finds no pipeline-not-found for a preset whose pipeline is unknown (null)', () => {
+    expect(presetFindings([{ ...building('arm64'), pipeline: null }], PRESET_RULES)).toEqual([]);
+  });
+
+  it('finds check-unavailable (pipelines) about the platform when the check could not run, every pipeline null', () => {
+    const unchecked = report([record('linux-x64'), record('arm64')], null);
+
+    expect(unchecked.presets.map((preset) => preset.pipeline)).toEqual([null, null]);
+    expect(unchecked.findings).toEqual([
+      {
+        id: 'check-unavailable',
+        severity: 'warning',
+        subject: 'platform',
+        summary: 'The pipelines check could not run; what it watches is unknown.',
+        action: expect.any(String),
+      },
+    ]);
+  });
+
+  it('finds no check-unavailable when the check ran, even if it could tell of no preset', () => {
+    expect(report([record('linux-x64')], NO_PIPELINE_REPORTS).findings).toEqual([]);
+    expect(report([], NO_PIPELINE_REPORTS).findings).toEqual([expect.objectContaining({ id: 'no-presets' })]);
+  });
+
+  it('never changes the overall status or the message: its findings are warnings', () => {
+    const records = [record('a'), record('b'), record('c')];
+    const found = pipelines({ a: pipelineOf('DISABLED'), b: pipelineOf('not-found') });
+
+    const [withWarnings, unchecked, clean] = [
+      report(records, found),
+      report(records, null),
+      report(records, NO_PIPELINE_REPORTS),
+    ];
+
+    expect([withWarnings, unchecked].map(({ status, message }) => ({ status, message }))).toEqual([
+      { status: clean.status, message: clean.message },
+      { status: clean.status, message: clean.message },
+    ]);
+    expect(clean.status).toBe('ready');
+    expect(withWarnings.findings.map(({ id, subject }) => [id, subject])).toEqual([
+      ['pipeline-disabled', 'a'],
+      ['pipeline-not-found', 'b'],
+    ]);
   });
 });

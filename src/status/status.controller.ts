@@ -60,11 +60,12 @@ export class StatusController {
     // of them. None rejects.
     const checks = this.readinessChecks.run(deadline);
     try {
-      const { records, reconciliations, stalePresets } = await this.reconciliation.reconcile(deadline);
+      const { records, reconciliations, stalePresets, pipelines } =
+        await this.reconciliation.reconcile(deadline);
       const results = await checks;
       const checkPoints = results.flatMap((result) => result.metrics ?? []);
       this.metrics.publish(statusMetrics(stalePresets, reconciliations, checkPoints));
-      return buildStatusReport(records, reconciliations, results, {
+      return buildStatusReport(records, pipelines, reconciliations, results, {
         now: this.clock.now(),
         amiMaxAgeMs: this.config.amiMaxAgeMs,
       });
