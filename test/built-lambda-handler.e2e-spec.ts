@@ -46,6 +46,7 @@ describe('the built Lambda handler (dist/main.lambda.js) in a cold Node process'
   let tableName: string;
   const x64UpdatedAt = hoursAgo(5);
   const windowsUpdatedAt = hoursAgo(3);
+  const imagesCreatedAt = hoursAgo(1);
 
   beforeAll(async () => {
     if (!existsSync(BUILT_HANDLER))
@@ -72,7 +73,7 @@ describe('the built Lambda handler (dist/main.lambda.js) in a cold Node process'
     fake.imageBuilder.createPipeline('spot-runner-linux-arm64');
     fake.imageBuilder.addImage('spot-runner-linux-arm64', {
       status: 'AVAILABLE',
-      dateCreated: hoursAgo(1),
+      dateCreated: imagesCreatedAt,
       amis: [{ region: localAws.region, image: 'ami-8828bb20318a544aa' }],
     });
     fake.ssm.setParameter('/spot-runner/configs/linux-arm64', '{"ami":"pending","platform":"linux"}');
@@ -86,7 +87,10 @@ describe('the built Lambda handler (dist/main.lambda.js) in a cold Node process'
       amiRecord('windows-x64', { status: 'building', updatedAt: windowsUpdatedAt }),
     );
     fake.imageBuilder.createPipeline('spot-runner-windows-x64');
-    fake.imageBuilder.addImage('spot-runner-windows-x64', { status: 'TESTING', dateCreated: hoursAgo(1) });
+    fake.imageBuilder.addImage('spot-runner-windows-x64', {
+      status: 'TESTING',
+      dateCreated: imagesCreatedAt,
+    });
   });
 
   it.each([
@@ -107,6 +111,7 @@ describe('the built Lambda handler (dist/main.lambda.js) in a cold Node process'
           amiId: 'ami-8828bb20318a544aa',
           updatedAt: expect.any(String) as string,
           amiCreatedAt: expect.any(String) as string,
+          pipeline: { status: 'ENABLED', lastRunAt: imagesCreatedAt, nextRunAt: null },
           healCount: 1,
           lastHealedAt: expect.any(String) as string,
         }),
@@ -115,8 +120,15 @@ describe('the built Lambda handler (dist/main.lambda.js) in a cold Node process'
           status: 'ready',
           amiId: 'ami-6a457e0f3aad11725',
           updatedAt: x64UpdatedAt,
+          pipeline: { status: 'not-found', lastRunAt: null, nextRunAt: null },
         }),
-        aPresetStatus({ name: 'windows-x64', status: 'building', amiId: null, updatedAt: windowsUpdatedAt }),
+        aPresetStatus({
+          name: 'windows-x64',
+          status: 'building',
+          amiId: null,
+          updatedAt: windowsUpdatedAt,
+          pipeline: { status: 'ENABLED', lastRunAt: imagesCreatedAt, nextRunAt: null },
+        }),
       ]);
       expect(first.report.reconciliation.presets).toEqual([
         {
@@ -133,9 +145,17 @@ describe('the built Lambda handler (dist/main.lambda.js) in a cold Node process'
       expect(second.report.reconciliation.presets).toEqual([
         { name: 'windows-x64', outcome: 'still-building', cached: true },
       ]);
-      // The first invocation only: one ListImagePipelines for both presets, then
-      // ListImagePipelineImages and GetImage for each.
-      expect(localAws.fake.calls.filter((call) => call.service === 'imagebuilder')).toHaveLength(5);
+      // The first invocation only: the pipeline check's ListImagePipelines for the three presets,
+      // healing's for the two stale ones, then ListImagePipelineImages and GetImage for each.
+      const imageBuilderCalls = localAws.fake.calls.filter((call) => call.service === 'imagebuilder');
+      expect(imageBuilderCalls.map((call) => call.operation).sort()).toEqual([
+        'GetImage',
+        'GetImage',
+        'ListImagePipelineImages',
+        'ListImagePipelineImages',
+        'ListImagePipelines',
+        'ListImagePipelines',
+      ]);
       expect(localAws.fake.ssm.parameter('/spot-runner/configs/linux-arm64')?.value).toBe(
         '{"ami":"ami-8828bb20318a544aa","platform":"linux"}',
       );

@@ -191,6 +191,43 @@ describe('FakeAwsServer through the real SDK clients', () => {
       await expect(tooLarge).rejects.toBeInstanceOf(InvalidRequestException);
     });
 
+    it('ListImagePipelines gives each pipeline its status and run dates; a pipeline disabled says DISABLED', async () => {
+      // Prepare: one scheduled pipeline that ran when its image was made, one never run.
+      fake.imageBuilder.createPipeline('spot-runner-scheduled', { dateNextRun: '2026-11-30T03:00:00.000Z' });
+      fake.imageBuilder.addImage('spot-runner-scheduled', {
+        status: 'AVAILABLE',
+        dateCreated: '2026-11-23T03:10:00.000Z',
+      });
+      fake.imageBuilder.createPipeline('spot-runner-unscheduled');
+      fake.imageBuilder.updatePipeline('spot-runner-unscheduled', { status: 'DISABLED' });
+
+      // Act
+      const { imagePipelineList } = await imageBuilder.send(
+        new ListImagePipelinesCommand({
+          filters: [{ name: 'name', values: ['spot-runner-scheduled', 'spot-runner-unscheduled'] }],
+        }),
+      );
+      const disabled = await imageBuilder.send(
+        new ListImagePipelinesCommand({ filters: [{ name: 'status', values: ['DISABLED'] }] }),
+      );
+
+      // Assess
+      expect(imagePipelineList).toEqual([
+        expect.objectContaining({
+          name: 'spot-runner-scheduled',
+          status: 'ENABLED',
+          dateLastRun: '2026-11-23T03:10:00.000Z',
+          dateNextRun: '2026-11-30T03:00:00.000Z',
+        }),
+        expect.objectContaining({ name: 'spot-runner-unscheduled', status: 'DISABLED' }),
+      ]);
+      expect(imagePipelineList?.[1]).not.toHaveProperty('dateLastRun');
+      expect(imagePipelineList?.[1]).not.toHaveProperty('dateNextRun');
+      expect(disabled.imagePipelineList?.map((pipeline) => pipeline.name)).toEqual([
+        'spot-runner-unscheduled',
+      ]);
+    });
+
     it('ListImagePipelineImages pages 23 images in pages of 5, shuffled the same way on every page', async () => {
       // Prepare
       const pipelineArn = fake.imageBuilder.createPipeline('spot-runner-images');

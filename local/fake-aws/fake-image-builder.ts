@@ -28,10 +28,25 @@ export interface FakeImageInput {
   amis?: { region: string; image: string }[];
 }
 
-interface Pipeline {
+/** A pipeline's own fields, as a test sets them up. */
+export interface FakePipelineInput {
+  /** ISO-8601. */
+  dateCreated?: string;
+  status?: FakePipelineStatus;
+  /** When it last ran; each image added to it runs it, so its newest image's date unless set. */
+  dateLastRun?: string;
+  /** When its schedule runs it next; none without a schedule. */
+  dateNextRun?: string;
+}
+
+/** A pipeline's status: a DISABLED pipeline builds no new image, whatever its schedule says. */
+export type FakePipelineStatus = 'ENABLED' | 'DISABLED';
+
+interface Pipeline extends FakePipelineInput {
   arn: string;
   name: string;
   dateCreated: string;
+  status: FakePipelineStatus;
   images: StoredImage[];
 }
 
@@ -74,15 +89,33 @@ export class FakeImageBuilder {
     this.pipelines.clear();
   }
 
-  createPipeline(name: string, dateCreated = '2026-01-01T00:00:00.000Z'): string {
+  /** An ENABLED pipeline, never run and unscheduled, unless `input` says otherwise. */
+  createPipeline(name: string, input: FakePipelineInput = {}): string {
     const arn = `arn:aws:imagebuilder:${this.region}:${LOCAL_ACCOUNT_ID}:image-pipeline/${name.toLowerCase()}`;
-    this.pipelines.set(arn, { arn, name, dateCreated, images: [] });
+    this.pipelines.set(arn, {
+      dateCreated: '2026-01-01T00:00:00.000Z',
+      status: 'ENABLED',
+      ...input,
+      arn,
+      name,
+      images: [],
+    });
     return arn;
   }
 
+  /** Changes a pipeline's fields, as an operator disabling it (`{ status: 'DISABLED' }`) would. */
+  updatePipeline(name: string, change: FakePipelineInput): void {
+    Object.assign(this.findPipeline(name), change);
+  }
+
   addImage(pipelineName: string, input: FakeImageInput): string {
-    const pipeline = [...this.pipelines.values()].find((candidate) => candidate.name === pipelineName);
-    if (!pipeline) throw new Error(`No pipeline named ${pipelineName}; create it first`);
+    const pipeline = this.findPipeline(pipelineName);
+    if (
+      pipeline.dateLastRun === undefined ||
+      Date.parse(pipeline.dateLastRun) < Date.parse(input.dateCreated)
+    ) {
+      pipeline.dateLastRun = input.dateCreated;
+    }
     const build = pipeline.images.length + 1;
     const arn = `arn:aws:imagebuilder:${this.region}:${LOCAL_ACCOUNT_ID}:image/${pipelineName.toLowerCase()}/1.0.0/${build}`;
     pipeline.images.push({
@@ -104,7 +137,11 @@ export class FakeImageBuilder {
     const maxResults = this.maxResults(input.maxResults);
     const filters = this.filters(input.filters, PIPELINE_FILTERS);
     const matching = this.ordered([...this.pipelines.values()]).filter((pipeline) =>
-      filters.every(({ name, values }) => name !== 'name' || values.includes(pipeline.name)),
+      filters.every(({ name, values }) =>
+        name === 'name'
+          ? values.includes(pipeline.name)
+          : name !== 'status' || values.includes(pipeline.status),
+      ),
     );
     const page = paginate(
       matching,
@@ -119,8 +156,10 @@ export class FakeImageBuilder {
         arn: pipeline.arn,
         name: pipeline.name,
         platform: 'Linux',
-        status: 'ENABLED',
+        status: pipeline.status,
         dateCreated: pipeline.dateCreated,
+        ...(pipeline.dateLastRun && { dateLastRun: pipeline.dateLastRun }),
+        ...(pipeline.dateNextRun && { dateNextRun: pipeline.dateNextRun }),
       })),
       ...(page.nextToken && { nextToken: page.nextToken }),
     };
@@ -188,6 +227,12 @@ export class FakeImageBuilder {
         }),
       },
     };
+  }
+
+  private findPipeline(name: string): Pipeline {
+    const pipeline = [...this.pipelines.values()].find((candidate) => candidate.name === name);
+    if (!pipeline) throw new Error(`No pipeline named ${name}; create it first`);
+    return pipeline;
   }
 
   private findImage(arn: string): StoredImage {

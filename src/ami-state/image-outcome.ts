@@ -81,7 +81,7 @@ export function isNewerImage(record: AmiRecord, imageCreatedAt: string): boolean
 }
 
 /** Image Builder's dates, as one sortable ISO-8601 form (string order = time order). */
-function normalisedInstant(value: string | undefined): string | undefined {
+export function normalisedInstant(value: string | undefined): string | undefined {
   const ms = Date.parse(value ?? '');
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }

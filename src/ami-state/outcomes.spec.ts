@@ -7,6 +7,9 @@ import {
   IMAGE_UNRESOLVED_REASONS,
   INVALID_RECORD_REASONS,
   LOG_ONLY_OUTCOMES,
+  PIPELINE_CHECK_OUTCOMES,
+  PIPELINE_INVALID_REASONS,
+  PIPELINE_STATUSES,
   RECONCILIATION_OUTCOMES,
   SSM_CONFIG_OUTCOMES,
   UNRESOLVED_REASONS,
@@ -21,6 +24,9 @@ const VOCABULARY = {
   EVENT_REJECTED_REASONS,
   EVENT_IGNORED_REASONS,
   EVENT_OUTCOMES,
+  PIPELINE_STATUSES,
+  PIPELINE_CHECK_OUTCOMES,
+  PIPELINE_INVALID_REASONS,
   LOG_ONLY_OUTCOMES,
 };
 
@@ -121,6 +127,14 @@ describe('the AMI outcome vocabulary', () => {
         'superseded',
       ],
       EVENT_OUTCOMES: ['applied', 'ignored'],
+      PIPELINE_STATUSES: ['ENABLED', 'DISABLED', 'not-found'],
+      PIPELINE_CHECK_OUTCOMES: [
+        'pipeline-disabled',
+        'pipeline-not-found',
+        'pipeline-invalid',
+        'check-unavailable',
+      ],
+      PIPELINE_INVALID_REASONS: ['pipeline-status-unknown', 'invalid-date-last-run', 'invalid-date-next-run'],
       LOG_ONLY_OUTCOMES: [
         'ready',
         'failed',

@@ -89,6 +89,31 @@ export const EVENT_IGNORED_REASONS = [
 ] as const;
 export type EventIgnoredReason = (typeof EVENT_IGNORED_REASONS)[number];
 
+/** A preset's pipeline as the pipeline check of GET /status finds it: Image Builder's status, or none named for it. */
+export const PIPELINE_STATUSES = ['ENABLED', 'DISABLED', 'not-found'] as const;
+export type PipelineStatus = (typeof PIPELINE_STATUSES)[number];
+
+/**
+ * What the pipeline check logs: a preset's pipeline that builds no new AMI (the finding's own
+ * id), one not understood, or the check itself unable to run (`check-unavailable`, the
+ * finding's id too, with `image-builder-error` or `deadline-exceeded`).
+ */
+export const PIPELINE_CHECK_OUTCOMES = [
+  'pipeline-disabled',
+  'pipeline-not-found',
+  'pipeline-invalid',
+  'check-unavailable',
+] as const;
+export type PipelineCheckOutcome = (typeof PIPELINE_CHECK_OUTCOMES)[number];
+
+/** Why a pipeline's answer is not understood: that field is reported null (a status: the whole pipeline). */
+export const PIPELINE_INVALID_REASONS = [
+  'pipeline-status-unknown',
+  'invalid-date-last-run',
+  'invalid-date-next-run',
+] as const;
+export type PipelineInvalidReason = (typeof PIPELINE_INVALID_REASONS)[number];
+
 /** What the AMI update handler did with one event (a transient failure throws instead). */
 export const EVENT_OUTCOMES = ['applied', 'ignored'] as const;
 export type EventOutcome = (typeof EVENT_OUTCOMES)[number];

@@ -20,49 +20,101 @@ describe(ImageBuilderGateway.name, () => {
 
   afterAll(() => gateway.onApplicationShutdown());
 
-  describe('findPipelineArns', () => {
-    it('filters ListImagePipelines by the names and keeps exact matches only', async () => {
-      // Prepare: a name filter also matches a longer name.
+  describe('findPipelines', () => {
+    it('filters ListImagePipelines by the names and keeps exact matches, with their status and run dates', async () => {
+      // Prepare: a name filter also matches a longer name; a pipeline never run has no dateLastRun.
       imageBuilderMock.on(ListImagePipelinesCommand).resolves({
         imagePipelineList: [
-          { name: 'spot-runner-linux-x64-old', arn: pipelineArn('linux-x64-old') },
-          { name: 'spot-runner-linux-arm64', arn: pipelineArn('linux-arm64') },
+          { name: 'spot-runner-linux-x64-old', arn: pipelineArn('linux-x64-old'), status: 'ENABLED' },
+          {
+            name: 'spot-runner-linux-arm64',
+            arn: pipelineArn('linux-arm64'),
+            status: 'DISABLED',
+            dateLastRun: '2026-11-20T09:00:00.000Z',
+            dateNextRun: '2026-11-27T09:00:00.000Z',
+          },
+          { name: 'spot-runner-windows-x64', arn: pipelineArn('windows-x64'), status: 'ENABLED' },
         ],
       });
 
       // Act
-      const arns = await gateway.findPipelineArns(['spot-runner-linux-x64', 'spot-runner-linux-arm64']);
+      const found = await gateway.findPipelines([
+        'spot-runner-linux-x64',
+        'spot-runner-linux-arm64',
+        'spot-runner-windows-x64',
+      ]);
 
       // Assess
       expect(imageBuilderMock).toHaveReceivedCommandWith(ListImagePipelinesCommand, {
-        filters: [{ name: 'name', values: ['spot-runner-linux-x64', 'spot-runner-linux-arm64'] }],
+        filters: [
+          {
+            name: 'name',
+            values: ['spot-runner-linux-x64', 'spot-runner-linux-arm64', 'spot-runner-windows-x64'],
+          },
+        ],
       });
-      expect(arns).toEqual(new Map([['spot-runner-linux-arm64', pipelineArn('linux-arm64')]]));
+      expect(found).toEqual(
+        new Map([
+          [
+            'spot-runner-linux-arm64',
+            {
+              arn: pipelineArn('linux-arm64'),
+              status: 'DISABLED',
+              dateLastRun: '2026-11-20T09:00:00.000Z',
+              dateNextRun: '2026-11-27T09:00:00.000Z',
+            },
+          ],
+          [
+            'spot-runner-windows-x64',
+            {
+              arn: pipelineArn('windows-x64'),
+              status: 'ENABLED',
+              dateLastRun: undefined,
+              dateNextRun: undefined,
+            },
+          ],
+        ]),
+      );
     });
 
     it('reads every page of the pipelines found', async () => {
       imageBuilderMock
         .on(ListImagePipelinesCommand)
         .resolvesOnce({
-          imagePipelineList: [{ name: 'spot-runner-linux-x64', arn: PIPELINE_ARN }],
+          imagePipelineList: [{ name: 'spot-runner-linux-x64', arn: PIPELINE_ARN, status: 'ENABLED' }],
           nextToken: 'page-2',
         })
         .resolvesOnce({
-          imagePipelineList: [{ name: 'spot-runner-linux-arm64', arn: pipelineArn('linux-arm64') }],
+          imagePipelineList: [
+            { name: 'spot-runner-linux-arm64', arn: pipelineArn('linux-arm64'), status: 'ENABLED' },
+          ],
         });
 
-      const arns = await gateway.findPipelineArns(['spot-runner-linux-x64', 'spot-runner-linux-arm64']);
+      const found = await gateway.findPipelines(['spot-runner-linux-x64', 'spot-runner-linux-arm64']);
 
       expect(imageBuilderMock).toHaveReceivedCommandWith(ListImagePipelinesCommand, { nextToken: 'page-2' });
-      expect([...arns.keys()]).toEqual(['spot-runner-linux-x64', 'spot-runner-linux-arm64']);
+      expect([...found.keys()]).toEqual(['spot-runner-linux-x64', 'spot-runner-linux-arm64']);
     });
 
     it('sends nothing once the deadline has passed', async () => {
-      await expect(
-        gateway.findPipelineArns(['spot-runner-linux-x64'], AbortSignal.abort()),
-      ).rejects.toThrow();
+      await expect(gateway.findPipelines(['spot-runner-linux-x64'], AbortSignal.abort())).rejects.toThrow();
 
       expect(imageBuilderMock.calls()).toHaveLength(0);
+    });
+  });
+
+  describe('findPipelineArns', () => {
+    it('gives the ARN of each pipeline found, by its exact name', async () => {
+      imageBuilderMock.on(ListImagePipelinesCommand).resolves({
+        imagePipelineList: [
+          { name: 'spot-runner-linux-x64-old', arn: pipelineArn('linux-x64-old') },
+          { name: 'spot-runner-linux-arm64', arn: pipelineArn('linux-arm64'), status: 'DISABLED' },
+        ],
+      });
+
+      const arns = await gateway.findPipelineArns(['spot-runner-linux-x64', 'spot-runner-linux-arm64']);
+
+      expect(arns).toEqual(new Map([['spot-runner-linux-arm64', pipelineArn('linux-arm64')]]));
     });
   });
 

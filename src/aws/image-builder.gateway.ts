@@ -14,6 +14,17 @@ import { clientSettings, LazyClient } from './aws-clients';
 /** The largest page ListImagePipelineImages serves. */
 const IMAGES_PAGE_SIZE = 25;
 
+/** ListImagePipelines accepts at most 10 values in one filter. */
+export const PIPELINE_NAMES_PER_LOOKUP = 10;
+
+/** A pipeline as ListImagePipelines describes it: its status and run dates as Image Builder sent them. */
+export interface FoundPipeline {
+  arn: string;
+  status: string | undefined;
+  dateLastRun: string | undefined;
+  dateNextRun: string | undefined;
+}
+
 /** EC2 Image Builder: the pipelines, images and image states the service reads. */
 @Injectable()
 export class ImageBuilderGateway implements OnApplicationShutdown {
@@ -28,23 +39,31 @@ export class ImageBuilderGateway implements OnApplicationShutdown {
     return this.lazy.client;
   }
 
-  /** Pipeline ARNs by name, for up to 10 names (one call per page); exact matches only. */
-  async findPipelineArns(names: string[], abortSignal?: AbortSignal): Promise<Map<string, string>> {
+  /**
+   * The pipelines named `names` (up to PIPELINE_NAMES_PER_LOOKUP), by name, over every page:
+   * exact names only, as a name filter may match others. Image Builder's own strings,
+   * unchecked: the caller decides what a missing status or an odd date means.
+   */
+  async findPipelines(names: string[], abortSignal?: AbortSignal): Promise<Map<string, FoundPipeline>> {
     abortSignal?.throwIfAborted();
-    const arns = new Map<string, string>();
+    const found = new Map<string, FoundPipeline>();
     const pages = paginateListImagePipelines(
       { client: this.client },
       { filters: [{ name: 'name', values: names }] },
       { abortSignal },
     );
     for await (const page of pages) {
-      for (const pipeline of page.imagePipelineList ?? []) {
-        if (pipeline.name && pipeline.arn && names.includes(pipeline.name)) {
-          arns.set(pipeline.name, pipeline.arn);
-        }
+      for (const { name, arn, status, dateLastRun, dateNextRun } of page.imagePipelineList ?? []) {
+        if (name && arn && names.includes(name)) found.set(name, { arn, status, dateLastRun, dateNextRun });
       }
     }
-    return arns;
+    return found;
+  }
+
+  /** Pipeline ARNs by name, for up to PIPELINE_NAMES_PER_LOOKUP names; exact matches only. */
+  async findPipelineArns(names: string[], abortSignal?: AbortSignal): Promise<Map<string, string>> {
+    const found = await this.findPipelines(names, abortSignal);
+    return new Map([...found].map(([name, pipeline]) => [name, pipeline.arn]));
   }
 
   /** Every image of a pipeline, over every page, in no particular order. */

@@ -13,6 +13,8 @@ import { requestDeadline } from '../common/request-deadline';
 import { ReconciliationLimit } from '../ami-state/reconciliation-limit';
 import { PendingSsmUpdates } from '../ami-state/pending-ssm-updates.service';
 import { AmiRecordReader } from './ami-record-reader.service';
+import { PipelineCheck } from './pipeline-check.service';
+import { PipelineReport } from './pipeline-report';
 import { ReconciliationService } from './reconciliation.service';
 import { StalePresetHealer } from './stale-preset-healer.service';
 import { RunnerConfigVerifier } from './runner-config-verifier.service';
@@ -21,6 +23,7 @@ import { RunnerConfigProblems } from '../ami-state/runner-config-problems';
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const PIPELINE_PREFIX = 'spot-runner-';
 const IMAGE_ARN = imageArn('linux-x64', 3);
+const ENABLED_PIPELINE: PipelineReport = { status: 'ENABLED', lastRunAt: null, nextRunAt: null };
 
 /** linux-x64, building since 11:00: stale at NOW (the threshold is 30 minutes). */
 const stale = anAmiRecord();
@@ -34,7 +37,8 @@ const later = <T>(value: T) => new Promise<T>((resolve) => setImmediate(() => re
 
 /**
  * The service with its collaborators as visible mocks: every preset's pipeline exists, the
- * runner config verifier repairs nothing, and the clock stands at NOW until `advance`.
+ * runner config verifier repairs nothing, the pipeline check finds every pipeline enabled,
+ * and the clock stands at NOW until `advance`.
  */
 function newService(config: AppConfig = testConfig(), limit = new ReconciliationLimit(config)) {
   const imageBuilder = strictMock<ImageBuilderGateway>('ImageBuilderGateway');
@@ -45,6 +49,10 @@ function newService(config: AppConfig = testConfig(), limit = new Reconciliation
   const transitions = strictMock<AmiTransitionService>('AmiTransitionService');
   const runnerConfigs = strictMock<RunnerConfigVerifier>('RunnerConfigVerifier');
   runnerConfigs.verify.mockResolvedValue([]);
+  const pipelineCheck = strictMock<PipelineCheck>('PipelineCheck');
+  pipelineCheck.check.mockImplementation((presets) =>
+    Promise.resolve(new Map(presets.map((preset) => [preset, ENABLED_PIPELINE]))),
+  );
   const logger = new AppLogger();
   let nowMs = NOW.getTime();
   const clock = { now: () => new Date(nowMs) };
@@ -56,6 +64,7 @@ function newService(config: AppConfig = testConfig(), limit = new Reconciliation
     new PendingSsmUpdates(transitions, limit, problems),
     new StalePresetHealer(imageBuilder, transitions, config, logger, clock, limit),
     runnerConfigs,
+    pipelineCheck,
     config,
     logger,
     clock,
@@ -64,7 +73,7 @@ function newService(config: AppConfig = testConfig(), limit = new Reconciliation
   const advance = (ms: number) => {
     nowMs += ms;
   };
-  return { service, imageBuilder, repository, transitions, runnerConfigs, logger, advance };
+  return { service, imageBuilder, repository, transitions, runnerConfigs, pipelineCheck, logger, advance };
 }
 
 type Mocks = ReturnType<typeof newService>;
@@ -111,6 +120,7 @@ describe(ReconciliationService.name, () => {
           reconciliations: [],
           stalePresets: 0,
           runnerConfigProblems: new Map(),
+          pipelines: new Map([['linux-x64', ENABLED_PIPELINE]]),
         });
       });
 
@@ -157,6 +167,54 @@ describe(ReconciliationService.name, () => {
         expect(mocks.runnerConfigs.verify).toHaveBeenCalledWith([valid(ready)], deadline);
         expect(state.reconciliations).toEqual([expect.objectContaining({ kind: 'ssm-drift-repaired' })]);
         expect(state.records).toEqual([valid(repaired)]);
+      });
+    });
+
+    describe('the presets’ pipelines', () => {
+      it('checks every valid preset’s pipeline, stale or not, beside healing, and returns what it found', async () => {
+        // Prepare: the check answers only once the test says so.
+        const mocks = newService();
+        givenNewestImage(mocks, anImage({ status: 'BUILDING' }));
+        mocks.transitions.applyImage.mockResolvedValue(stillBuilding);
+        const invalid: ParsedAmiRecord = {
+          kind: 'invalid',
+          invalid: { name: 'JOB#1', reason: 'invalid-preset-name', updatedAt: null },
+        };
+        mocks.repository.listAmiRecords.mockResolvedValue([
+          valid(stale),
+          valid(aReadyAmiRecord({ presetName: 'linux-arm64' })),
+          invalid,
+        ]);
+        const pipelines = new Map([['linux-x64', { ...ENABLED_PIPELINE, status: 'DISABLED' as const }]]);
+        let answer!: (found: typeof pipelines) => void;
+        mocks.pipelineCheck.check.mockReturnValue(new Promise((resolve) => (answer = resolve)));
+        const deadline = requestDeadline(1_000);
+
+        // Act
+        const reconciled = mocks.service.reconcile(deadline);
+        await later(undefined);
+        const healedWhileChecking = mocks.transitions.applyImage.mock.calls.length;
+        answer(pipelines);
+        const state = await reconciled;
+
+        // Assess
+        expect(mocks.pipelineCheck.check.mock.calls).toEqual([[['linux-x64', 'linux-arm64'], deadline]]);
+        expect(healedWhileChecking).toBe(1);
+        expect(state.pipelines).toBe(pipelines);
+        expect(state.reconciliations).toEqual([expect.objectContaining({ kind: 'still-building' })]);
+      });
+
+      it('returns null when the check could not run; what was healed stands', async () => {
+        const mocks = newService();
+        givenNewestImage(mocks);
+        mocks.transitions.applyImage.mockResolvedValue(appliedReady());
+        mocks.repository.listAmiRecords.mockResolvedValue([valid(stale)]);
+        mocks.pipelineCheck.check.mockResolvedValue(null);
+
+        const state = await mocks.service.reconcile(requestDeadline(1_000));
+
+        expect(state.pipelines).toBeNull();
+        expect(state.records).toEqual([valid(ready)]);
       });
     });
 

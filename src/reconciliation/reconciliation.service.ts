@@ -6,6 +6,8 @@ import { Clock } from '../common/clock';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { AmiRecordReader } from './ami-record-reader.service';
+import { PipelineCheck } from './pipeline-check.service';
+import { PresetPipelines } from './pipeline-report';
 import { applyReconciliations, ReportedReconciliation } from './preset-reconciliation';
 import { RunnerConfigVerifier } from './runner-config-verifier.service';
 import { StalePresetHealer } from './stale-preset-healer.service';
@@ -19,12 +21,15 @@ export interface ReconciledState {
   stalePresets: number;
   /** The presets whose runner config is missing or no JSON object, as found lately (no write can fix it). */
   runnerConfigProblems: ReadonlyMap<string, RunnerConfigProblem>;
+  /** Each valid preset's pipeline, or null when they could not be checked. */
+  pipelines: PresetPipelines;
 }
 
 /**
  * One request's reconciliation: read the AMI records, finish their pending SSM updates,
- * heal the stale ones and verify the ready ones' runner configs. Each step is a service of
- * its own; their Image Builder and SSM work shares one ReconciliationLimit.
+ * heal the stale ones, verify the ready ones' runner configs and check every preset's
+ * pipeline. Each step is a service of its own; their Image Builder and SSM work shares one
+ * ReconciliationLimit.
  */
 @Injectable()
 export class ReconciliationService {
@@ -33,6 +38,7 @@ export class ReconciliationService {
     private readonly pendingSsmUpdates: PendingSsmUpdates,
     private readonly healer: StalePresetHealer,
     private readonly runnerConfigs: RunnerConfigVerifier,
+    private readonly pipelineCheck: PipelineCheck,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly logger: AppLogger,
     private readonly clock: Clock,
@@ -46,7 +52,11 @@ export class ReconciliationService {
    */
   async reconcile(deadline: AbortSignal): Promise<ReconciledState> {
     const read = await this.reader.read(deadline);
-    // The ready presets' runner configs are verified beside everything else.
+    // The presets' pipelines are checked, and the ready ones' runner configs verified, beside everything else.
+    const pipelines = this.pipelineCheck.check(
+      read.flatMap((parsed) => (parsed.kind === 'valid' ? [parsed.record.presetName] : [])),
+      deadline,
+    );
     const verified = this.runnerConfigs.verify(read, deadline);
     const completed = await this.completePendingSsmUpdates(read, deadline);
     const records = applyReconciliations(read, completed);
@@ -63,16 +73,19 @@ export class ReconciliationService {
       records: reconciled,
       reconciliations: [...completed, ...healed, ...repaired],
       stalePresets: stale.length,
-      runnerConfigProblems: new Map(
-        reconciled.flatMap((parsed) => {
-          const problem =
-            parsed.kind === 'valid' ? this.problems.current(parsed.record.presetName) : undefined;
-          return problem === undefined || parsed.kind !== 'valid'
-            ? []
-            : [[parsed.record.presetName, problem] as const];
-        }),
-      ),
+      runnerConfigProblems: this.runnerConfigProblemsOf(reconciled),
+      pipelines: await pipelines,
     };
+  }
+
+  /** The presets whose runner config was found missing or invalid lately: no write can fix them. */
+  private runnerConfigProblemsOf(records: readonly ParsedAmiRecord[]): Map<string, RunnerConfigProblem> {
+    const problems = new Map<string, RunnerConfigProblem>();
+    for (const parsed of records) {
+      const problem = parsed.kind === 'valid' ? this.problems.current(parsed.record.presetName) : undefined;
+      if (problem !== undefined && parsed.kind === 'valid') problems.set(parsed.record.presetName, problem);
+    }
+    return problems;
   }
 
   /** Never cached: a record keeps its mark, and is retried on every request, until it succeeds. */

@@ -4,7 +4,7 @@ import { AmiRecord } from '../ami-state/ami-record';
 import { AmiTransitionService, TransitionResult } from '../ami-state/ami-transition.service';
 import { UnresolvedReason } from '../ami-state/outcomes';
 import { ReconciliationLimit } from '../ami-state/reconciliation-limit';
-import { ImageBuilderGateway } from '../aws/image-builder.gateway';
+import { ImageBuilderGateway, PIPELINE_NAMES_PER_LOOKUP } from '../aws/image-builder.gateway';
 import { chunks } from '../common/chunks';
 import { Clock } from '../common/clock';
 import { settleBy } from '../common/deadline';
@@ -13,9 +13,6 @@ import { AppLogger, describeError } from '../logging/app-logger';
 import { newestImage } from './newest-image';
 import { PresetReconciliation, ReportedReconciliation } from './preset-reconciliation';
 import { ReconciliationCache } from './reconciliation-cache';
-
-/** ListImagePipelines accepts at most 10 values in one filter. */
-const PIPELINE_NAMES_PER_LOOKUP = 10;
 
 /**
  * Heals AMI records stuck in `building`: asks Image Builder what became of each preset's

@@ -1,6 +1,7 @@
 import { AmiRecord, ParsedAmiRecord } from '../ami-state/ami-record';
 import { GitHubReadiness, readiness } from '../github/github-readiness';
 import { githubCheckResult } from '../github/github-readiness.check';
+import type { PipelineReport, PresetPipelines } from '../reconciliation/pipeline-report';
 import { ReportedReconciliation } from '../reconciliation/preset-reconciliation';
 import type { JobQueue } from '../runners/job-queue';
 import { RunnerActivity } from '../runners/runner-activity';
@@ -26,6 +27,8 @@ const PRESET_RULES = {
   amiMaxAgeMs: testConfig().amiMaxAgeMs,
   runnerConfigProblems: new Map(),
 };
+/** The pipeline check ran but reported no preset's pipeline: each is null, and nothing is found of them. */
+const NO_PIPELINE_REPORTS: PresetPipelines = new Map();
 const buildArn = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/spot-runner-linux-x64/1.0.0/3';
 
 const ready = (name: string): PresetStatus =>
@@ -132,7 +135,10 @@ describe('a runner config behind its record', () => {
   });
 
   it('is reported on the preset while the record is marked pending', () => {
-    const status = toPresetStatus(record('linux-x64', { ssmPendingAmiId: 'ami-0123456789abcdef0' }));
+    const status = toPresetStatus(
+      record('linux-x64', { ssmPendingAmiId: 'ami-0123456789abcdef0' }),
+      NO_PIPELINE_REPORTS,
+    );
 
     expect(status).toEqual(
       aPresetStatus({
@@ -155,7 +161,7 @@ describe('toPresetStatus', () => {
     };
 
     // Act
-    const status = toPresetStatus(parsed);
+    const status = toPresetStatus(parsed, NO_PIPELINE_REPORTS);
 
     // Assess
     expect(status).toEqual(aPresetStatus({ name: 'JOB#123', status: 'invalid', amiId: null, updatedAt }));
@@ -172,7 +178,13 @@ describe('buildStatusReport', () => {
     ];
 
     // Act
-    const report = buildStatusReport(records, [], checks(CONNECTED_GITHUB, null), PRESET_RULES);
+    const report = buildStatusReport(
+      records,
+      NO_PIPELINE_REPORTS,
+      [],
+      checks(CONNECTED_GITHUB, null),
+      PRESET_RULES,
+    );
 
     // Assess
     expect(report).toEqual({
@@ -217,7 +229,13 @@ describe('buildStatusReport', () => {
     ];
 
     // Act
-    const report = buildStatusReport([], reconciliations, checks(CONNECTED_GITHUB, null), PRESET_RULES);
+    const report = buildStatusReport(
+      [],
+      NO_PIPELINE_REPORTS,
+      reconciliations,
+      checks(CONNECTED_GITHUB, null),
+      PRESET_RULES,
+    );
 
     // Assess
     expect(report.reconciliation).toEqual({
@@ -253,6 +271,7 @@ describe('buildStatusReport', () => {
     // Act
     const report = buildStatusReport(
       [{ kind: 'valid', record: healed }],
+      NO_PIPELINE_REPORTS,
       reconciliations,
       checks(CONNECTED_GITHUB, null),
       PRESET_RULES,
@@ -287,6 +306,7 @@ describe('buildStatusReport', () => {
     const body = JSON.stringify(
       buildStatusReport(
         [{ kind: 'valid', record: failedRecord }],
+        NO_PIPELINE_REPORTS,
         reconciliations,
         checks(CONNECTED_GITHUB, null),
         PRESET_RULES,
@@ -308,7 +328,13 @@ describe('buildStatusReport', () => {
     ];
 
     // Act
-    const report = buildStatusReport(records, [], checks(CONNECTED_GITHUB, null), PRESET_RULES);
+    const report = buildStatusReport(
+      records,
+      NO_PIPELINE_REPORTS,
+      [],
+      checks(CONNECTED_GITHUB, null),
+      PRESET_RULES,
+    );
 
     // Assess
     expect(report).toMatchObject({
@@ -333,7 +359,7 @@ describe('the GitHub App beside the AMIs', () => {
     [readiness(true, 'error'), 'GitHub connectivity check failed'],
   ])('makes every-AMI-ready degraded, the message leading with what is wrong (%j)', (github, lead) => {
     // Act
-    const report = buildStatusReport(allReady, [], checks(github, null), PRESET_RULES);
+    const report = buildStatusReport(allReady, NO_PIPELINE_REPORTS, [], checks(github, null), PRESET_RULES);
 
     // Assess
     expect(report.status).toBe('degraded');
@@ -345,11 +371,15 @@ describe('the GitHub App beside the AMIs', () => {
   it('leaves the AMIs to decide when the key is configured and GitHub is connected', () => {
     const building = [record('linux-x64'), record('arm64', { status: 'building', amiId: null })];
 
-    expect(buildStatusReport(allReady, [], checks(CONNECTED_GITHUB, null), PRESET_RULES)).toMatchObject({
+    expect(
+      buildStatusReport(allReady, NO_PIPELINE_REPORTS, [], checks(CONNECTED_GITHUB, null), PRESET_RULES),
+    ).toMatchObject({
       status: 'ready',
       message: '2 presets ready',
     });
-    expect(buildStatusReport(building, [], checks(CONNECTED_GITHUB, null), PRESET_RULES)).toMatchObject({
+    expect(
+      buildStatusReport(building, NO_PIPELINE_REPORTS, [], checks(CONNECTED_GITHUB, null), PRESET_RULES),
+    ).toMatchObject({
       status: 'building',
       message: '1 preset ready, 1 preset building',
     });
@@ -368,7 +398,7 @@ describe('the GitHub App beside the AMIs', () => {
       ...app,
     });
 
-    const report = buildStatusReport(allReady, [], checks(github, null), PRESET_RULES);
+    const report = buildStatusReport(allReady, NO_PIPELINE_REPORTS, [], checks(github, null), PRESET_RULES);
 
     expect(report).toMatchObject({ status: 'degraded', message: `${lead}; 2 presets ready` });
     expect(report.github.status).toBe('connected');
@@ -381,7 +411,7 @@ describe('the GitHub App beside the AMIs', () => {
       unavailableChecks: ['github-installations', 'github-rate-limit'],
     });
 
-    const report = buildStatusReport(allReady, [], checks(github, null), PRESET_RULES);
+    const report = buildStatusReport(allReady, NO_PIPELINE_REPORTS, [], checks(github, null), PRESET_RULES);
 
     expect(report).toMatchObject({ status: 'ready', message: '2 presets ready' });
     expect(report.findings.map((found) => [found.id, found.severity])).toEqual([
@@ -391,7 +421,13 @@ describe('the GitHub App beside the AMIs', () => {
   });
 
   it('says what is wrong with both the App and the AMIs', () => {
-    const report = buildStatusReport([], [], checks(readiness(true, 'auth_error'), null), PRESET_RULES);
+    const report = buildStatusReport(
+      [],
+      NO_PIPELINE_REPORTS,
+      [],
+      checks(readiness(true, 'auth_error'), null),
+      PRESET_RULES,
+    );
 
     expect(report).toMatchObject({
       status: 'degraded',
@@ -413,6 +449,7 @@ describe('the runner activity', () => {
   it('is reported with the platform’s names and appended to the message', () => {
     const report = buildStatusReport(
       [record('linux-x64'), record('arm64')],
+      NO_PIPELINE_REPORTS,
       [],
       checks(CONNECTED_GITHUB, activity(3)),
       PRESET_RULES,
@@ -429,6 +466,7 @@ describe('the runner activity', () => {
   it('never changes the overall status: 40 pending and none running stays ready', () => {
     const report = buildStatusReport(
       [record('linux-x64')],
+      NO_PIPELINE_REPORTS,
       [],
       checks(CONNECTED_GITHUB, activity(0, 40)),
       PRESET_RULES,
@@ -439,11 +477,22 @@ describe('the runner activity', () => {
 
   it('adds nothing to the message when there are no runners, or no counts', () => {
     expect(
-      buildStatusReport([record('linux-x64')], [], checks(CONNECTED_GITHUB, activity(0)), PRESET_RULES)
-        .message,
+      buildStatusReport(
+        [record('linux-x64')],
+        NO_PIPELINE_REPORTS,
+        [],
+        checks(CONNECTED_GITHUB, activity(0)),
+        PRESET_RULES,
+      ).message,
     ).toBe('1 preset ready');
     expect(
-      buildStatusReport([record('linux-x64')], [], checks(CONNECTED_GITHUB, null), PRESET_RULES),
+      buildStatusReport(
+        [record('linux-x64')],
+        NO_PIPELINE_REPORTS,
+        [],
+        checks(CONNECTED_GITHUB, null),
+        PRESET_RULES,
+      ),
     ).toMatchObject({
       message: '1 preset ready',
       runners: null,
@@ -454,6 +503,7 @@ describe('the runner activity', () => {
   it('follows what is wrong with the App and the AMIs', () => {
     const report = buildStatusReport(
       [record('linux-x64')],
+      NO_PIPELINE_REPORTS,
       [],
       checks(readiness(true, 'unreachable'), activity(1)),
       PRESET_RULES,
@@ -474,6 +524,7 @@ describe('the queue', () => {
 
     const report = buildStatusReport(
       [record('linux-x64')],
+      NO_PIPELINE_REPORTS,
       [],
       checks(CONNECTED_GITHUB, null, queue),
       PRESET_RULES,
@@ -485,12 +536,14 @@ describe('the queue', () => {
   it('makes the platform degraded when a job is stuck: the message leads with it, after the App', () => {
     const stuck = buildStatusReport(
       [record('linux-x64')],
+      NO_PIPELINE_REPORTS,
       [],
       checks(CONNECTED_GITHUB, null, waited(61)),
       PRESET_RULES,
     );
     const withApp = buildStatusReport(
       [record('linux-x64')],
+      NO_PIPELINE_REPORTS,
       [],
       checks(readiness(true, 'unreachable'), null, waited(61)),
       PRESET_RULES,
@@ -511,12 +564,14 @@ describe('the queue', () => {
   it('never changes the status with a warning: a job waiting, or a queue that cannot be read', () => {
     const waiting = buildStatusReport(
       [record('linux-x64')],
+      NO_PIPELINE_REPORTS,
       [],
       checks(CONNECTED_GITHUB, null, waited(16)),
       PRESET_RULES,
     );
     const unread = buildStatusReport(
       [record('linux-x64')],
+      NO_PIPELINE_REPORTS,
       [],
       checks(CONNECTED_GITHUB, null, null),
       PRESET_RULES,
@@ -531,12 +586,23 @@ describe('the queue', () => {
   });
 });
 
+/** A pipeline as the check reports it, run a day before `updatedAt`. */
+const pipelineOf = (status: PipelineReport['status']): PipelineReport => ({
+  status,
+  lastRunAt: status === 'not-found' ? null : '2026-11-22T12:00:00.000Z',
+  nextRunAt: null,
+});
+
 describe('presetFindings', () => {
   const preset = fc.record({
     name: fc.constantFrom('arm64', 'linux-x64', 'windows-x64'),
     status: fc.constantFrom('ready', 'building', 'failed', 'invalid'),
     amiId: fc.constantFrom(null, 'ami-0123456789abcdef0'),
     runnerConfigPending: fc.constantFrom(undefined, true),
+    pipeline: fc.constantFrom(
+      null,
+      ...(['ENABLED', 'DISABLED', 'not-found'] as const).map((status) => pipelineOf(status)),
+    ),
   });
 
   it('gives a critical finding exactly when the presets make the status degraded', () => {
@@ -571,6 +637,7 @@ describe('presetFindings', () => {
   it('carries the failed build’s redacted reason in the summary', () => {
     const report = buildStatusReport(
       [record('arm64', { status: 'failed', errorMessage: 'Role arn:aws:iam::123456789012:role/x denied' })],
+      NO_PIPELINE_REPORTS,
       [],
       checks(CONNECTED_GITHUB, null),
       PRESET_RULES,
@@ -637,6 +704,7 @@ describe('presetFindings, over time', () => {
     };
     const report = buildStatusReport(
       [record('arm64', { imageCreatedAt: old.amiCreatedAt, healCount: 1, healedAt: old.lastHealedAt })],
+      NO_PIPELINE_REPORTS,
       [],
       checks(CONNECTED_GITHUB, null),
       PRESET_RULES,
@@ -677,12 +745,118 @@ describe('presetFindings, runner configs', () => {
   });
 
   it('makes a ready preset whose runner config is missing degraded, though its record holds no mark', () => {
-    const report = buildStatusReport([record('arm64')], [], checks(CONNECTED_GITHUB, null), {
-      ...PRESET_RULES,
-      runnerConfigProblems: new Map([['arm64', 'ssm-parameter-missing' as const]]),
-    });
+    const report = buildStatusReport(
+      [record('arm64')],
+      NO_PIPELINE_REPORTS,
+      [],
+      checks(CONNECTED_GITHUB, null),
+      {
+        ...PRESET_RULES,
+        runnerConfigProblems: new Map([['arm64', 'ssm-parameter-missing' as const]]),
+      },
+    );
 
     expect(report.status).toBe('degraded');
     expect(report.findings.map((found) => found.id)).toEqual(['runner-config-missing']);
+  });
+});
+
+describe('the presets’ pipelines', () => {
+  const pipelines = (entries: Record<string, PipelineReport>): PresetPipelines =>
+    new Map(Object.entries(entries));
+  const report = (records: ParsedAmiRecord[], found: PresetPipelines) =>
+    buildStatusReport(records, found, [], checks(CONNECTED_GITHUB, null), PRESET_RULES);
+
+  describe('toPresetStatus', () => {
+    it('carries the pipeline the check reported for the preset', () => {
+      const found = pipelines({ 'linux-x64': pipelineOf('ENABLED') });
+
+      expect(toPresetStatus(record('linux-x64'), found).pipeline).toEqual(pipelineOf('ENABLED'));
+    });
+
+    it('is null for a preset the check could not tell of (not understood), or when it could not run', () => {
+      const found = pipelines({ arm64: pipelineOf('ENABLED') });
+
+      expect(toPresetStatus(record('linux-x64'), found).pipeline).toBeNull();
+      expect(toPresetStatus(record('linux-x64'), null).pipeline).toBeNull();
+    });
+
+    it('is null for an invalid preset, whatever the check says of its name', () => {
+      const parsed: ParsedAmiRecord = {
+        kind: 'invalid',
+        invalid: { name: 'linux-x64', reason: 'invalid-status', updatedAt },
+      };
+
+      expect(toPresetStatus(parsed, pipelines({ 'linux-x64': pipelineOf('DISABLED') })).pipeline).toBeNull();
+    });
+  });
+
+  it('finds pipeline-disabled for a preset whose pipeline is DISABLED', () => {
+    expect(presetFindings([{ ...ready('arm64'), pipeline: pipelineOf('DISABLED') }], PRESET_RULES)).toEqual([
+      {
+        id: 'pipeline-disabled',
+        severity: 'warning',
+        subject: 'arm64',
+        summary: 'The preset’s Image Builder pipeline is disabled, so it builds no new AMI.',
+        action: expect.any(String),
+      },
+    ]);
+  });
+
+  it('finds no pipeline-disabled for an ENABLED pipeline', () => {
+    expect(presetFindings([{ ...ready('arm64'), pipeline: pipelineOf('ENABLED') }], PRESET_RULES)).toEqual(
+      [],
+    );
+  });
+
+  it('finds pipeline-not-found for a preset without a pipeline named for it', () => {
+    expect(
+      presetFindings([{ ...building('arm64'), pipeline: pipelineOf('not-found') }], PRESET_RULES),
+    ).toEqual([expect.objectContaining({ id: 'pipeline-not-found', severity: 'warning', subject: 'arm64' })]);
+  });
+
+  it('finds no pipeline-not-found for a preset whose pipeline is unknown (null)', () => {
+    expect(presetFindings([{ ...building('arm64'), pipeline: null }], PRESET_RULES)).toEqual([]);
+  });
+
+  it('finds check-unavailable (pipelines) about the platform when the check could not run, every pipeline null', () => {
+    const unchecked = report([record('linux-x64'), record('arm64')], null);
+
+    expect(unchecked.presets.map((preset) => preset.pipeline)).toEqual([null, null]);
+    expect(unchecked.findings).toEqual([
+      {
+        id: 'check-unavailable',
+        severity: 'warning',
+        subject: 'platform',
+        summary: 'The pipelines check could not run; what it watches is unknown.',
+        action: expect.any(String),
+      },
+    ]);
+  });
+
+  it('finds no check-unavailable when the check ran, even if it could tell of no preset', () => {
+    expect(report([record('linux-x64')], NO_PIPELINE_REPORTS).findings).toEqual([]);
+    expect(report([], NO_PIPELINE_REPORTS).findings).toEqual([expect.objectContaining({ id: 'no-presets' })]);
+  });
+
+  it('never changes the overall status or the message: its findings are warnings', () => {
+    const records = [record('a'), record('b'), record('c')];
+    const found = pipelines({ a: pipelineOf('DISABLED'), b: pipelineOf('not-found') });
+
+    const [withWarnings, unchecked, clean] = [
+      report(records, found),
+      report(records, null),
+      report(records, NO_PIPELINE_REPORTS),
+    ];
+
+    expect([withWarnings, unchecked].map(({ status, message }) => ({ status, message }))).toEqual([
+      { status: clean.status, message: clean.message },
+      { status: clean.status, message: clean.message },
+    ]);
+    expect(clean.status).toBe('ready');
+    expect(withWarnings.findings.map(({ id, subject }) => [id, subject])).toEqual([
+      ['pipeline-disabled', 'a'],
+      ['pipeline-not-found', 'b'],
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import { ParsedAmiRecord } from '../ami-state/ami-record';
 import { RunnerConfigProblem } from '../ami-state/runner-config-problems';
 import { Finding, finding, FindingId, sortFindings } from '../readiness/findings';
 import type { ReadinessCheckResult } from '../readiness/readiness-check';
+import type { PresetPipelines } from '../reconciliation/pipeline-report';
 import { ReportedReconciliation } from '../reconciliation/preset-reconciliation';
 import type {
   OverallStatus,
@@ -15,7 +16,8 @@ import type { ReadinessFields } from './readiness-checks';
 
 const MESSAGE_ORDER: readonly PresetStatusValue[] = ['ready', 'building', 'failed', 'invalid'];
 
-export function toPresetStatus(parsed: ParsedAmiRecord): PresetStatus {
+/** The preset as the response reports it, with its pipeline (null: not checked, or not understood). */
+export function toPresetStatus(parsed: ParsedAmiRecord, pipelines: PresetPipelines): PresetStatus {
   if (parsed.kind === 'invalid') {
     return {
       name: parsed.invalid.name,
@@ -38,7 +40,7 @@ export function toPresetStatus(parsed: ParsedAmiRecord): PresetStatus {
     ...(status === 'failed' &&
       errorMessage !== undefined && { failureReason: redactFailureReason(errorMessage) }),
     amiCreatedAt: amiId === null ? null : (parsed.record.imageCreatedAt ?? null),
-    pipeline: null,
+    pipeline: pipelines?.get(presetName) ?? null,
     healCount: parsed.record.healCount ?? 0,
     lastHealedAt: parsed.record.healedAt ?? null,
   };
@@ -91,6 +93,8 @@ export function presetFindings(presets: readonly PresetStatus[], rules: PresetRu
       ...(preset.status === 'ready' && preset.amiId === null ? [finding('preset-without-ami', subject)] : []),
       ...runnerConfigFindings(preset, rules.runnerConfigProblems.get(subject)),
       ...amiAgeFindings(preset, nowMs, rules.amiMaxAgeMs),
+      ...(preset.pipeline?.status === 'DISABLED' ? [finding('pipeline-disabled', subject)] : []),
+      ...(preset.pipeline?.status === 'not-found' ? [finding('pipeline-not-found', subject)] : []),
       ...(preset.lastHealedAt !== null && nowMs - Date.parse(preset.lastHealedAt) < HEALED_RECENTLY_MS
         ? [
             finding('event-lost-healed', subject, {
@@ -177,22 +181,24 @@ function toReconciliationReport(reconciliation: ReportedReconciliation): Reconci
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /**
- * The response for the records as they are after reconciliation and the readiness checks'
- * results, in list order: each check's fields; its problem leads the message; its note
- * (informational) follows the presets. Any critical finding, the presets' or a check's,
- * makes the status degraded: `degraded` never comes without its reason.
+ * The response for the records as they are after reconciliation, with their pipelines, and
+ * the readiness checks' results, in list order: each check's fields; its problem leads the
+ * message; its note (informational) follows the presets. Any critical finding, the presets'
+ * or a check's, makes the status degraded: `degraded` never comes without its reason.
  */
 export function buildStatusReport(
   records: readonly ParsedAmiRecord[],
+  pipelines: PresetPipelines,
   reconciliations: readonly ReportedReconciliation[],
   checks: readonly ReadinessCheckResult<object>[],
   rules: PresetRules,
 ): StatusReport {
-  const presets = records.map(toPresetStatus).sort(byName);
+  const presets = records.map((parsed) => toPresetStatus(parsed, pipelines)).sort(byName);
   const problems = checks.flatMap((check) => (check.problem === undefined ? [] : [check.problem]));
   const notes = checks.flatMap((check) => (check.note === undefined ? [] : [check.note]));
   const findings = sortFindings([
     ...presetFindings(presets, rules),
+    ...(pipelines === null ? [finding('check-unavailable', 'platform', { check: 'pipelines' })] : []),
     ...checks.flatMap((check) => check.findings ?? []),
   ]);
   // The list's fields make exactly the contract's (ChecksMakeTheContract, readiness-checks.ts).

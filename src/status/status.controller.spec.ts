@@ -9,6 +9,7 @@ import { METRIC_NAMES } from '../metrics/metric-names';
 import { MetricsPublisher } from '../metrics/metrics-publisher';
 import { finding } from '../readiness/findings';
 import type { ReadinessCheck, ReadinessCheckResult } from '../readiness/readiness-check';
+import type { PresetPipelines } from '../reconciliation/pipeline-report';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { RunnerActivityCheck } from '../runners/runner-activity.check';
 import { RunnerActivityService } from '../runners/runner-activity.service';
@@ -53,9 +54,14 @@ const PIPELINES_POINT = {
 
 /**
  * The controller over visible mocks, with the list of today's two checks plus `third`: one
- * ready preset, GitHub as `github` says, two runners running, no job waiting.
+ * ready preset, its pipeline as `pipelines` says (nothing reported by default), GitHub as
+ * `github` says, two runners running, no job waiting.
  */
-function newController(third: PipelinesCheck, github = CONNECTED_GITHUB) {
+function newController(
+  third: PipelinesCheck,
+  github = CONNECTED_GITHUB,
+  pipelines: PresetPipelines = new Map(),
+) {
   const reconciliation = strictMock<ReconciliationService>('ReconciliationService');
   const seen = { checksStartedBeforeReconciliation: 0 };
   reconciliation.reconcile.mockImplementation(() => {
@@ -65,6 +71,7 @@ function newController(third: PipelinesCheck, github = CONNECTED_GITHUB) {
       reconciliations: [],
       stalePresets: 0,
       runnerConfigProblems: new Map(),
+      pipelines,
     });
   });
   const githubReadiness = strictMock<GitHubReadinessService>('GitHubReadinessService');
@@ -188,6 +195,32 @@ describe(StatusController.name, () => {
   });
 
   describe('getStatus', () => {
+    it('reports each preset with the pipeline reconciliation found, and the check’s warning when it could not run', async () => {
+      // Prepare
+      const pipeline = { status: 'DISABLED' as const, lastRunAt: null, nextRunAt: null };
+      const checked = newController(
+        new PipelinesCheck({ fields: PIPELINES }),
+        CONNECTED_GITHUB,
+        new Map([['linux-x64', pipeline]]),
+      );
+      const unchecked = newController(new PipelinesCheck({ fields: PIPELINES }), CONNECTED_GITHUB, null);
+
+      // Act
+      const [report, withoutCheck] = [await checked.getJson(), await unchecked.getJson()];
+
+      // Assess
+      expect(report).toMatchObject({
+        status: 'ready',
+        presets: [expect.objectContaining({ name: 'linux-x64', pipeline })],
+        findings: [expect.objectContaining({ id: 'pipeline-disabled', subject: 'linux-x64' })],
+      });
+      expect(withoutCheck).toMatchObject({
+        status: 'ready',
+        presets: [expect.objectContaining({ name: 'linux-x64', pipeline: null })],
+        findings: [expect.objectContaining({ id: 'check-unavailable', subject: 'platform' })],
+      });
+    });
+
     it('answers 503 "AMI state is temporarily unavailable" when the AMI records cannot be read, with one state-table-unavailable log line', async () => {
       // Prepare
       const { getJson, reconciliation, metrics, logger } = newController(

@@ -60,12 +60,12 @@ export class StatusController {
     // of them. None rejects.
     const checks = this.readinessChecks.run(deadline);
     try {
-      const { records, reconciliations, stalePresets, runnerConfigProblems } =
+      const { records, reconciliations, stalePresets, runnerConfigProblems, pipelines } =
         await this.reconciliation.reconcile(deadline);
       const results = await checks;
       const checkPoints = results.flatMap((result) => result.metrics ?? []);
       this.metrics.publish(statusMetrics(stalePresets, reconciliations, checkPoints));
-      return buildStatusReport(records, reconciliations, results, {
+      return buildStatusReport(records, pipelines, reconciliations, results, {
         now: this.clock.now(),
         amiMaxAgeMs: this.config.amiMaxAgeMs,
         runnerConfigProblems,

@@ -80,6 +80,13 @@ export class WireTestBed {
     return this.localAws.fake.calls.filter((call) => call.service === 'imagebuilder');
   }
 
+  /** The Image Builder calls made, counted per operation (the pipeline check's and healing's alike). */
+  imageBuilderCallCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const { operation } of this.imageBuilderCalls()) counts[operation] = (counts[operation] ?? 0) + 1;
+    return counts;
+  }
+
   async stop(): Promise<void> {
     await this.app?.close();
     await this.localAws.stop();

@@ -32,6 +32,7 @@ describe('the npm start demo', () => {
         amiId: 'ami-0a1b2c3d4e5f60002',
         updatedAt: NOW.toISOString(),
         amiCreatedAt: '2026-11-23T10:05:00.000Z',
+        pipeline: { status: 'ENABLED', lastRunAt: '2026-11-23T10:05:00.000Z', nextRunAt: null },
         healCount: 1,
         lastHealedAt: NOW.toISOString(),
       }),
@@ -41,12 +42,14 @@ describe('the npm start demo', () => {
         amiId: 'ami-0a1b2c3d4e5f60001',
         updatedAt: '2026-10-14T12:00:00.000Z',
         amiCreatedAt: '2026-10-14T11:30:00.000Z',
+        pipeline: { status: 'ENABLED', lastRunAt: '2026-10-14T11:30:00.000Z', nextRunAt: null },
       }),
       aPresetStatus({
         name: 'windows-x64',
         status: 'building',
         amiId: null,
         updatedAt: '2026-11-23T11:55:00.000Z',
+        pipeline: { status: 'ENABLED', lastRunAt: '2026-11-23T11:55:00.000Z', nextRunAt: null },
       }),
     ]);
     expect(body.findings).toEqual([

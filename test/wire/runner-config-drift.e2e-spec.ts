@@ -40,7 +40,9 @@ describe('level-triggered runner config: GET /status repairs whatever made SSM d
     JSON.parse(fake().ssm.parameter(parameterName(presetName))!.value) as Record<string, unknown>;
   const report = async () => (await bed.getStatus().expect(200)).body as StatusReport;
 
+  /** A ready record, its pipeline, and its runner config holding `configAmi`. */
   async function givenReadyPreset(presetName: string, recordAmi: string, configAmi: string) {
+    fake().imageBuilder.createPipeline(`spot-runner-${presetName}`);
     await bed.put({
       ...amiRecord(presetName, { status: 'ready', updatedAt: minutesAgo(60), amiId: recordAmi }),
       imageCreatedAt: minutesAgo(90),
@@ -78,6 +80,7 @@ describe('level-triggered runner config: GET /status repairs whatever made SSM d
         amiId: AMI_3,
         updatedAt: minutesAgo(60),
         amiCreatedAt: '2026-11-23T10:30:00.000Z',
+        pipeline: { status: 'ENABLED', lastRunAt: null, nextRunAt: null },
       }),
     ]);
     expect(body.status).toBe('ready');

@@ -9,6 +9,13 @@ import { aPresetStatus } from '../../src/testing/preset-status.fixture';
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString();
 const RUNNER_CONFIG = PENDING_RUNNER_CONFIG;
+/** A preset's pipeline as the response reports it: enabled and unscheduled, last run when its newest image was made. */
+const enabledPipeline = (lastRunAt: string | null = null) => ({
+  status: 'ENABLED' as const,
+  lastRunAt,
+  nextRunAt: null,
+});
+const PIPELINE_NOT_FOUND = { status: 'not-found' as const, lastRunAt: null, nextRunAt: null };
 
 describe('GET /status over the wire (SDK HTTP transport against the local AWS)', () => {
   let bed: WireTestBed;
@@ -70,7 +77,12 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
 
       const body = await report();
 
-      expect(fake().callsTo('ListImagePipelines')).toHaveLength(1);
+      // The pipeline check's lookup, and healing's: its pipeline, its images, the newest one.
+      expect(bed.imageBuilderCallCounts()).toEqual({
+        ListImagePipelines: 2,
+        ListImagePipelineImages: 1,
+        GetImage: 1,
+      });
       expect(body.reconciliation.presets).toEqual([
         { name: 'linux-x64', outcome: 'still-building', cached: false },
       ]);
@@ -81,10 +93,17 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
 
       const body = await report();
 
-      expect(bed.imageBuilderCalls()).toHaveLength(0);
+      // The pipeline check's lookup only: nothing for healing.
+      expect(bed.imageBuilderCallCounts()).toEqual({ ListImagePipelines: 1 });
       expect(body).toMatchObject({ status: 'building', message: '1 preset building' });
       expect(body.presets).toEqual([
-        aPresetStatus({ name: 'linux-x64', status: 'building', amiId: null, updatedAt: minutesAgo(29) }),
+        aPresetStatus({
+          name: 'linux-x64',
+          status: 'building',
+          amiId: null,
+          updatedAt: minutesAgo(29),
+          pipeline: enabledPipeline(minutesAgo(90)),
+        }),
       ]);
       expect(body.reconciliation.presets).toEqual([]);
     });
@@ -95,7 +114,8 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
 
       const body = await report();
 
-      expect(bed.imageBuilderCalls()).toHaveLength(0);
+      // The pipeline check's lookup only: nothing for healing.
+      expect(bed.imageBuilderCallCounts()).toEqual({ ListImagePipelines: 1 });
       expect(body).toMatchObject({ status: 'degraded', message: '1 preset ready, 1 preset failed' });
       expect(body.reconciliation.presets).toEqual([]);
     });
@@ -105,9 +125,9 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
 
       await report();
 
-      expect(fake().callsTo('ListImagePipelines')).toEqual([
-        { filters: [{ name: 'name', values: ['spot-runner-linux-x64'] }] },
-      ]);
+      // The pipeline check's and healing's lookups: the same exact name.
+      const lookup = { filters: [{ name: 'name', values: ['spot-runner-linux-x64'] }] };
+      expect(fake().callsTo('ListImagePipelines')).toEqual([lookup, lookup]);
     });
 
     it('Latest image from pipeline: 23 images over 5 pages in shuffled order, the newest wins', async () => {
@@ -142,7 +162,13 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
       // Assess
       expect(await bed.stored('linux-x64')).toEqual(record);
       expect(body.presets).toEqual([
-        aPresetStatus({ name: 'linux-x64', status: 'building', amiId: null, updatedAt: minutesAgo(120) }),
+        aPresetStatus({
+          name: 'linux-x64',
+          status: 'building',
+          amiId: null,
+          updatedAt: minutesAgo(120),
+          pipeline: PIPELINE_NOT_FOUND,
+        }),
       ]);
       expect(body.reconciliation.presets).toEqual([
         { name: 'linux-x64', outcome: 'unresolved', reason: 'pipeline-not-found', cached: false },
@@ -185,6 +211,7 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
           amiId: 'ami-0915be09108b54f84',
           updatedAt: NOW.toISOString(),
           amiCreatedAt: minutesAgo(90),
+          pipeline: enabledPipeline(minutesAgo(90)),
           healCount: 1,
           lastHealedAt: NOW.toISOString(),
         }),
@@ -270,11 +297,12 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
       await givenStalePreset('linux-x64', [{ status: 'BUILDING', dateCreated: minutesAgo(40) }]);
 
       const first = await report();
-      const callsAfterFirst = bed.imageBuilderCalls().length;
+      const callsAfterFirst = bed.imageBuilderCallCounts();
       const second = await report();
 
-      expect(callsAfterFirst).toBe(3);
-      expect(bed.imageBuilderCalls()).toHaveLength(3);
+      // The second request asks nothing: neither healing nor the pipeline check.
+      expect(callsAfterFirst).toEqual({ ListImagePipelines: 2, ListImagePipelineImages: 1, GetImage: 1 });
+      expect(bed.imageBuilderCallCounts()).toEqual(callsAfterFirst);
       expect(first.reconciliation.presets[0].cached).toBe(false);
       expect(second.reconciliation.presets[0].cached).toBe(true);
     });
@@ -302,6 +330,7 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
           status: 'ready',
           amiId: 'ami-e5dcbf60e7ce68aeb',
           updatedAt: minutesAgo(1),
+          pipeline: enabledPipeline(minutesAgo(90)),
         }),
       ]);
       expect(body.reconciliation.presets[0]).toMatchObject({ reason: 'superseded' });
@@ -321,7 +350,13 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
       // Assess
       expect(await bed.stored('linux-x64')).toEqual(rebuild);
       expect(body.presets).toEqual([
-        aPresetStatus({ name: 'linux-x64', status: 'building', amiId: null, updatedAt: minutesAgo(0.5) }),
+        aPresetStatus({
+          name: 'linux-x64',
+          status: 'building',
+          amiId: null,
+          updatedAt: minutesAgo(0.5),
+          pipeline: enabledPipeline(minutesAgo(100)),
+        }),
       ]);
       expect(body.reconciliation.presets).toEqual([
         { name: 'linux-x64', outcome: 'unresolved', reason: 'superseded', cached: false },
@@ -430,6 +465,152 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
     );
   });
 
+  describe('each preset’s pipeline (ListImagePipelines, every preset)', () => {
+    /** A clock the test moves, on a new application (a cold container) over the same table. */
+    async function withMovableClock() {
+      const clock = { nowMs: NOW.getTime(), now: () => new Date(clock.nowMs) };
+      await bed.restartApp(clock);
+      return clock;
+    }
+
+    it('a disabled pipeline: the preset says DISABLED with its run dates, a pipeline-disabled warning, the status unchanged', async () => {
+      // Prepare
+      await givenReadyPreset('linux-x64', 'ami-2e97de36319271ea4', minutesAgo(5));
+      fake().imageBuilder.createPipeline('spot-runner-linux-x64', {
+        dateLastRun: '2026-11-16T03:00:00+00:00',
+        dateNextRun: '2026-11-30T03:00:00Z',
+      });
+      fake().imageBuilder.updatePipeline('spot-runner-linux-x64', { status: 'DISABLED' });
+
+      // Act
+      const response = await bed.getStatus().expect(200);
+
+      // Assess
+      const body = response.body as StatusReport;
+      expect(body).toMatchObject({ status: 'ready', message: '1 preset ready' });
+      expect(body.presets[0].pipeline).toEqual({
+        status: 'DISABLED',
+        lastRunAt: '2026-11-16T03:00:00.000Z',
+        nextRunAt: '2026-11-30T03:00:00.000Z',
+      });
+      expect(body.findings).toEqual([
+        {
+          id: 'pipeline-disabled',
+          severity: 'warning',
+          subject: 'linux-x64',
+          summary: 'The preset’s Image Builder pipeline is disabled, so it builds no new AMI.',
+          action: expect.any(String),
+        },
+      ]);
+      expect(response.text).not.toMatch(new RegExp(`arn:|${LOCAL_ACCOUNT_ID}`));
+    });
+
+    it('a missing pipeline, beside one whose name only starts with its name: not-found, a pipeline-not-found warning', async () => {
+      // Prepare
+      await givenReadyPreset('linux-x64', 'ami-2e97de36319271ea4', minutesAgo(5));
+      fake().imageBuilder.createPipeline('spot-runner-linux-x64-legacy');
+
+      // Act
+      const body = await report();
+
+      // Assess
+      expect(body).toMatchObject({ status: 'ready', message: '1 preset ready' });
+      expect(body.presets[0].pipeline).toEqual(PIPELINE_NOT_FOUND);
+      expect(body.findings).toEqual([
+        expect.objectContaining({ id: 'pipeline-not-found', severity: 'warning', subject: 'linux-x64' }),
+      ]);
+    });
+
+    it('Image Builder failing for the check: every pipeline null and check-unavailable (pipelines), checked again after 30 s', async () => {
+      // Prepare
+      const clock = await withMovableClock();
+      await givenReadyPreset('linux-x64', 'ami-2e97de36319271ea4', minutesAgo(5));
+      fake().imageBuilder.createPipeline('spot-runner-linux-x64');
+      fake().failAlways('imagebuilder');
+      const warn = jest.spyOn(bed.logger, 'warn');
+
+      // Act
+      const failed = await bed.getStatus().expect(200);
+      fake().failAlways('imagebuilder', false);
+      const callsAfterFailure = fake().callsTo('ListImagePipelines').length;
+      clock.nowMs += 29_999;
+      const kept = await report();
+      const callsWithin30s = fake().callsTo('ListImagePipelines').length;
+      clock.nowMs += 1;
+      const rechecked = await report();
+
+      // Assess
+      const body = failed.body as StatusReport;
+      expect(body).toMatchObject({ status: 'ready', message: '1 preset ready' });
+      expect(body.presets.map((preset) => preset.pipeline)).toEqual([null]);
+      expect(body.findings).toEqual([
+        {
+          id: 'check-unavailable',
+          severity: 'warning',
+          subject: 'platform',
+          summary: 'The pipelines check could not run; what it watches is unknown.',
+          action: expect.any(String),
+        },
+      ]);
+      expect(failed.text).not.toMatch(/arn:|000000000000|internal/i);
+      expect(warn).toHaveBeenCalledWith(
+        expect.any(String),
+        expect.objectContaining({
+          outcome: 'check-unavailable',
+          check: 'pipelines',
+          reason: 'image-builder-error',
+        }),
+      );
+      expect(kept.presets[0].pipeline).toBeNull();
+      expect(callsWithin30s).toBe(callsAfterFailure);
+      expect(fake().callsTo('ListImagePipelines')).toHaveLength(callsAfterFailure + 1);
+      expect(rechecked.presets[0].pipeline).toEqual(enabledPipeline());
+      expect(rechecked.findings).toEqual([]);
+    });
+
+    it('the check hanging ends at the request’s deadline: the answer comes, every pipeline null, check-unavailable', async () => {
+      // Prepare: ListImagePipelines is never answered; the budget is 300 ms, the test's own timeout 5 s.
+      await bed.restartApp(NOW, { reconciliationBudgetMs: 300 });
+      await givenReadyPreset('linux-x64', 'ami-2e97de36319271ea4', minutesAgo(5));
+      fake().imageBuilder.createPipeline('spot-runner-linux-x64');
+      fake().hold('ListImagePipelines');
+
+      // Act
+      const body = await report();
+      await fake().idle();
+
+      // Assess
+      expect(body).toMatchObject({ status: 'ready', message: '1 preset ready' });
+      expect(body.presets[0].pipeline).toBeNull();
+      expect(body.findings).toEqual([
+        expect.objectContaining({ id: 'check-unavailable', subject: 'platform' }),
+      ]);
+    }, 5_000);
+
+    it('a warm request makes no ListImagePipelines call; after PIPELINE_CHECK_TTL_SECONDS, one again', async () => {
+      // Prepare
+      const clock = await withMovableClock();
+      await givenReadyPreset('linux-x64', 'ami-2e97de36319271ea4', minutesAgo(5));
+      fake().imageBuilder.createPipeline('spot-runner-linux-x64');
+      const first = await report();
+
+      // Act: the pipeline is disabled meanwhile; the kept answer still says ENABLED until the TTL.
+      fake().imageBuilder.updatePipeline('spot-runner-linux-x64', { status: 'DISABLED' });
+      clock.nowMs += 300_000 - 1;
+      const warm = await report();
+      const callsWhileWarm = fake().callsTo('ListImagePipelines').length;
+      clock.nowMs += 1;
+      const after = await report();
+
+      // Assess
+      expect(first.presets[0].pipeline).toEqual(enabledPipeline());
+      expect(warm.presets[0].pipeline).toEqual(enabledPipeline());
+      expect(callsWhileWarm).toBe(1);
+      expect(fake().callsTo('ListImagePipelines')).toHaveLength(2);
+      expect(after.presets[0].pipeline).toMatchObject({ status: 'DISABLED' });
+    });
+  });
+
   describe('reading the state table (dynalite behind the fault proxy)', () => {
     it('reads AMI records over every page of the GSI and leaves runner job records alone', async () => {
       // Prepare: 12 records of ~200 KB make DynamoDB split the query into pages of 1 MB.
@@ -455,7 +636,14 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
       expect(amiQueries.length).toBeGreaterThan(1);
       expect(body.presets.map((preset) => preset.name)).toEqual(presets);
       expect(body.message).toBe('12 presets building');
-      expect(bed.imageBuilderCalls()).toHaveLength(0);
+      // Nothing stale to heal: the pipeline check's lookups only, 10 names and then 2.
+      expect(bed.imageBuilderCallCounts()).toEqual({ ListImagePipelines: 2 });
+      expect(
+        fake()
+          .callsTo('ListImagePipelines')
+          .map((input) => (input as { filters: { values: string[] }[] }).filters[0].values.length)
+          .sort((a, b) => b - a),
+      ).toEqual([10, 2]);
       expect(dynamoDbWrites()).toEqual([]);
       expect(await bed.localAws.dynamoDb.get(bed.tableName, 'job-42')).toEqual(job);
     });
@@ -479,8 +667,11 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
       // Act
       const body = await report();
 
-      // Assess
-      expect(bed.imageBuilderCalls()).toHaveLength(0);
+      // Assess: only the valid preset's pipeline is looked up.
+      expect(bed.imageBuilderCallCounts()).toEqual({ ListImagePipelines: 1 });
+      expect(fake().callsTo('ListImagePipelines')).toEqual([
+        { filters: [{ name: 'name', values: ['spot-runner-linux-x64'] }] },
+      ]);
       expect(dynamoDbWrites()).toEqual([]);
       expect(fake().callsTo('PutParameter')).toHaveLength(0);
       for (const record of records)
@@ -495,6 +686,7 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
           status: 'ready',
           amiId: 'ami-2e97de36319271ea4',
           updatedAt: minutesAgo(5),
+          pipeline: PIPELINE_NOT_FOUND,
         }),
         aPresetStatus({ name: 'no-fields', status: 'invalid', amiId: null, updatedAt: minutesAgo(3) }),
       ]);
@@ -569,8 +761,13 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
 
       const body = await report();
 
-      expect(fake().callsTo('ListImagePipelines')).toHaveLength(3);
-      expect(body.presets[0]).toMatchObject({ status: 'ready', amiId: 'ami-0915be09108b54f84' });
+      // Two throttled answers retried by the SDK, then the pipeline check's and healing's lookups.
+      expect(fake().callsTo('ListImagePipelines')).toHaveLength(4);
+      expect(body.presets[0]).toMatchObject({
+        status: 'ready',
+        amiId: 'ami-0915be09108b54f84',
+        pipeline: enabledPipeline(minutesAgo(90)),
+      });
     });
 
     it('Image Builder failing with 500 on every call: 200, reported from DynamoDB as image-builder-error', async () => {

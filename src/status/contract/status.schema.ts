@@ -1,6 +1,11 @@
 import Type, { type Static, type TInteger, type TSchema } from 'typebox';
 import { AMI_ID, AMI_STATUSES } from '../../ami-state/ami-record';
-import { RECONCILIATION_OUTCOMES, SSM_CONFIG_OUTCOMES, UNRESOLVED_REASONS } from '../../ami-state/outcomes';
+import {
+  PIPELINE_STATUSES,
+  RECONCILIATION_OUTCOMES,
+  SSM_CONFIG_OUTCOMES,
+  UNRESOLVED_REASONS,
+} from '../../ami-state/outcomes';
 import { GITHUB_STATUS_MESSAGES, GITHUB_STATUSES } from '../../github/github-readiness';
 import { FINDING_IDS, FINDING_SEVERITIES, PLATFORM_SUBJECTS } from '../../readiness/findings';
 import { OUTCOME_STATUSES, RUNNER_STATUSES } from '../../runners/runner-activity';
@@ -75,7 +80,7 @@ const PresetStatusSchema = Type.Object(
       Type.Object(
         {
           status: oneOf(
-            ['ENABLED', 'DISABLED', 'not-found'],
+            PIPELINE_STATUSES,
             'The Image Builder pipeline named for the preset: ENABLED, DISABLED, or not-found when there is none.',
           ),
           lastRunAt: nullable(Type.String(), 'When the pipeline last ran (ISO-8601), or null.'),
