@@ -115,8 +115,8 @@ export class LocalAws {
   }
 
   /**
-   * A ready preset as the platform has it: its AMI record in `tableName`, and its runner
-   * config (under the default CONFIG_PREFIX) holding that AMI.
+   * A ready preset as the platform has it: its AMI record in `tableName`, its runner config
+   * (under the default CONFIG_PREFIX) holding that AMI, and its pipeline, enabled.
    */
   async putReadyPreset(
     tableName: string,
@@ -125,6 +125,7 @@ export class LocalAws {
     updatedAt: string,
   ): Promise<void> {
     await this.dynamoDb.put(tableName, amiRecord(presetName, { status: 'ready', amiId, updatedAt }));
+    this.fake.imageBuilder.createPipeline(`spot-runner-${presetName}`);
     this.fake.ssm.setParameter(
       `/spot-runner/configs/${presetName}`,
       JSON.stringify({ ami: amiId, platform: 'linux' }),

@@ -85,11 +85,10 @@ async function expectTheDemoPage(page: Page): Promise<void> {
   ]);
   expect(await texts(page, `${presetsTable} tr .age`)).toEqual(['just now', '40 d ago', '5 min ago']);
   expect(await texts(page, `${presetsTable} tr td[data-label="AMI age"]`)).toEqual(['1 h', '40 d', '—']);
-  // The pipeline check is not wired yet: every pipeline is unchecked (null).
-  expect(await texts(page, `${presetsTable} tr td[data-label="Pipeline"]`)).toEqual([
-    'Unknown',
-    'Unknown',
-    'Unknown',
+  expect(await page.locator(`${presetsTable} tr td[data-label="Pipeline"]`).allInnerTexts()).toEqual([
+    'Enabled\nLast run: 1 h ago\nNext run: not scheduled',
+    'Enabled\nLast run: 40 d ago\nNext run: not scheduled',
+    'Enabled\nLast run: 5 min ago\nNext run: not scheduled',
   ]);
   expect(await page.locator(`${presetsTable} tr td[data-label="Last heal"]`).allInnerTexts()).toEqual([
     'just now\n1 heal in all',
@@ -238,7 +237,7 @@ describe('the status page in Chromium, from the local server (npm start)', () =>
 
     // Assess
     const { page } = opened;
-    const failed = page.locator(`${attention} li`, { hasText: 'macos-arm64' });
+    const failed = page.locator(`${attention} li`, { hasText: 'The preset’s last build failed' });
     expect(await failed.locator('.badge').textContent()).toBe('Critical');
     expect(await failed.locator('.summary').textContent()).toBe(
       `The preset’s last build failed: Build step failed: ${XSS} in <arn>`,

@@ -1,4 +1,8 @@
-import type { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
+import {
+  type ImagebuilderClient,
+  ListImagePipelinesCommand,
+  type ListImagePipelinesCommandInput,
+} from '@aws-sdk/client-imagebuilder';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { INestApplication } from '@nestjs/common';
@@ -26,7 +30,8 @@ export interface StatusApp {
 
 /**
  * The real application (real modules, real DynamoDB client against dynalite), with the
- * configuration and clock stated by the test and Image Builder and SSM mocked at the client.
+ * configuration and clock stated by the test and Image Builder and SSM mocked at the client
+ * (every preset's pipeline exists, enabled).
  * These tests are about the AMIs: the GitHub App is connected (its own tests are
  * test/github-readiness.e2e-spec.ts).
  */
@@ -38,9 +43,18 @@ export async function startStatusApp(config: Partial<AppConfig>, now: Date | Clo
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
   configureHttp(app);
   await app.init();
+  const imageBuilder = mockClient(app.get(ImageBuilderGateway, { strict: false }).client);
+  // Every preset has its pipeline, enabled, unless a test says otherwise.
+  imageBuilder.on(ListImagePipelinesCommand).callsFake((input: ListImagePipelinesCommandInput) => ({
+    imagePipelineList: (input.filters?.find((filter) => filter.name === 'name')?.values ?? []).map((name) => ({
+      arn: `arn:aws:imagebuilder:eu-west-1:123456789012:image-pipeline/${name}`,
+      name,
+      status: 'ENABLED',
+    })),
+  }));
   return {
     app,
-    imageBuilder: mockClient(app.get(ImageBuilderGateway, { strict: false }).client),
+    imageBuilder,
     ssm: mockClient(app.get(RunnerConfigRepository, { strict: false }).client),
     dynamoDb: app.get(DynamoDBDocumentClient, { strict: false }),
     logger: app.get(AppLogger, { strict: false }),
