@@ -75,6 +75,7 @@ describe('GET /status for people and for programs (content negotiation)', () => 
           status: 'ready',
           amiId: 'ami-0a1b2c3d4e5f60001',
           updatedAt: hoursAgo(2),
+          pipeline: { status: 'ENABLED', lastRunAt: null, nextRunAt: null },
         }),
       ]);
     });
