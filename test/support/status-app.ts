@@ -46,11 +46,13 @@ export async function startStatusApp(config: Partial<AppConfig>, now: Date | Clo
   const imageBuilder = mockClient(app.get(ImageBuilderGateway, { strict: false }).client);
   // Every preset has its pipeline, enabled, unless a test says otherwise.
   imageBuilder.on(ListImagePipelinesCommand).callsFake((input: ListImagePipelinesCommandInput) => ({
-    imagePipelineList: (input.filters?.find((filter) => filter.name === 'name')?.values ?? []).map((name) => ({
-      arn: `arn:aws:imagebuilder:eu-west-1:123456789012:image-pipeline/${name}`,
-      name,
-      status: 'ENABLED',
-    })),
+    imagePipelineList: (input.filters?.find((filter) => filter.name === 'name')?.values ?? []).map(
+      (name) => ({
+        arn: `arn:aws:imagebuilder:eu-west-1:123456789012:image-pipeline/${name}`,
+        name,
+        status: 'ENABLED',
+      }),
+    ),
   }));
   return {
     app,
