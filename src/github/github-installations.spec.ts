@@ -79,7 +79,7 @@ describe('the installations and rate limit findings', () => {
           id: 'github-app-partly-suspended',
           severity: 'warning',
           subject: 'github-app',
-          summary: '1 installation of the GitHub App’s 3 is suspended; their jobs get no runner.',
+          summary: '1 installation of the GitHub App’s 3 is suspended; its jobs get no runner.',
           action: 'Lift the suspension where jobs should run.',
         },
       ]);

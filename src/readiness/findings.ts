@@ -140,7 +140,7 @@ export const FINDINGS = {
   ),
   'github-app-partly-suspended': warning(
     (facts: { total: number; suspended: number }) =>
-      `${plural(facts.suspended, 'installation')} of the GitHub App’s ${facts.total} ${facts.suspended === 1 ? 'is' : 'are'} suspended; their jobs get no runner.`,
+      `${plural(facts.suspended, 'installation')} of the GitHub App’s ${facts.total} ${facts.suspended === 1 ? 'is' : 'are'} suspended; ${facts.suspended === 1 ? 'its' : 'their'} jobs get no runner.`,
     'Lift the suspension where jobs should run.',
   ),
   'github-rate-limit-low': warning(
