@@ -43,6 +43,10 @@ describe('GET /status: the GitHub App beside the AMIs (local AWS, fake GitHub En
 
   const github = () => bed.localAws.github;
   const fake = () => bed.localAws.fake;
+  /** GitHub's calls by path: the installations are listed beside GET /app, in either order. */
+  const callsByPath = () =>
+    [...github().calls].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const callPaths = () => callsByPath().map((call) => call.path);
   /** A new application (a cold container) on the same table and fakes, configured otherwise. */
   const restartApp = (config: Parameters<WireTestBed['restartApp']>[1]) => bed.restartApp(clock, config);
   const report = async () => (await bed.getStatus().expect(200)).body as StatusReport;
@@ -71,7 +75,7 @@ describe('GET /status: the GitHub App beside the AMIs (local AWS, fake GitHub En
         userAgent: 'spot-runner-status-service',
         hasAuthorization: true,
       };
-      expect(github().calls).toEqual([
+      expect(callsByPath()).toEqual([
         { method: 'GET', path: '/api/v3/app', headers, answeredWith: 200 },
         {
           method: 'GET',
@@ -101,7 +105,7 @@ describe('GET /status: the GitHub App beside the AMIs (local AWS, fake GitHub En
         installations: { total: 1 },
         rateLimit: { remaining: 5000 },
       });
-      expect(github().calls.map((call) => call.path)).toEqual([
+      expect(callPaths()).toEqual([
         '/app',
         '/app/installations',
         '/app/installations/1000001/access_tokens',
@@ -183,7 +187,8 @@ describe('GET /status: the GitHub App beside the AMIs (local AWS, fake GitHub En
       expect(response.body.github).not.toHaveProperty('appSlug');
       expect(response.body.github).toMatchObject({ installations: null, rateLimit: null });
       expect(response.text).not.toMatch(/fake-github-error-body|Bad credentials|documentation_url/);
-      expect(github().calls.map((call) => call.path)).toEqual(['/api/v3/app']);
+      // The installations are listed beside GET /app; once it refuses, nothing more is asked.
+      expect(callPaths()).toEqual(['/api/v3/app', '/api/v3/app/installations']);
     });
 
     it('is unreachable when GitHub hangs: answered at the GitHub timeout, the AMIs reported', async () => {
@@ -199,8 +204,9 @@ describe('GET /status: the GitHub App beside the AMIs (local AWS, fake GitHub En
         presets: [{ name: 'linux-x64', status: 'ready' }],
       });
       await github().idle();
-      expect(github().calls).toEqual([
+      expect(callsByPath()).toEqual([
         expect.objectContaining({ path: '/api/v3/app', answeredWith: undefined }),
+        expect.objectContaining({ path: '/api/v3/app/installations', answeredWith: undefined }),
       ]);
     });
 
@@ -305,7 +311,7 @@ describe('GET /status: the GitHub App beside the AMIs (local AWS, fake GitHub En
         Array(5).fill({ total: 1, suspended: 0 }),
       );
       expect(secretReads()).toBe(1);
-      expect(github().calls.map((call) => call.path)).toEqual([
+      expect(callPaths()).toEqual([
         '/api/v3/app',
         '/api/v3/app/installations',
         '/api/v3/app/installations/1000001/access_tokens',

@@ -39,9 +39,12 @@ const withFields = ({ fields }: Failure, more: LogFields): Failure => ({
 /** GitHub Enterprise Server with rate limiting off answers `GET /rate_limit` 404: there is no limit. */
 const RATE_LIMITING_OFF = 'rate-limiting-off';
 
+/** Every installation of the App, read over how many pages, or why it could not be read. */
+export type InstallationList = { installations: Installation[]; pages: number } | Failure;
+
 /**
- * The connected App's installations and rate limit (the GitHub readiness check runs this
- * after `GET /app` answered 200, with the same App JWT): every page of
+ * The connected App's installations and rate limit (the GitHub readiness check lists them
+ * beside `GET /app` and reads on once it answered 200, with the same App JWT): every page of
  * `GET /app/installations`, then for at most 10 installations an installation token with
  * metadata read only and `GET /rate_limit` with it. Singleton: it keeps each installation's
  * token in memory, for the next checks, until a minute before its `expires_at`; never in a
@@ -59,9 +62,22 @@ export class GitHubInstallationsService {
     private readonly logger: AppLogger,
   ) {}
 
+  /**
+   * Starts listing the installations, so that the list is read beside `GET /app`; `read`
+   * takes it. Never rejects, and logs nothing: a list nobody reads (the App not connected)
+   * is dropped unsaid.
+   */
+  list(jwt: string, deadline: AbortSignal): Promise<InstallationList> {
+    return this.listInstallations(jwt, deadline);
+  }
+
   /** Never throws; each call has its own timeout and none outlasts `deadline`. */
-  async read(jwt: string, deadline: AbortSignal): Promise<AppInstallations> {
-    const listed = await this.listInstallations(jwt, deadline);
+  async read(
+    jwt: string,
+    deadline: AbortSignal,
+    listing: Promise<InstallationList> = this.list(jwt, deadline),
+  ): Promise<AppInstallations> {
+    const listed = await listing;
     if (isFailure(listed)) {
       this.unavailable('github-installations', listed);
       this.unavailable('github-rate-limit', failure('installations-unavailable'));
@@ -88,10 +104,7 @@ export class GitHubInstallationsService {
   }
 
   /** Every page, following each `Link: rel="next"` within the same API, up to 100 pages. */
-  private async listInstallations(
-    jwt: string,
-    deadline: AbortSignal,
-  ): Promise<{ installations: Installation[]; pages: number } | Failure> {
+  private async listInstallations(jwt: string, deadline: AbortSignal): Promise<InstallationList> {
     const installations: Installation[] = [];
     let page = this.api.firstInstallationsPage();
     for (let pages = 1; pages <= MAX_INSTALLATION_PAGES; pages++) {

@@ -22,6 +22,8 @@ const INSTALLED: AppInstallations = {
   rateLimit: { remaining: 4000, limit: 5000, resetAt: '2026-12-01T12:40:00.000Z' },
   unavailableChecks: [],
 };
+/** The installations as listed beside GET /app. */
+const LISTED = { installations: [], pages: 1 };
 
 /**
  * The service over visible mocks: the secret holds a key, GitHub accepts the App, it is
@@ -35,6 +37,7 @@ function newService(github: Partial<GitHubAppConfig> = {}) {
   api.getApp.mockResolvedValue({ httpStatus: 200, appSlug: 'spot-runner' });
   const installations = strictMock<GitHubInstallationsService>('GitHubInstallationsService');
   installations.read.mockResolvedValue(INSTALLED);
+  installations.list.mockResolvedValue(LISTED);
   const logger = strictMock<AppLogger>('AppLogger', { info: () => undefined, warn: () => undefined });
   const clock = {
     nowMs: Date.parse('2026-12-01T12:00:00.000Z'),
@@ -85,8 +88,32 @@ describe(GitHubReadinessService.name, () => {
       });
       expect(secret.read).toHaveBeenCalledWith(SECRET_ARN, expect.any(AbortSignal));
       expect(api.getApp).toHaveBeenCalledTimes(1);
-      // The same JWT, within the request's deadline.
-      expect(installations.read).toHaveBeenCalledWith(api.getApp.mock.calls[0][0], deadline);
+      // The same JWT, within the request's deadline; the list started beside GET /app.
+      const jwt = api.getApp.mock.calls[0][0];
+      expect(installations.list).toHaveBeenCalledWith(jwt, deadline);
+      expect(installations.read).toHaveBeenCalledWith(
+        jwt,
+        deadline,
+        installations.list.mock.results[0].value,
+      );
+    });
+
+    it('starts listing the installations before GET /app, so both run at once', async () => {
+      const { service, api, installations } = newService();
+      let listsStartedWhenGetAppWasCalled = -1;
+      api.getApp.mockImplementation(() => {
+        listsStartedWhenGetAppWasCalled = installations.list.mock.calls.length;
+        return Promise.resolve({ httpStatus: 200, appSlug: 'spot-runner' });
+      });
+
+      await service.check(noDeadline());
+
+      expect(listsStartedWhenGetAppWasCalled).toBe(1);
+      expect(installations.read).toHaveBeenCalledWith(
+        expect.any(String),
+        expect.any(AbortSignal),
+        installations.list.mock.results[0].value,
+      );
     });
 
     it.each([

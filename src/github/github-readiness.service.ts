@@ -69,10 +69,12 @@ export class GitHubReadinessService {
       return readiness(true, 'not-configured');
     }
 
+    // The installations are listed beside GET /app, with the same JWT: one round trip fewer.
+    const listing = this.installations.list(jwt, deadline);
     const app = await this.checkApp(jwt, deadline);
     if (app.status !== 'connected') return readiness(true, app.status);
-    // Connected: where the App is installed and how many requests it has left, with the same JWT.
-    return readiness(true, 'connected', app.appSlug, await this.installations.read(jwt, deadline));
+    // Connected: where the App is installed and how many requests it has left.
+    return readiness(true, 'connected', app.appSlug, await this.installations.read(jwt, deadline, listing));
   }
 
   /** `GET /app` with the App JWT, logged: what GitHub says of the App. */
