@@ -71,7 +71,9 @@ describe('the production bundles (dist/lambda/*/index.js), with no node_modules 
       installations: { total: 1, suspended: 0 },
       rateLimit: { remaining: 5000, limit: 5000, resetAt: expect.any(String) },
     });
-    expect(localAws.github.calls.map((call) => [call.path, call.answeredWith])).toEqual([
+    // By path: the installations are listed beside GET /app, in either order.
+    const calls = localAws.github.calls.map((call) => [call.path, call.answeredWith]);
+    expect(calls.sort(([a], [b]) => String(a).localeCompare(String(b)))).toEqual([
       ['/api/v3/app', 200],
       ['/api/v3/app/installations', 200],
       ['/api/v3/app/installations/1000001/access_tokens', 201],
