@@ -152,12 +152,12 @@ describe(GitHubInstallationsService.name, () => {
         expect(api.createInstallationToken).not.toHaveBeenCalled();
         expect(logger.warn).toHaveBeenCalledWith('GitHub check could not run', {
           check: 'github-installations',
-          outcome: 'unavailable',
+          outcome: 'check-unavailable',
           ...logged,
         });
         expect(logger.warn).toHaveBeenCalledWith('GitHub check could not run', {
           check: 'github-rate-limit',
-          outcome: 'unavailable',
+          outcome: 'check-unavailable',
           reason: 'installations-unavailable',
         });
       },
@@ -342,7 +342,7 @@ describe(GitHubInstallationsService.name, () => {
         });
         expect(logger.warn).toHaveBeenCalledWith('GitHub check could not run', {
           check: 'github-rate-limit',
-          outcome: 'unavailable',
+          outcome: 'check-unavailable',
           ...logged,
           failed: 1,
           of: 2,

@@ -208,6 +208,6 @@ export class GitHubInstallationsService {
   }
 
   private unavailable(check: GitHubSubCheck, { fields }: Failure): void {
-    this.logger.warn('GitHub check could not run', { check, outcome: 'unavailable', ...fields });
+    this.logger.warn('GitHub check could not run', { check, outcome: 'check-unavailable', ...fields });
   }
 }
