@@ -19,6 +19,7 @@ import {
   RateLimit,
   tokenReusable,
 } from './github-installations';
+import { noAnswerReason } from './github-readiness';
 
 /** Why a sub-check could not run, as its log line says; never GitHub's body or an error's text. */
 interface Failure {
@@ -202,7 +203,7 @@ export class GitHubInstallationsService {
       if (!(error instanceof GitHubUnreachableError)) {
         return failure('unexpected-error', { error: { name: describeError(error).name } });
       }
-      const reason = deadline.aborted ? 'deadline-exceeded' : signal.aborted ? 'timeout' : 'network-error';
+      const reason = noAnswerReason(deadline, signal);
       return failure(reason, { error: describeNetworkError(error) });
     }
   }

@@ -9,6 +9,7 @@ import {
   GitHubReadiness,
   GitHubStatus,
   githubStatusOfAnswer,
+  noAnswerReason,
   privateKeyProblem,
   readiness,
   readinessTtlMs,
@@ -93,7 +94,7 @@ export class GitHubReadinessService {
       }
       return { status, appSlug };
     } catch (error) {
-      const reason = deadline.aborted ? 'deadline-exceeded' : signal.aborted ? 'timeout' : 'network-error';
+      const reason = noAnswerReason(deadline, signal);
       this.logger.warn('GitHub gave no answer to the App check', {
         outcome: 'unreachable',
         reason,

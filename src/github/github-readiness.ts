@@ -58,6 +58,14 @@ export function privateKeyProblem(secretString: string | undefined): PrivateKeyP
   return undefined;
 }
 
+/** Why a GitHub call got no answer: the request's deadline, the call's own timeout (`signal`), or the network. */
+export function noAnswerReason(
+  deadline: AbortSignal,
+  signal: AbortSignal,
+): 'deadline-exceeded' | 'timeout' | 'network-error' {
+  return deadline.aborted ? 'deadline-exceeded' : signal.aborted ? 'timeout' : 'network-error';
+}
+
 /** GitHub's answer to `GET /app` with the App JWT. */
 export function githubStatusOfAnswer(httpStatus: number): GitHubStatus {
   if (httpStatus === 200) return 'connected';
