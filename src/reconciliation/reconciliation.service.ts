@@ -82,8 +82,9 @@ export class ReconciliationService {
   private runnerConfigProblemsOf(records: readonly ParsedAmiRecord[]): Map<string, RunnerConfigProblem> {
     const problems = new Map<string, RunnerConfigProblem>();
     for (const parsed of records) {
-      const problem = parsed.kind === 'valid' ? this.problems.current(parsed.record.presetName) : undefined;
-      if (problem !== undefined && parsed.kind === 'valid') problems.set(parsed.record.presetName, problem);
+      if (parsed.kind !== 'valid') continue;
+      const problem = this.problems.current(parsed.record.presetName);
+      if (problem !== undefined) problems.set(parsed.record.presetName, problem);
     }
     return problems;
   }
