@@ -14,6 +14,13 @@ export interface AppConfig {
   ssmVerifyMs: number;
   /** How long runner counts are kept per container. */
   runnerCountsTtlMs: number;
+  /**
+   * The longest a job runs: a job created longer ago than this (and a margin) has its outcome
+   * for good, so a warm refresh of the counts reads only the jobs created since.
+   */
+  jobMaxRuntimeMs: number;
+  /** How often the counts are read whole again, however warm the container. */
+  runnerCountsFullRefreshMs: number;
   /** The oldest pending job's wait past which GET /status warns (`jobs-waiting`). */
   jobWaitWarningMs: number;
   /** The oldest pending job's wait past which the platform is degraded (`jobs-stuck`); 0: never. */
@@ -128,6 +135,9 @@ export function parseAppConfig(env: Environment, entryPoint: EntryPoint = 'statu
       integerBetween(statusOnly, 'RECONCILIATION_RECHECK_SECONDS', 300, 1, 86_400) * 1000,
     ssmVerifyMs: integerBetween(statusOnly, 'SSM_VERIFY_SECONDS', 300, 1, 86_400) * 1000,
     runnerCountsTtlMs: integerBetween(statusOnly, 'RUNNER_COUNTS_TTL_SECONDS', 15, 1, 3600) * 1000,
+    jobMaxRuntimeMs: integerBetween(statusOnly, 'JOB_MAX_RUNTIME_HOURS', 6, 1, 168) * 3_600_000,
+    runnerCountsFullRefreshMs:
+      integerBetween(statusOnly, 'RUNNER_COUNTS_FULL_REFRESH_MINUTES', 30, 1, 1440) * 60_000,
     jobWaitWarningMs: integerBetween(statusOnly, 'JOB_WAIT_WARNING_MINUTES', 15, 1, 10_080) * 60_000,
     jobWaitCriticalMs: integerBetween(statusOnly, 'JOB_WAIT_CRITICAL_MINUTES', 60, 0, 10_080) * 60_000,
     amiMaxAgeMs: integerBetween(statusOnly, 'AMI_MAX_AGE_DAYS', 30, 1, 3650) * 86_400_000,

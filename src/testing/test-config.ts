@@ -12,6 +12,8 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     reconciliationRecheckMs: 300_000,
     ssmVerifyMs: 300_000,
     runnerCountsTtlMs: 15_000,
+    jobMaxRuntimeMs: 6 * 3_600_000,
+    runnerCountsFullRefreshMs: 30 * 60_000,
     jobWaitWarningMs: 15 * 60_000,
     jobWaitCriticalMs: 60 * 60_000,
     amiMaxAgeMs: 30 * 86_400_000,
