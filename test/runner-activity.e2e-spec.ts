@@ -141,14 +141,16 @@ describe('GET /status: runner activity from the status-index (e2e, DynamoDB on d
     expect(statusIndexQueries.length).toBeGreaterThan(7);
   });
 
-  it('makes nine status-index queries for thirteen figures: one per runner state, one per outcome for both windows, one per waiting status', async () => {
+  it('reads each outcome in 38 slices of an hour on a cold request, beside one query per runner state and per waiting status', async () => {
     await report();
 
-    expect(queries.filter((query) => query.index === 'status-index')).toEqual([
-      ...Array(3).fill({ index: 'status-index', select: 'COUNT' }),
-      ...Array(4).fill({ index: 'status-index', select: undefined }),
-      ...Array(2).fill({ index: 'status-index', select: undefined, limit: 5, forward: true, read: 0 }),
-    ]);
+    const statusIndexQueries = queries.filter((query) => query.index === 'status-index');
+    const counted = (kind: (query: (typeof queries)[number]) => boolean) =>
+      statusIndexQueries.filter(kind).length;
+    expect(statusIndexQueries).toHaveLength(3 + 4 * 38 + 2);
+    expect(counted((query) => query.select === 'COUNT')).toBe(3);
+    expect(counted((query) => query.select === undefined && query.limit === undefined)).toBe(4 * 38);
+    expect(counted((query) => query.limit === 5 && query.forward === true && query.read === 0)).toBe(2);
   });
 
   it('reports records without createdAt nowhere: the index does not hold them', async () => {
@@ -340,8 +342,46 @@ describe('GET /status: runner activity from the status-index (e2e, DynamoDB on d
     it('shares one read between concurrent requests', async () => {
       await Promise.all([report(), report(), report(), report()]);
 
-      expect(queries.filter((query) => query.index === 'status-index')).toHaveLength(9);
+      expect(queries.filter((query) => query.index === 'status-index')).toHaveLength(3 + 4 * 38 + 2);
       expect(queries.filter((query) => query.index === 'recordType-index')).toHaveLength(4);
+    });
+
+    it('refreshes after the TTL by reading only the jobs created since JOB_MAX_RUNTIME_HOURS and an hour, exact all the same', async () => {
+      // Prepare
+      await dynamoDb.putAll(tableName, [
+        jobRecord('settled', 'completed', ago(20 * HOUR + 7 * MINUTE)),
+        jobRecord('moves', 'running', ago(2 * HOUR + 7 * MINUTE)),
+      ]);
+      const cold = await report();
+      queries.length = 0;
+      clock.nowMs += 15_000;
+      await dynamoDb.putAll(tableName, [
+        jobRecord('moves', 'completed', ago(2 * HOUR + 7 * MINUTE + 15_000)),
+        jobRecord('new', 'failed', ago(MINUTE)),
+      ]);
+
+      // Act
+      const warm = await report();
+
+      // Assess
+      expect(cold.recentActivity?.last24Hours).toEqual({
+        completed: 1,
+        failed: 0,
+        timeout: 0,
+        interrupted: 0,
+      });
+      expect(warm.runners?.running).toBe(0);
+      expect(warm.recentActivity?.last24Hours).toEqual({
+        completed: 2,
+        failed: 1,
+        timeout: 0,
+        interrupted: 0,
+      });
+      // 7 h and 15 s since the last read's settled bound: 8 slices per outcome.
+      const outcomeQueries = queries.filter(
+        (query) => query.index === 'status-index' && query.limit === undefined,
+      );
+      expect(outcomeQueries).toHaveLength(3 + 4 * 8);
     });
   });
 });

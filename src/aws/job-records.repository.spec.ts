@@ -110,26 +110,56 @@ describe(JobRecordsRepository.name, () => {
     });
   });
 
-  describe('creationTimesInStatus', () => {
-    it('reads every createdAt from the bound on, past 1 MB, as the index sorts them', async () => {
+  describe('creationTimesIn', () => {
+    it('reads every createdAt from the range’s start on, past 1 MB, with the entries read and the read units', async () => {
       // Prepare
       await dynamoDb.putAll(tableName, [
         ...jobs(30, 'completed', (index) => minutesAgo(index), BULKY),
-        jobRecord('at-the-bound', 'completed', minutesAgo(60)),
-        jobRecord('before-the-bound', 'completed', minutesAgo(61)),
+        jobRecord('at-the-start', 'completed', minutesAgo(60)),
+        jobRecord('before-the-start', 'completed', minutesAgo(61)),
       ]);
 
       // Act
-      const times = await repository.creationTimesInStatus('completed', minutesAgo(60), noDeadline());
+      const read = await repository.creationTimesIn('completed', { from: minutesAgo(60) }, noDeadline());
 
       // Assess
-      expect(times).toHaveLength(31);
-      expect(times).toContain(minutesAgo(60));
-      expect(times).not.toContain(minutesAgo(61));
+      expect(read.createdAts).toHaveLength(31);
+      expect(read.createdAts).toContain(minutesAgo(60));
+      expect(read.createdAts).not.toContain(minutesAgo(61));
       expect(queriesSent).toBeGreaterThan(1);
+      expect(read.entriesRead).toBe(recordsRead);
+      // 30 records of 40 KB, eventually consistent: half a unit per 4 KB, a page rounded up.
+      expect(read.readUnits).toBeGreaterThanOrEqual((30 * 40_000) / 4096 / 2);
+      expect(read.readUnits).toBeLessThan((30 * 41_000) / 4096 / 2 + queriesSent);
     });
 
-    it('asks DynamoDB for createdAt only, and leaves AMI records out', async () => {
+    it('reads a range from its start, included, to its end, excluded: the next range’s start', async () => {
+      // Prepare
+      await dynamoDb.putAll(tableName, [
+        jobRecord('before', 'completed', minutesAgo(121)),
+        jobRecord('at-the-start', 'completed', minutesAgo(120)),
+        jobRecord('inside', 'completed', minutesAgo(90)),
+        jobRecord('at-the-end', 'completed', minutesAgo(60)),
+        jobRecord('after', 'completed', minutesAgo(59)),
+      ]);
+      const [first, second] = [
+        { from: minutesAgo(120), to: minutesAgo(60) },
+        { from: minutesAgo(60), to: minutesAgo(0) },
+      ];
+
+      // Act
+      const reads = await Promise.all(
+        [first, second].map((range) => repository.creationTimesIn('completed', range, noDeadline())),
+      );
+
+      // Assess
+      expect(reads.map((read) => read.createdAts)).toEqual([
+        [minutesAgo(120), minutesAgo(90)],
+        [minutesAgo(60), minutesAgo(59)],
+      ]);
+    });
+
+    it('asks DynamoDB for createdAt only and its read units, and leaves AMI records out', async () => {
       // Prepare
       const send = jest.spyOn(dynamoDb.documentClient, 'send');
       await dynamoDb.putAll(tableName, [
@@ -141,17 +171,23 @@ describe(JobRecordsRepository.name, () => {
       ]);
 
       // Act
-      const times = await repository.creationTimesInStatus('failed', minutesAgo(60), noDeadline());
+      const read = await repository.creationTimesIn(
+        'failed',
+        { from: minutesAgo(60), to: minutesAgo(0) },
+        noDeadline(),
+      );
 
       // Assess
-      expect(times).toEqual([minutesAgo(5)]);
+      expect(read.createdAts).toEqual([minutesAgo(5)]);
+      expect(read.entriesRead).toBe(2);
       const query = send.mock.calls
         .map(([command]) => command)
         .find((command) => command instanceof QueryCommand);
       expect(query?.input).toMatchObject({
         IndexName: 'status-index',
-        KeyConditionExpression: '#status = :status AND #createdAt >= :createdFrom',
+        KeyConditionExpression: '#status = :status AND #createdAt BETWEEN :from AND :to',
         ProjectionExpression: '#createdAt',
+        ReturnConsumedCapacity: 'TOTAL',
       });
       send.mockRestore();
     });

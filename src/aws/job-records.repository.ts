@@ -16,6 +16,19 @@ export class JobRecordsUnavailableError extends Error {
   }
 }
 
+/** A range of createdAt on the status-index: from `from` (included) to `to` (excluded), or on without end. */
+export interface CreatedAtRange {
+  from: string;
+  to?: string;
+}
+
+/** What a read of a range gave: its `createdAt` values, the index entries read and the read units spent. */
+export interface CreationTimes {
+  createdAts: unknown[];
+  entriesRead: number;
+  readUnits: number;
+}
+
 /** Records a query of the oldest-first read evaluates: the first one normally answers. */
 export const OLDEST_PAGE_LIMIT = 5;
 /** Queries the oldest-first read makes at most: past them the oldest is unknown, never a scan. */
@@ -53,20 +66,25 @@ export class JobRecordsRepository {
   }
 
   /**
-   * The `createdAt` of every job record in `status` whose `createdAt` sorts at or after
-   * `createdFrom`, over every page; the caller decides the windows by instant.
+   * The `createdAt` of every job record in `status` in `range` of the index's order, over
+   * every page, with what reading them cost; the caller decides the windows by instant.
    */
-  async creationTimesInStatus(
+  async creationTimesIn(
     status: string,
-    createdFrom: string,
+    range: CreatedAtRange,
     abortSignal: AbortSignal,
-  ): Promise<unknown[]> {
-    const times: unknown[] = [];
-    const onlyCreatedAt = { ProjectionExpression: '#createdAt' };
-    for await (const page of this.query(onlyCreatedAt, status, createdFrom, abortSignal)) {
-      for (const item of page.Items ?? []) times.push(item.createdAt);
+  ): Promise<CreationTimes> {
+    const read: CreationTimes = { createdAts: [], entriesRead: 0, readUnits: 0 };
+    const onlyCreatedAt = { ProjectionExpression: '#createdAt', ReturnConsumedCapacity: 'TOTAL' as const };
+    for await (const page of this.query(onlyCreatedAt, status, range, abortSignal)) {
+      read.entriesRead += page.ScannedCount ?? 0;
+      read.readUnits += page.ConsumedCapacity?.CapacityUnits ?? 0;
+      for (const item of page.Items ?? []) {
+        // BETWEEN includes its end: a record at `to` is the next range's first.
+        if (item.createdAt !== range.to) read.createdAts.push(item.createdAt);
+      }
     }
-    return times;
+    return read;
   }
 
   /**
@@ -99,9 +117,12 @@ export class JobRecordsRepository {
   }
 
   private async *query(
-    select: Pick<QueryCommandInput, 'Select' | 'ProjectionExpression' | 'Limit' | 'ScanIndexForward'>,
+    select: Pick<
+      QueryCommandInput,
+      'Select' | 'ProjectionExpression' | 'Limit' | 'ScanIndexForward' | 'ReturnConsumedCapacity'
+    >,
     status: string,
-    createdFrom: string | undefined,
+    range: CreatedAtRange | undefined,
     abortSignal: AbortSignal,
   ) {
     try {
@@ -110,10 +131,7 @@ export class JobRecordsRepository {
         {
           TableName: this.config.stateTableName,
           IndexName: JOB_STATUS_INDEX.name,
-          KeyConditionExpression:
-            createdFrom === undefined
-              ? '#status = :status'
-              : '#status = :status AND #createdAt >= :createdFrom',
+          KeyConditionExpression: keyCondition(range),
           // An attribute that is absent compares unequal, so NOT … = keeps records without a recordType.
           FilterExpression: 'NOT begins_with(#jobId, :amiPrefix) AND NOT #recordType = :ami',
           ExpressionAttributeNames: {
@@ -121,7 +139,7 @@ export class JobRecordsRepository {
             '#jobId': STATE_TABLE_ATTRIBUTES.jobId,
             '#recordType': STATE_TABLE_ATTRIBUTES.recordType,
             // DynamoDB refuses a name no expression uses.
-            ...((createdFrom !== undefined || select.ProjectionExpression !== undefined) && {
+            ...((range !== undefined || select.ProjectionExpression !== undefined) && {
               '#createdAt': JOB_STATUS_INDEX.sortKey,
             }),
           },
@@ -129,7 +147,8 @@ export class JobRecordsRepository {
             ':status': status,
             ':amiPrefix': AMI_JOB_ID_PREFIX,
             ':ami': AMI_RECORD_TYPE,
-            ...(createdFrom !== undefined && { ':createdFrom': createdFrom }),
+            ...(range !== undefined && { ':from': range.from }),
+            ...(range?.to !== undefined && { ':to': range.to }),
           },
           ...select,
         },
@@ -139,4 +158,11 @@ export class JobRecordsRepository {
       throw new JobRecordsUnavailableError(error);
     }
   }
+}
+
+/** A status, and a range of its createdAt if any: a key condition has one condition on the sort key. */
+function keyCondition(range: CreatedAtRange | undefined): string {
+  if (range === undefined) return '#status = :status';
+  if (range.to === undefined) return '#status = :status AND #createdAt >= :from';
+  return '#status = :status AND #createdAt BETWEEN :from AND :to';
 }

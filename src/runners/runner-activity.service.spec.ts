@@ -1,31 +1,49 @@
-import { JobRecordsRepository, JobRecordsUnavailableError } from '../aws/job-records.repository';
+import {
+  CreatedAtRange,
+  CreationTimes,
+  JobRecordsRepository,
+  JobRecordsUnavailableError,
+} from '../aws/job-records.repository';
 import { AppLogger } from '../logging/app-logger';
 import { strictMock } from '../testing/strict-mock';
 import { testConfig } from '../testing/test-config';
 import { isInstant } from './job-queue';
+import { RecentOutcomesService, SLICE_QUERIES_IN_FLIGHT } from './recent-outcomes.service';
 import { RunnerActivityService } from './runner-activity.service';
 
 const NOW = Date.parse('2026-12-01T12:00:00.000Z');
 const secondsAgo = (seconds: number) => new Date(NOW - seconds * 1000).toISOString();
 
+/** A slice query's answer from `createdAts` (every status alike): those in its range, as the index compares. */
+function answeringFrom(createdAts: string[]) {
+  return (_status: string, range: CreatedAtRange): Promise<CreationTimes> => {
+    const inRange = createdAts.filter(
+      (createdAt) => createdAt >= range.from && (range.to === undefined || createdAt < range.to),
+    );
+    return Promise.resolve({ createdAts: inRange, entriesRead: inRange.length, readUnits: 0.5 });
+  };
+}
+
 /**
  * The service over visible mocks: one job record per state, created a minute ago (the
- * waiting ones 90 s ago); the logger only warns.
+ * waiting ones 90 s ago); the logger warns and informs.
  */
 function newService() {
   const jobRecords = strictMock<JobRecordsRepository>('JobRecordsRepository');
   jobRecords.countInStatus.mockResolvedValue(1);
-  jobRecords.creationTimesInStatus.mockResolvedValue([new Date(NOW - 60_000).toISOString()]);
+  jobRecords.creationTimesIn.mockImplementation(answeringFrom([new Date(NOW - 60_000).toISOString()]));
   jobRecords.oldestInStatus.mockResolvedValue({
     kind: 'found',
     createdAt: secondsAgo(90),
     skippedJobIds: [],
   });
   const clock = { nowMs: NOW, now: () => new Date(clock.nowMs) };
-  const logger = strictMock<AppLogger>('AppLogger', { warn: () => undefined });
+  const logger = strictMock<AppLogger>('AppLogger', { warn: () => undefined, info: () => undefined });
+  const config = testConfig({ runnerCountsTtlMs: 15_000 });
   const service = new RunnerActivityService(
     jobRecords,
-    testConfig({ runnerCountsTtlMs: 15_000 }),
+    new RecentOutcomesService(jobRecords, config, logger),
+    config,
     clock,
     logger,
   );
@@ -64,20 +82,26 @@ describe(RunnerActivityService.name, () => {
         'provisioning',
         'running',
       ]);
-      expect(jobRecords.creationTimesInStatus.mock.calls.map(([status, from]) => [status, from])).toEqual(
-        ['completed', 'failed', 'timeout', 'interrupted'].map((status) => [
-          status,
-          '2026-11-29T22:00:00.000Z',
-        ]),
-      );
+      const sliceQueries = jobRecords.creationTimesIn.mock.calls;
+      expect([...new Set(sliceQueries.map(([status]) => status))]).toEqual([
+        'completed',
+        'failed',
+        'timeout',
+        'interrupted',
+      ]);
+      expect(sliceQueries).toHaveLength(4 * 38);
+      expect(sliceQueries[0][1]).toEqual({
+        from: '2026-11-29T22:00:00.000Z',
+        to: '2026-11-29T23:00:00.000Z',
+      });
     });
 
-    it('runs every query at once, the counts’ and the queue’s, each with the request deadline', async () => {
+    it('runs every query at once, the counts’ and the queue’s, the slice queries SLICE_QUERIES_IN_FLIGHT at a time, each with the request deadline', async () => {
       // Prepare
       const { service, jobRecords } = newService();
       const deadline = new AbortController();
       jobRecords.countInStatus.mockImplementation(hangsUntilAborted);
-      jobRecords.creationTimesInStatus.mockImplementation(hangsUntilAborted);
+      jobRecords.creationTimesIn.mockImplementation(hangsUntilAborted);
       jobRecords.oldestInStatus.mockImplementation(hangsUntilAborted);
 
       // Act
@@ -85,13 +109,13 @@ describe(RunnerActivityService.name, () => {
       await new Promise((resolve) => setImmediate(resolve));
       const startedBeforeAnyAnswer =
         jobRecords.countInStatus.mock.calls.length +
-        jobRecords.creationTimesInStatus.mock.calls.length +
+        jobRecords.creationTimesIn.mock.calls.length +
         jobRecords.oldestInStatus.mock.calls.length;
       deadline.abort();
 
       // Assess
-      expect(startedBeforeAnyAnswer).toBe(9);
-      expect(await pending).toEqual({ activity: null, queue: null });
+      expect(startedBeforeAnyAnswer).toBe(3 + SLICE_QUERIES_IN_FLIGHT + 2);
+      expect(await pending).toMatchObject({ activity: null, queue: null });
     });
 
     it('is null, logged with the reason, when a query fails', async () => {
@@ -112,7 +136,9 @@ describe(RunnerActivityService.name, () => {
 
     it('logs job records whose createdAt is no instant, and does not count them', async () => {
       const { service, jobRecords, logger } = newService();
-      jobRecords.creationTimesInStatus.mockResolvedValue(['soon', new Date(NOW).toISOString()]);
+      jobRecords.creationTimesIn.mockImplementation(
+        answeringFrom(['2026-12-01T11:5x', new Date(NOW).toISOString()]),
+      );
 
       const activity = await service.activity(noDeadline());
 
@@ -165,7 +191,7 @@ describe(RunnerActivityService.name, () => {
       expect(jobRecords.countInStatus).toHaveBeenCalledTimes(3);
     });
 
-    it('answers null to a request that joined a read and whose own deadline passed first', async () => {
+    it('answers null to a request that joined the first read and whose own deadline passed first', async () => {
       const { service, jobRecords } = newService();
       let answer!: (count: number) => void;
       jobRecords.countInStatus.mockReturnValue(new Promise((resolve) => (answer = resolve)));
@@ -176,6 +202,28 @@ describe(RunnerActivityService.name, () => {
 
       expect(await joiner).toEqual({ activity: null, queue: null });
       expect((await first).activity?.runners.running).toBe(2);
+    });
+
+    it('answers the previous read, logged as such, to a request that joined a refresh and whose own deadline passed first', async () => {
+      // Prepare
+      const { service, jobRecords, clock, logger } = newService();
+      const previous = await service.activity(noDeadline());
+      clock.nowMs += 15_000;
+      let answer!: (count: number) => void;
+      jobRecords.countInStatus.mockReturnValue(new Promise((resolve) => (answer = resolve)));
+
+      // Act
+      const refresh = service.activity(noDeadline());
+      const joiner = await service.activity(AbortSignal.abort());
+      answer(2);
+
+      // Assess
+      expect(joiner).toBe(previous);
+      expect(logger.info).toHaveBeenCalledWith(expect.any(String), {
+        outcome: 'runner-counts-previous',
+        readAt: new Date(NOW).toISOString(),
+      });
+      expect((await refresh).activity?.runners.running).toBe(2);
     });
   });
 

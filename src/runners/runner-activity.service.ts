@@ -5,20 +5,15 @@ import { JobRecordsRepository } from '../aws/job-records.repository';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger, describeError } from '../logging/app-logger';
 import { ageSeconds, isInstant, JobQueue, QUEUE_FIELDS, WAITING_STATUSES } from './job-queue';
-import {
-  countByWindow,
-  OUTCOME_STATUSES,
-  OutcomeCounts,
-  outcomesCreatedFrom,
-  RUNNER_STATUSES,
-  RunnerActivity,
-  RunnerCounts,
-} from './runner-activity';
+import { RecentOutcomesService } from './recent-outcomes.service';
+import { RUNNER_STATUSES, RunnerActivity, RunnerCounts } from './runner-activity';
 
 /** One read of the job records: the counts and the queue, each null when it could not be read. */
 export interface RunnerActivityRead {
   activity: RunnerActivity | null;
   queue: JobQueue | null;
+  /** When the read started. */
+  readAt?: Date;
 }
 
 /** The oldest records the read's bound allows hold no instant: the queue is unknown. */
@@ -34,7 +29,8 @@ class QueueBeyondBoundError extends Error {
 /**
  * Runners by state, recent job outcomes and the queue's oldest waits, from the job records'
  * status-index. Singleton: a read is kept per container for RUNNER_COUNTS_TTL_SECONDS, and
- * concurrent requests share one read. A failure gives null, never a failed request.
+ * concurrent requests share one read; a request whose deadline ends while it waits for
+ * another's gets the previous read. A failure gives null, never a failed request.
  */
 @Injectable()
 export class RunnerActivityService {
@@ -42,6 +38,7 @@ export class RunnerActivityService {
 
   constructor(
     private readonly jobRecords: JobRecordsRepository,
+    private readonly recentOutcomes: RecentOutcomesService,
     @Inject(appConfig.KEY) config: AppConfig,
     private readonly clock: Clock,
     private readonly logger: AppLogger,
@@ -56,8 +53,22 @@ export class RunnerActivityService {
     return this.reads.get(
       deadline,
       (startedBy) => this.read(startedBy),
-      () => ({ activity: null, queue: null }),
+      () => this.previousRead(),
     );
+  }
+
+  /** The read kept last, however old, for a request that could not wait for the next; else null. */
+  private previousRead(): RunnerActivityRead {
+    const previous = this.reads.lastValue;
+    if (previous === undefined) return { activity: null, queue: null };
+    this.logger.info(
+      'The runner counts being read were not ready by the deadline; answered with the previous',
+      {
+        outcome: 'runner-counts-previous',
+        readAt: previous.readAt?.toISOString(),
+      },
+    );
+    return previous;
   }
 
   /** The counts and the queue at once, each failing alone: the queue's findings need no counts. */
@@ -86,7 +97,7 @@ export class RunnerActivityService {
         return null;
       }),
     ]);
-    return { activity, queue };
+    return { activity, queue, readAt: now };
   }
 
   /** One warning for a read reported as null, naming the AWS error under the adapter's own. */
@@ -100,36 +111,16 @@ export class RunnerActivityService {
     });
   }
 
-  /** One COUNT query per runner status, one query per outcome status over the last 24 h (both windows). */
+  /** One COUNT query per runner status, and the recent outcomes (both windows), at once. */
   private async count(now: Date, deadline: AbortSignal): Promise<RunnerActivity> {
-    const createdFrom = outcomesCreatedFrom(now);
-    const [runnerCounts, outcomeTimes] = await Promise.all([
+    const [runnerCounts, recentActivity] = await Promise.all([
       Promise.all(RUNNER_STATUSES.map((status) => this.jobRecords.countInStatus(status, deadline))),
-      Promise.all(
-        OUTCOME_STATUSES.map((status) =>
-          this.jobRecords.creationTimesInStatus(status, createdFrom, deadline),
-        ),
-      ),
+      this.recentOutcomes.count(now, deadline),
     ]);
     const runners = Object.fromEntries(
       RUNNER_STATUSES.map((status, index) => [status, runnerCounts[index]]),
     ) as RunnerCounts;
-    const lastHour = {} as OutcomeCounts;
-    const last24Hours = {} as OutcomeCounts;
-    OUTCOME_STATUSES.forEach((status, index) => {
-      const counted = countByWindow(outcomeTimes[index], now);
-      lastHour[status] = counted.lastHour;
-      last24Hours[status] = counted.last24Hours;
-      if (counted.unreadable > 0) {
-        this.logger.warn('Job records with a createdAt that is no instant; not counted', {
-          outcome: 'job-record-invalid',
-          reason: 'invalid-created-at',
-          status,
-          records: counted.unreadable,
-        });
-      }
-    });
-    return { runners, recentActivity: { lastHour, last24Hours } };
+    return { runners, recentActivity };
   }
 
   /** The oldest record of each waiting status, read oldest first: a page or a few, never a scan. */

@@ -15,45 +15,19 @@ export interface RunnerActivity {
   recentActivity: { lastHour: OutcomeCounts; last24Hours: OutcomeCounts };
 }
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
 /**
  * createdAt is compared as a string by the index: a value written with an offset (up to
  * ±14 h) sorts by its local time. Reading from 14 h earlier and deciding by instant here
  * keeps every such record in its window.
  */
-const LARGEST_UTC_OFFSET_MS = 14 * HOUR_MS;
+export const LARGEST_UTC_OFFSET_MS = 14 * HOUR_MS;
 
 /** A job record's `createdAt` as epoch milliseconds, or undefined when it is no instant. */
 export function instantOf(createdAt: unknown): number | undefined {
   const createdMs = typeof createdAt === 'string' ? Date.parse(createdAt) : NaN;
   return Number.isNaN(createdMs) ? undefined : createdMs;
-}
-
-/** The createdAt the outcome queries read from: 24 h before `now`, widened by the largest offset. */
-export function outcomesCreatedFrom(now: Date): string {
-  return new Date(now.getTime() - DAY_MS - LARGEST_UTC_OFFSET_MS).toISOString();
-}
-
-/**
- * How many of `createdAts` (one status) fall in the last hour and the last 24 hours: a
- * record created exactly at a window's start is in it. Values that are no instant are
- * returned apart, to be logged.
- */
-export function countByWindow(createdAts: readonly unknown[], now: Date) {
-  const nowMs = now.getTime();
-  let lastHour = 0;
-  let last24Hours = 0;
-  let unreadable = 0;
-  for (const createdAt of createdAts) {
-    const createdMs = instantOf(createdAt);
-    if (createdMs === undefined) unreadable++;
-    else {
-      if (createdMs >= nowMs - HOUR_MS) lastHour++;
-      if (createdMs >= nowMs - DAY_MS) last24Hours++;
-    }
-  }
-  return { lastHour, last24Hours, unreadable };
 }
 
 /** "3 runners running, 1 runner pending": the runners there are, busiest state first. */
