@@ -159,6 +159,32 @@ describe(JobRecordsRepository.name, () => {
       ]);
     });
 
+    it('reads one page when asked, says where it stopped, and resumes after that entry: none twice, none missed, even at one createdAt', async () => {
+      // Prepare: 30 records of 40 KB created at the same instant: more than a page.
+      await dynamoDb.putAll(
+        tableName,
+        jobs(30, 'completed', () => minutesAgo(30), BULKY),
+      );
+
+      // Act
+      const first = await repository.creationTimesIn('completed', { from: minutesAgo(60) }, noDeadline(), {
+        onePage: true,
+      });
+      const rest = await repository.creationTimesIn(
+        'completed',
+        { from: first.stoppedAt!.createdAt },
+        noDeadline(),
+        { startAfter: first.stoppedAt },
+      );
+
+      // Assess
+      expect(first.createdAts.length).toBeGreaterThan(0);
+      expect(first.stoppedAt?.createdAt).toBe(minutesAgo(30));
+      expect(rest.stoppedAt).toBeUndefined();
+      expect(first.createdAts.length + rest.createdAts.length).toBe(30);
+      expect(first.entriesRead + rest.entriesRead).toBe(30);
+    });
+
     it('asks DynamoDB for createdAt only and its read units, and leaves AMI records out', async () => {
       // Prepare
       const send = jest.spyOn(dynamoDb.documentClient, 'send');

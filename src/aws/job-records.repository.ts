@@ -22,11 +22,21 @@ export interface CreatedAtRange {
   to?: string;
 }
 
-/** What a read of a range gave: its `createdAt` values, the index entries read and the read units spent. */
+/** Where a read of the index stopped: the last entry read, to resume after it. */
+export interface IndexPosition {
+  createdAt: string;
+  key: Record<string, unknown>;
+}
+
+/**
+ * What a read of a range gave: its `createdAt` values, the index entries read and the read
+ * units spent, and where it stopped when it read one page and the range holds more.
+ */
 export interface CreationTimes {
   createdAts: unknown[];
   entriesRead: number;
   readUnits: number;
+  stoppedAt?: IndexPosition;
 }
 
 /** Records a query of the oldest-first read evaluates: the first one normally answers. */
@@ -66,22 +76,29 @@ export class JobRecordsRepository {
   }
 
   /**
-   * The `createdAt` of every job record in `status` in `range` of the index's order, over
-   * every page, with what reading them cost; the caller decides the windows by instant.
+   * The `createdAt` of every job record in `status` in `range` of the index's order, after
+   * `startAfter` if given, with what reading them cost; the caller decides the windows by
+   * instant. Every page, or only the first with `onePage` (then `stoppedAt` says where).
    */
   async creationTimesIn(
     status: string,
     range: CreatedAtRange,
     abortSignal: AbortSignal,
+    { onePage = false, startAfter }: { onePage?: boolean; startAfter?: IndexPosition } = {},
   ): Promise<CreationTimes> {
     const read: CreationTimes = { createdAts: [], entriesRead: 0, readUnits: 0 };
     const onlyCreatedAt = { ProjectionExpression: '#createdAt', ReturnConsumedCapacity: 'TOTAL' as const };
-    for await (const page of this.query(onlyCreatedAt, status, range, abortSignal)) {
+    for await (const page of this.query(onlyCreatedAt, status, range, abortSignal, startAfter?.key)) {
       read.entriesRead += page.ScannedCount ?? 0;
       read.readUnits += page.ConsumedCapacity?.CapacityUnits ?? 0;
       for (const item of page.Items ?? []) {
         // BETWEEN includes its end: a record at `to` is the next range's first.
         if (item.createdAt !== range.to) read.createdAts.push(item.createdAt);
+      }
+      const last = page.LastEvaluatedKey;
+      if (onePage && last !== undefined) {
+        read.stoppedAt = { createdAt: String(last[JOB_STATUS_INDEX.sortKey]), key: last };
+        break;
       }
     }
     return read;
@@ -124,10 +141,11 @@ export class JobRecordsRepository {
     status: string,
     range: CreatedAtRange | undefined,
     abortSignal: AbortSignal,
+    startAfter?: Record<string, unknown>,
   ) {
     try {
       yield* paginateQuery(
-        { client: this.documentClient },
+        { client: this.documentClient, startingToken: startAfter },
         {
           TableName: this.config.stateTableName,
           IndexName: JOB_STATUS_INDEX.name,

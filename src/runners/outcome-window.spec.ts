@@ -5,6 +5,7 @@ import {
   planOutcomeRead,
   recentActivityOf,
   SETTLE_MARGIN_MS,
+  slicesAfter,
 } from './outcome-window';
 import { OutcomeStatus } from './runner-activity';
 
@@ -91,6 +92,29 @@ describe('createdAtSlices', () => {
   it('is one open slice when the range starts at or after now', () => {
     expect(createdAtSlices(NOW, NOW)).toEqual([{ from: iso(NOW) }]);
     expect(createdAtSlices(NOW + 1, NOW)).toEqual([{ from: iso(NOW + 1) }]);
+  });
+});
+
+describe('slicesAfter', () => {
+  const slices = createdAtSlices(NOW - 3 * HOUR, NOW);
+
+  it('starts at the slice holding where the first page stopped, from there, then every later slice', () => {
+    expect(slicesAfter(slices, msAgo(150 * 60_000))).toEqual([
+      { from: msAgo(150 * 60_000), to: msAgo(2 * HOUR) },
+      { from: msAgo(2 * HOUR), to: msAgo(HOUR) },
+      { from: msAgo(HOUR) },
+    ]);
+  });
+
+  it('starts at the next slice when the page stopped exactly at its start', () => {
+    expect(slicesAfter(slices, msAgo(2 * HOUR))).toEqual([
+      { from: msAgo(2 * HOUR), to: msAgo(HOUR) },
+      { from: msAgo(HOUR) },
+    ]);
+  });
+
+  it('is the open last slice, from there, when the page stopped in it or after now', () => {
+    expect(slicesAfter(slices, msAgo(-60_000))).toEqual([{ from: msAgo(-60_000) }]);
   });
 });
 

@@ -10,7 +10,7 @@ import {
   RunnerActivity,
 } from './runner-activity';
 
-/** The createdAt one slice query reads: the cold read of 38 h is 38 queries per status, run at once. */
+/** The createdAt one slice query reads: past its first page, a full read of 38 h is 38 slices per status, run at once. */
 export const SLICE_MS = HOUR_MS;
 /**
  * How much later than JOB_MAX_RUNTIME_HOURS after its createdAt a job's outcome may still be
@@ -68,6 +68,16 @@ export function createdAtSlices(fromMs: number, nowMs: number): CreatedAtRange[]
     const end = starts[index + 1];
     return { from: toKey(start), ...(end !== undefined && { to: toKey(end) }) };
   });
+}
+
+/**
+ * The rest of `slices` after the first page of their whole range stopped at `stoppedAt`: the
+ * slice holding it, from there (its read resumes after that entry), and every later one.
+ */
+export function slicesAfter(slices: readonly CreatedAtRange[], stoppedAt: string): CreatedAtRange[] {
+  const rest = slices.filter((slice) => slice.to === undefined || slice.to > stoppedAt);
+  const [holding, ...later] = rest;
+  return [{ ...holding, from: stoppedAt }, ...later];
 }
 
 /** What a read gave per status: the window after it, and the values that were no instant. */

@@ -18,6 +18,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** What the service logged of one read: full or incremental, and the entries it read. */
 interface ReadLine {
   read: 'full' | 'incremental';
+  slices: number;
   entriesRead: number;
 }
 
@@ -147,14 +148,21 @@ describe(RecentOutcomesService.name, () => {
     expect(readLines.map((line) => line.entriesRead)).toEqual([1, 0, 0, 0, 1, 0]);
   });
 
-  it('reads a job at a slice’s edge once, and one at the window’s edges as the windows say', async () => {
-    // Prepare: the cold read's slices start at NOW - 38 h, an hour apart.
+  it('reads on past a first page of 1 MB in slices of an hour, a job at a slice’s edge once, and one at the window’s edges as the windows say', async () => {
+    // Prepare: 30 jobs of 40 KB in the full read's first hour make its first page stop there;
+    // the rest is read in the slices of an hour after NOW - 38 h.
     const service = newService();
+    const bulky = Array.from({ length: 30 }, (_, index) =>
+      jobRecord(`bulky-${index}`, 'completed', iso(NOW - 37 * HOUR + index * MINUTE), {
+        logTail: 'x'.repeat(40_000),
+      }),
+    );
+    await dynamoDb.putAll(tableName, bulky);
+    await put('read-edge', 'completed', NOW - 38 * HOUR);
     await put('slice-edge', 'completed', NOW - 22 * HOUR);
     await put('day-edge', 'completed', NOW - 24 * HOUR);
     await put('before-the-day', 'completed', NOW - 24 * HOUR - 1);
     await put('hour-edge', 'completed', NOW - HOUR);
-    await put('read-edge', 'completed', NOW - 38 * HOUR);
     await put('now', 'completed', NOW);
 
     // Act
@@ -163,9 +171,13 @@ describe(RecentOutcomesService.name, () => {
     // Assess
     expect(counts.lastHour.completed).toBe(2);
     expect(counts.last24Hours.completed).toBe(4);
+    expect(counts).toEqual(await fullReadAt(NOW));
+    // completed: its first page and 37 slices (from the one holding where the page stopped);
+    // one page for each other status.
+    expect(readLines[0]).toMatchObject({ read: 'full', slices: 1 + 37 + 3 });
     // BETWEEN reads a job at a slice's edge for both slices; it is counted once.
     const onTwoSlices = ['slice-edge', 'day-edge', 'hour-edge'].length;
-    expect(readLines[0]).toMatchObject({ read: 'full', entriesRead: 6 + onTwoSlices });
+    expect(readLines[0].entriesRead).toBe(30 + 6 + onTwoSlices);
   });
 
   it('fails the whole read when one slice fails, and reads the whole window next time', async () => {

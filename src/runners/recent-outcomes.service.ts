@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import pLimit from 'p-limit';
-import { CreationTimes, JobRecordsRepository } from '../aws/job-records.repository';
+import { CreatedAtRange, CreationTimes, JobRecordsRepository } from '../aws/job-records.repository';
 import { AppConfig, appConfig } from '../config/app-config';
 import { AppLogger } from '../logging/app-logger';
 import {
   createdAtSlices,
   nextOutcomeWindow,
+  slicesAfter,
   OutcomeWindow,
   planOutcomeRead,
   recentActivityOf,
@@ -13,8 +14,8 @@ import {
 import { OUTCOME_STATUSES, OutcomeStatus, RunnerActivity } from './runner-activity';
 
 /**
- * The slice queries a read has in flight at most. DynamoDB serves them at once; a cold
- * read at 100 000 jobs a day is about 150 queries (4 statuses × 38 slices, a page or two each).
+ * The queries a read has in flight at most. DynamoDB serves them at once; a cold read at
+ * 100 000 jobs a day is about 150 (4 statuses × 38 slices, a page or two each).
  */
 export const SLICE_QUERIES_IN_FLIGHT = 16;
 
@@ -66,7 +67,7 @@ export class RecentOutcomesService {
       outcome: 'runner-counts-read',
       read: plan.kind,
       createdFrom: slices[0].from,
-      slices: slices.length * OUTCOME_STATUSES.length,
+      slices: OUTCOME_STATUSES.reduce((sum, status) => sum + reads[status].length, 0),
       entriesRead,
       readUnits,
     });
@@ -83,23 +84,19 @@ export class RecentOutcomesService {
   }
 
   /**
-   * Every slice of every outcome status, at most SLICE_QUERIES_IN_FLIGHT queries at once, each
-   * over all its pages. The first failure stops the others: the read is lost anyway.
+   * Every outcome status, its queries at most SLICE_QUERIES_IN_FLIGHT at once. The first
+   * failure stops the others: the read is lost anyway.
    */
   private async readSlices(
-    slices: ReturnType<typeof createdAtSlices>,
+    slices: CreatedAtRange[],
     deadline: AbortSignal,
   ): Promise<Record<OutcomeStatus, CreationTimes[]>> {
     const failed = new AbortController();
     const signal = AbortSignal.any([deadline, failed.signal]);
-    const read = (status: OutcomeStatus) =>
-      Promise.all(
-        slices.map((slice) =>
-          this.sliceQueries(() => this.jobRecords.creationTimesIn(status, slice, signal)),
-        ),
-      );
     try {
-      const reads = await Promise.all(OUTCOME_STATUSES.map(read));
+      const reads = await Promise.all(
+        OUTCOME_STATUSES.map((status) => this.readStatus(status, slices, signal)),
+      );
       return Object.fromEntries(OUTCOME_STATUSES.map((status, index) => [status, reads[index]])) as Record<
         OutcomeStatus,
         CreationTimes[]
@@ -108,5 +105,27 @@ export class RecentOutcomesService {
       failed.abort(error);
       throw error;
     }
+  }
+
+  /**
+   * One status: the first page of its whole range, which is all of it for a small platform;
+   * if there is more, the rest in `slices` at once, the first slice resuming after that page.
+   */
+  private async readStatus(
+    status: OutcomeStatus,
+    slices: CreatedAtRange[],
+    signal: AbortSignal,
+  ): Promise<CreationTimes[]> {
+    const query = (range: CreatedAtRange, options?: Parameters<JobRecordsRepository['creationTimesIn']>[3]) =>
+      this.sliceQueries(() => this.jobRecords.creationTimesIn(status, range, signal, options));
+    const firstPage = await query({ from: slices[0].from }, { onePage: true });
+    const stoppedAt = firstPage.stoppedAt;
+    if (stoppedAt === undefined) return [firstPage];
+    const [resumed, ...later] = slicesAfter(slices, stoppedAt.createdAt);
+    const rest = await Promise.all([
+      query(resumed, { startAfter: stoppedAt }),
+      ...later.map((range) => query(range)),
+    ]);
+    return [firstPage, ...rest];
   }
 }

@@ -82,26 +82,61 @@ describe(RunnerActivityService.name, () => {
         'provisioning',
         'running',
       ]);
-      const sliceQueries = jobRecords.creationTimesIn.mock.calls;
-      expect([...new Set(sliceQueries.map(([status]) => status))]).toEqual([
-        'completed',
-        'failed',
-        'timeout',
-        'interrupted',
-      ]);
-      expect(sliceQueries).toHaveLength(4 * 38);
-      expect(sliceQueries[0][1]).toEqual({
-        from: '2026-11-29T22:00:00.000Z',
-        to: '2026-11-29T23:00:00.000Z',
-      });
+      // A first page of each outcome's whole range, which holds all of it.
+      expect(jobRecords.creationTimesIn.mock.calls).toEqual(
+        ['completed', 'failed', 'timeout', 'interrupted'].map((status) => [
+          status,
+          { from: '2026-11-29T22:00:00.000Z' },
+          expect.any(AbortSignal),
+          { onePage: true },
+        ]),
+      );
     });
 
-    it('runs every query at once, the counts’ and the queue’s, the slice queries SLICE_QUERIES_IN_FLIGHT at a time, each with the request deadline', async () => {
+    it('reads on past a first page in slices of an hour, the first resuming after that page, SLICE_QUERIES_IN_FLIGHT queries at a time', async () => {
+      // Prepare: the completed jobs' first page stops 90 min into the 38 h; their slices hang.
+      const { service, jobRecords } = newService();
+      const stoppedAt = { createdAt: '2026-11-29T23:30:00.000Z', key: { jobId: 'job-7' } };
+      const deadline = new AbortController();
+      jobRecords.creationTimesIn.mockImplementation((status, range, signal, options) => {
+        if (status !== 'completed')
+          return Promise.resolve({ createdAts: [], entriesRead: 0, readUnits: 0.5 });
+        if (options?.onePage === true) {
+          return Promise.resolve({ createdAts: [], entriesRead: 100, readUnits: 1, stoppedAt });
+        }
+        return hangsUntilAborted(signal);
+      });
+
+      // Act
+      const pending = service.activity(deadline.signal);
+      await new Promise((resolve) => setImmediate(resolve));
+      const calls = [...jobRecords.creationTimesIn.mock.calls];
+      deadline.abort();
+
+      // Assess
+      const slices = calls.filter(([, , , options]) => options?.onePage !== true);
+      expect(slices).toHaveLength(SLICE_QUERIES_IN_FLIGHT);
+      expect(slices[0]).toEqual([
+        'completed',
+        { from: '2026-11-29T23:30:00.000Z', to: '2026-11-30T00:00:00.000Z' },
+        expect.any(AbortSignal),
+        { startAfter: stoppedAt },
+      ]);
+      expect(slices[1]).toEqual([
+        'completed',
+        { from: '2026-11-30T00:00:00.000Z', to: '2026-11-30T01:00:00.000Z' },
+        expect.any(AbortSignal),
+        undefined,
+      ]);
+      expect((await pending).activity).toBeNull();
+    });
+
+    it('runs every query at once, the counts’ and the queue’s, each with the request deadline', async () => {
       // Prepare
       const { service, jobRecords } = newService();
       const deadline = new AbortController();
       jobRecords.countInStatus.mockImplementation(hangsUntilAborted);
-      jobRecords.creationTimesIn.mockImplementation(hangsUntilAborted);
+      jobRecords.creationTimesIn.mockImplementation((_status, _range, signal) => hangsUntilAborted(signal));
       jobRecords.oldestInStatus.mockImplementation(hangsUntilAborted);
 
       // Act
@@ -114,7 +149,7 @@ describe(RunnerActivityService.name, () => {
       deadline.abort();
 
       // Assess
-      expect(startedBeforeAnyAnswer).toBe(3 + SLICE_QUERIES_IN_FLIGHT + 2);
+      expect(startedBeforeAnyAnswer).toBe(3 + 4 + 2);
       expect(await pending).toMatchObject({ activity: null, queue: null });
     });
 
