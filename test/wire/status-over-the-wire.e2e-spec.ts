@@ -1,4 +1,4 @@
-import { amiRecord } from '../../local/local-dynamodb';
+import { amiRecord, jobRecord } from '../../local/local-dynamodb';
 import { type FakeImageInput, LOCAL_ACCOUNT_ID } from '../../local/fake-aws/fake-image-builder';
 import type { StatusReport } from '../../src/status/contract/status.schema';
 import { FIXTURE_ACCOUNT_ID, imageArn as fixtureImageArn } from '../../src/testing/image.fixture';
@@ -806,6 +806,96 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
       expect(fake().callsTo('GetParameter')).toHaveLength(0);
       expect(fake().callsTo('PutParameter')).toHaveLength(0);
     }, 5_000);
+  });
+
+  describe('the runner counts at scale (status-index over the wire)', () => {
+    const HOUR = 3_600_000;
+    /** Records of 40 KB: a page of 1 MB holds about 25, so an outcome with 60 is read on in slices. */
+    const logTail = 'x'.repeat(40_000);
+    const hoursAgo = (hours: number, from = NOW.getTime()) => new Date(from - hours * HOUR).toISOString();
+    /** The service's status-index queries for the outcomes: one per page of a range. */
+    const outcomeQueries = () =>
+      bed.localAws.dynamoDbFaults
+        .callsTo('Query')
+        .filter((input) => input.IndexName === 'status-index' && input.ProjectionExpression === '#createdAt');
+    /** A query's start of createdAt, as DynamoDB's JSON carries it. */
+    const fromOf = (input: Record<string, unknown>) =>
+      (input.ExpressionAttributeValues as Record<string, { S?: string }> | undefined)?.[':from']?.S;
+
+    async function givenBusyDay(now: { nowMs: number }) {
+      await givenReadyPreset('linux-x64', 'ami-0a1b2c3d4e5f60001', minutesAgo(60));
+      // 60 completed jobs, one every 37 min over the last 37 h; 3 failed in the last hours.
+      await bed.localAws.dynamoDb.putAll(bed.tableName, [
+        ...Array.from({ length: 60 }, (_, index) =>
+          jobRecord(`c-${index}`, 'completed', hoursAgo((index * 37) / 60, now.nowMs), { logTail }),
+        ),
+        ...[1.5, 2.5, 3.5].map((hours, index) => jobRecord(`f-${index}`, 'failed', hoursAgo(hours))),
+      ]);
+    }
+
+    it('reads on past a page in slices, and a warm refresh re-reads only the last 7 h, exact both times', async () => {
+      // Prepare
+      const clock = { nowMs: NOW.getTime(), now: () => new Date(clock.nowMs) };
+      await bed.restartApp(clock);
+      await givenBusyDay(clock);
+
+      // Act
+      const cold = await report();
+      const coldQueries = outcomeQueries().length;
+      clock.nowMs += 15_000;
+      await bed.put(jobRecord('new', 'failed', new Date(clock.nowMs - 60_000).toISOString()));
+      const warm = await report();
+      const warmQueries = outcomeQueries().slice(coldQueries);
+
+      // Assess: 60 completed jobs from 0 to 36.4 h ago: 39 in the last 24 h, 2 in the last hour.
+      expect(cold.recentActivity).toEqual({
+        lastHour: { completed: 2, failed: 0, timeout: 0, interrupted: 0 },
+        last24Hours: { completed: 39, failed: 3, timeout: 0, interrupted: 0 },
+      });
+      expect(warm.recentActivity?.last24Hours).toEqual({
+        completed: 39,
+        failed: 4,
+        timeout: 0,
+        interrupted: 0,
+      });
+      // The first page of completed stops about 21 h ago; the rest is read in slices of an hour.
+      expect(coldQueries).toBeGreaterThan(4 + 15);
+      const settledBound = new Date(NOW.getTime() - 7 * HOUR).toISOString();
+      expect(warmQueries.length).toBeGreaterThan(0);
+      expect(warmQueries.map(fromOf).filter((from) => from === undefined || from < settledBound)).toEqual([]);
+    });
+
+    it('a slice failing past the SDK’s retries leaves runners and recentActivity null, the AMIs as before; the next read is full and exact', async () => {
+      // Prepare: every outcome query for one hour's slice answers 500.
+      const clock = { nowMs: NOW.getTime(), now: () => new Date(clock.nowMs) };
+      await bed.restartApp(clock, { runnerCountsTtlMs: 1_000 });
+      await givenBusyDay(clock);
+      const failingFrom = hoursAgo(5);
+      bed.localAws.dynamoDbFaults.onCall('Query', (input) => {
+        if (fromOf(input) === failingFrom) throw new Error('the disk is on fire');
+      });
+
+      // Act
+      const failed = await report();
+      bed.localAws.dynamoDbFaults.onCall('Query', undefined);
+      clock.nowMs += 1_000;
+      const next = await report();
+
+      // Assess
+      expect(failed).toMatchObject({ status: 'ready', runners: null, recentActivity: null });
+      expect(failed.presets.map((preset) => preset.amiId)).toEqual(['ami-0a1b2c3d4e5f60001']);
+      expect(next.recentActivity?.last24Hours).toEqual({
+        completed: 39,
+        failed: 3,
+        timeout: 0,
+        interrupted: 0,
+      });
+      const fromOfFirstPages = outcomeQueries()
+        .filter((input) => input.ExclusiveStartKey === undefined)
+        .map(fromOf);
+      // The next read starts again 38 h back.
+      expect(fromOfFirstPages).toContain(new Date(clock.nowMs - 38 * HOUR).toISOString());
+    });
   });
 
   describe('the HTTP surface', () => {
