@@ -309,6 +309,20 @@ describe('DynamoDbFaultProxy in front of dynalite, through the real SDK client',
     expect(proxy.calls.map((call) => call.operation)).toEqual(['PutItem', 'Scan']);
   });
 
+  it('clearCalls forgets the calls, not the controls', async () => {
+    // Prepare
+    proxy.failNext('*', 2);
+    await expect(put(newJobId())).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+
+    // Act
+    proxy.clearCalls();
+
+    // Assess
+    expect(proxy.calls).toEqual([]);
+    await expect(put(newJobId())).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+    expect(proxy.calls.map((call) => call.operation)).toEqual(['PutItem']);
+  });
+
   describe('what the answers said', () => {
     it('records each answer: entries read and returned, and the read units when the call asked for them', async () => {
       // Prepare
@@ -329,6 +343,11 @@ describe('DynamoDbFaultProxy in front of dynalite, through the real SDK client',
         { statusCode: 200, scannedCount: 3, count: 3, capacityUnits: 0.5 },
         { statusCode: 200, scannedCount: 2, count: 1 },
         { statusCode: 200 },
+      ]);
+      expect(proxy.calls.map((call) => call.targetMs)).toEqual([
+        expect.any(Number),
+        expect.any(Number),
+        expect.any(Number),
       ]);
     });
 

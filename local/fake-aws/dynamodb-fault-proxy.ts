@@ -38,6 +38,8 @@ export interface DynamoDbCall {
   receivedAt: number;
   /** What the target answered, once it has (never for a call failed or held before it was applied). */
   answer?: DynamoDbAnswer;
+  /** How long the target took to answer, in ms: dynalite's own time, to set beside the model's. */
+  targetMs?: number;
   /** The service time the model gave the answer (`modelServiceTime`), when a model was on. */
   modelledMs?: number;
 }
@@ -159,9 +161,14 @@ export class DynamoDbFaultProxy extends CallControls<DynamoDbOperation> {
     this.serviceTime = model;
   }
 
+  /** Forgets the calls received so far; the controls stay as they are. */
+  clearCalls(): void {
+    this.calls.length = 0;
+  }
+
   /** Forgets calls, latencies, failures, hooks, holds, applyWhenAbandoned and the service time model. */
   resetControls(): void {
-    this.calls.length = 0;
+    this.clearCalls();
     this.serviceTime = undefined;
     this.clearControls();
   }
@@ -201,6 +208,7 @@ export class DynamoDbFaultProxy extends CallControls<DynamoDbOperation> {
   private async apply(call: DynamoDbCall, request: IncomingMessage, body: string): Promise<AppliedCall> {
     const forwardedAt = performance.now();
     const answer = await this.forward(request, body);
+    call.targetMs = performance.now() - forwardedAt;
     call.answer = summaryOf(answer);
     if (this.serviceTime === undefined || !MODELLED_OPERATIONS.has(call.operation)) {
       return { answer, dueAt: forwardedAt };
