@@ -4,8 +4,16 @@ import {
   InternalServerError,
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { LocalDynamoDb } from '../local-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  QueryCommandInput,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { JOB_STATUS_INDEX } from '../../src/ami-state/state-table';
+import { jobRecord, LocalDynamoDb } from '../local-dynamodb';
 import { DynamoDbFaultProxy } from './dynamodb-fault-proxy';
 
 const REGION = 'eu-west-1';
@@ -163,7 +171,9 @@ describe('DynamoDbFaultProxy in front of dynalite, through the real SDK client',
         __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
         message: expect.any(String),
       });
-      expect(proxy.calls).toEqual([{ operation: 'DescribeTable', input: { TableName: tableName } }]);
+      expect(proxy.calls).toEqual([
+        { operation: 'DescribeTable', input: { TableName: tableName }, receivedAt: expect.any(Number) },
+      ]);
     });
   });
 
@@ -276,11 +286,12 @@ describe('DynamoDbFaultProxy in front of dynalite, through the real SDK client',
     expect(await dynamoDb.get(tableName, jobId)).toEqual({ jobId, status: 'written-by-another-writer' });
   });
 
-  it('resetControls forgets holds, failures and calls', async () => {
+  it('resetControls forgets holds, failures, the service time model and calls', async () => {
     // Prepare
     const jobId = newJobId();
     proxy.hold('PutItem');
     proxy.failNext('*', 5);
+    proxy.modelServiceTime({ fixedMs: 60_000, perEntryMs: 0 });
     await dynamoDb.put(tableName, { jobId, status: 'queued' });
     await expect(
       documentClient.send(new GetCommand({ TableName: tableName, Key: { jobId } })),
@@ -292,6 +303,151 @@ describe('DynamoDbFaultProxy in front of dynalite, through the real SDK client',
     // Assess
     expect(proxy.calls).toEqual([]);
     await put(jobId);
+    await documentClient.send(new ScanCommand({ TableName: tableName, Limit: 1 }), {
+      abortSignal: AbortSignal.timeout(5_000),
+    });
+    expect(proxy.calls.map((call) => call.operation)).toEqual(['PutItem', 'Scan']);
+  });
+
+  it('clearCalls forgets the calls, not the controls', async () => {
+    // Prepare
+    proxy.failNext('*', 2);
+    await expect(put(newJobId())).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+
+    // Act
+    proxy.clearCalls();
+
+    // Assess
+    expect(proxy.calls).toEqual([]);
+    await expect(put(newJobId())).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
     expect(proxy.calls.map((call) => call.operation)).toEqual(['PutItem']);
   });
+
+  describe('what the answers said', () => {
+    it('records each answer: entries read and returned, and the read units when the call asked for them', async () => {
+      // Prepare
+      const status = await seedStatus('answer-recorded', 3);
+
+      // Act
+      await documentClient.send(new QueryCommand(statusQuery(status, { ReturnConsumedCapacity: 'TOTAL' })));
+      await documentClient.send(
+        new QueryCommand({
+          ...statusQuery(status, { Limit: 2, FilterExpression: 'jobId = :first' }),
+          ExpressionAttributeValues: { ':status': status, ':first': `${status}-0` },
+        }),
+      );
+      await put(newJobId());
+
+      // Assess
+      expect(proxy.calls.map((call) => call.answer)).toEqual([
+        { statusCode: 200, scannedCount: 3, count: 3, capacityUnits: 0.5 },
+        { statusCode: 200, scannedCount: 2, count: 1 },
+        { statusCode: 200 },
+      ]);
+      expect(proxy.calls.map((call) => call.targetMs)).toEqual([
+        expect.any(Number),
+        expect.any(Number),
+        expect.any(Number),
+      ]);
+    });
+
+    it('records the status of an answer the target refused', async () => {
+      await expect(
+        documentClient.send(new QueryCommand({ ...statusQuery('refused'), IndexName: 'no-such-index' })),
+      ).rejects.toMatchObject({ name: 'ValidationException' });
+
+      expect(proxy.calls[0].answer).toEqual({ statusCode: 400 });
+    });
+  });
+
+  describe('modelServiceTime', () => {
+    it.each([
+      ['Query', () => new QueryCommand(statusQuery('modelled-fixed'))],
+      ['Scan', () => new ScanCommand({ TableName: tableName, Limit: 1 })],
+    ])(
+      'a %s answer is held fixedMs: a client whose timeout is shorter gives up',
+      async (operation, command) => {
+        // Prepare
+        proxy.modelServiceTime({ fixedMs: 5_000, perEntryMs: 0 });
+
+        // Act
+        const call = documentClient.send(command(), { abortSignal: AbortSignal.timeout(200) });
+
+        // Assess
+        await expect(call).rejects.toMatchObject({ name: 'AbortError' });
+        expect(proxy.calls).toEqual([expect.objectContaining({ operation, modelledMs: 5_000 })]);
+      },
+    );
+
+    it('holds an answer in proportion to the entries it read: the whole partition outlasts the deadline, one page of 1 does not', async () => {
+      // Prepare
+      const status = await seedStatus('modelled-per-entry', 20);
+      proxy.modelServiceTime({ fixedMs: 0, perEntryMs: 200 });
+      const deadline = () => ({ abortSignal: AbortSignal.timeout(2_000) });
+
+      // Act
+      const whole = documentClient.send(new QueryCommand(statusQuery(status)), deadline());
+      const onePage = documentClient.send(new QueryCommand(statusQuery(status, { Limit: 1 })), deadline());
+
+      // Assess
+      await expect(whole).rejects.toMatchObject({ name: 'AbortError' });
+      await expect(onePage).resolves.toMatchObject({ Count: 1 });
+      expect(proxy.calls.map(({ answer, modelledMs }) => ({ answer, modelledMs }))).toEqual([
+        { answer: expect.objectContaining({ scannedCount: 20 }), modelledMs: 4_000 },
+        { answer: expect.objectContaining({ scannedCount: 1 }), modelledMs: 200 },
+      ]);
+    });
+
+    it('overlaps calls sent at once: both are held together, and both are answered within a deadline one at a time would miss', async () => {
+      // Prepare
+      const status = await seedStatus('modelled-overlap', 2);
+      proxy.modelServiceTime({ fixedMs: 600, perEntryMs: 0 });
+      // Two holds of 600 ms one after the other would take 1 200 ms.
+      const deadline = AbortSignal.timeout(1_000);
+      const query = () =>
+        documentClient.send(new QueryCommand(statusQuery(status)), { abortSignal: deadline });
+
+      // Act
+      const both = [query(), query()];
+      await Promise.race(both);
+      const answeredWhenTheFirstArrived = proxy.calls.map((call) => call.answer !== undefined);
+      const answers = await Promise.all(both);
+
+      // Assess
+      expect(answeredWhenTheFirstArrived).toEqual([true, true]);
+      expect(answers).toEqual([expect.objectContaining({ Count: 2 }), expect.objectContaining({ Count: 2 })]);
+      expect(deadline.aborted).toBe(false);
+    });
+
+    it('leaves other operations as they are', async () => {
+      proxy.modelServiceTime({ fixedMs: 60_000, perEntryMs: 60_000 });
+
+      await put(newJobId(), AbortSignal.timeout(5_000));
+
+      expect(proxy.calls.map((call) => call.operation)).toEqual(['PutItem']);
+      expect(proxy.calls[0]).not.toHaveProperty('modelledMs');
+    });
+  });
+
+  /** `count` job records in a status of their own, written straight to dynalite. */
+  async function seedStatus(status: string, count: number): Promise<string> {
+    const createdAt = new Date().toISOString();
+    await dynamoDb.putAll(
+      tableName,
+      Array.from({ length: count }, (_, index) => jobRecord(`${status}-${index}`, status, createdAt)),
+    );
+    return status;
+  }
+
+  /** Every record of `status`, through the status-index, as the service reads it. */
+  function statusQuery(status: string, extra: Partial<QueryCommandInput> = {}): QueryCommandInput {
+    return {
+      TableName: tableName,
+      IndexName: JOB_STATUS_INDEX.name,
+      KeyConditionExpression: '#status = :status',
+      ExpressionAttributeNames: { '#status': JOB_STATUS_INDEX.partitionKey },
+      ExpressionAttributeValues: { ':status': status },
+      ...extra,
+    };
+  }
 });

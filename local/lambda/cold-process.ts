@@ -12,12 +12,22 @@ export interface ColdProcessRun {
   results: APIGatewayProxyResult[];
   /** The child's peak resident memory. */
   maxRssKiB: number;
+  /**
+   * When each invocation started and ended, in epoch ms (`Date.now()` in the child): a call
+   * some server received (by its own `Date.now()`) between the two belongs to that invocation.
+   */
+  windows: InvocationWindow[];
   /** From spawning the child to its exit, Node's own start-up included. */
   spawnToExitMs: number;
   /** What the handler wrote on stdout (metric lines, info and debug logs), line by line. */
   stdoutLines: string[];
   /** What it wrote on stderr (Powertools writes warnings and errors there), line by line. */
   stderrLines: string[];
+}
+
+export interface InvocationWindow {
+  startedAt: number;
+  endedAt: number;
 }
 
 const MARKER = 'INVOCATIONS ';
@@ -32,19 +42,24 @@ const INVOKER = path.join(projectRoot(__dirname), 'local/lambda/invoke-handler.j
 /**
  * Invokes a Lambda handler module `count` times with `event` in a fresh Node process (a
  * cold container) whose environment is exactly `environment`, on this process's Node unless
- * `node` names another binary; rejects if the child fails or prints a runtime warning.
+ * `node` names another binary, idle `pauseMs` between two invocations (to let a TTL pass);
+ * rejects if the child fails or prints a runtime warning.
  */
 export async function invokeInColdProcess(
   handlerModule: string,
   event: unknown,
   count: number,
   environment: NodeJS.ProcessEnv,
-  { remainingMs = 25_000, node = process.execPath }: { remainingMs?: number; node?: string } = {},
+  {
+    remainingMs = 25_000,
+    node = process.execPath,
+    pauseMs = 0,
+  }: { remainingMs?: number; node?: string; pauseMs?: number } = {},
 ): Promise<ColdProcessRun> {
   const spawnedAt = performance.now();
   const child = spawn(
     node,
-    [INVOKER, handlerModule, JSON.stringify(event), String(count), String(remainingMs)],
+    [INVOKER, handlerModule, JSON.stringify(event), String(count), String(remainingMs), String(pauseMs)],
     { env: environment, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exitedAt = once(child, 'exit').then(() => performance.now());
