@@ -359,7 +359,7 @@ describe('GET /status: runner activity from the status-index (e2e, DynamoDB on d
       expect(queries.filter((query) => query.index === 'recordType-index')).toHaveLength(4);
     });
 
-    it('refreshes after the TTL by reading only the jobs created since JOB_MAX_RUNTIME_HOURS and an hour, exact all the same', async () => {
+    it('refreshes after the TTL by reading only the jobs created since JOB_MAX_RUNTIME_HOURS and 15 min, exact all the same', async () => {
       // Prepare
       await dynamoDb.putAll(tableName, [
         jobRecord('settled', 'completed', ago(20 * HOUR + 7 * MINUTE)),
@@ -390,12 +390,12 @@ describe('GET /status: runner activity from the status-index (e2e, DynamoDB on d
         timeout: 0,
         interrupted: 0,
       });
-      // One page per outcome, from the cold read's settled bound: its time less 6 h and an hour.
+      // One page per outcome, from the cold read's settled bound: its time less 6 h and 15 min.
       const outcomeQueries = queries.filter(
         (query) => query.index === 'status-index' && query.select === undefined && query.limit === undefined,
       );
       expect(outcomeQueries.map((query) => query.from)).toEqual(
-        Array(4).fill(new Date(START - 7 * HOUR).toISOString()),
+        Array(4).fill(new Date(START - 6 * HOUR - 15 * MINUTE).toISOString()),
       );
     });
   });

@@ -14,9 +14,10 @@ import {
 export const SLICE_MS = HOUR_MS;
 /**
  * How much later than JOB_MAX_RUNTIME_HOURS after its createdAt a job's outcome may still be
- * written (a late write, a writer's clock ahead of ours) and be re-read by a warm refresh.
+ * written and be re-read by a warm refresh: clocks that differ, the index catching up. A
+ * job later than that is counted at the next full read.
  */
-export const SETTLE_MARGIN_MS = HOUR_MS;
+export const SETTLE_MARGIN_MS = 15 * 60_000;
 
 /**
  * What a container knows of the outcome statuses after a read: per status, the instants

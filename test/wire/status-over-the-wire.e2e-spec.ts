@@ -833,7 +833,7 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
       ]);
     }
 
-    it('reads on past a page in slices, and a warm refresh re-reads only the last 7 h, exact both times', async () => {
+    it('reads on past a page in slices, and a warm refresh re-reads only the last 6 h 15 min, exact both times', async () => {
       // Prepare
       const clock = { nowMs: NOW.getTime(), now: () => new Date(clock.nowMs) };
       await bed.restartApp(clock);
@@ -860,7 +860,7 @@ describe('GET /status over the wire (SDK HTTP transport against the local AWS)',
       });
       // The first page of completed stops about 21 h ago; the rest is read in slices of an hour.
       expect(coldQueries).toBeGreaterThan(4 + 15);
-      const settledBound = new Date(NOW.getTime() - 7 * HOUR).toISOString();
+      const settledBound = new Date(NOW.getTime() - 6.25 * HOUR).toISOString();
       expect(warmQueries.length).toBeGreaterThan(0);
       expect(warmQueries.map(fromOf).filter((from) => from === undefined || from < settledBound)).toEqual([]);
     });
