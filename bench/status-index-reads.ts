@@ -13,7 +13,8 @@ import {
   JOB_STATUS_INDEX,
   STATE_TABLE_ATTRIBUTES,
 } from '../src/ami-state/state-table';
-import { OUTCOME_STATUSES, outcomesCreatedFrom } from '../src/runners/runner-activity';
+import { planOutcomeRead } from '../src/runners/outcome-window';
+import { OUTCOME_STATUSES } from '../src/runners/runner-activity';
 
 /** What a set of status-index queries read, as their answers said, and what the model made of them. */
 export interface ReadFigures {
@@ -89,7 +90,7 @@ export function describeModel({ fixedMs, perEntryMs }: ServiceTimeModel): string
 }
 
 /**
- * The outcome records as `JobRecordsRepository.creationTimesInStatus` reads them (the same
+ * The outcome records as a full read of `RecentOutcomesService` reads them, in one range (the same
  * key condition, filter and projection, from 38 h back), asking for the read units. The
  * client goes to `endpoint` (the proxy) with no retries, so each page is one call.
  */
@@ -142,7 +143,7 @@ export class OutcomeRecordsReader {
         },
         ExpressionAttributeValues: {
           ':status': status,
-          ':createdFrom': outcomesCreatedFrom(now),
+          ':createdFrom': new Date(planOutcomeRead(undefined, now.getTime(), 0).fromMs).toISOString(),
           ':amiPrefix': AMI_JOB_ID_PREFIX,
           ':ami': AMI_RECORD_TYPE,
         },

@@ -164,9 +164,14 @@ describe(RecentOutcomesService.name, () => {
     await put('before-the-day', 'completed', NOW - 24 * HOUR - 1);
     await put('hour-edge', 'completed', NOW - HOUR);
     await put('now', 'completed', NOW);
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
 
     // Act
-    const counts = await service.count(new Date(NOW), noDeadline());
+    const counts = await service
+      .count(new Date(NOW), noDeadline())
+      .finally(() => process.off('warning', onWarning));
 
     // Assess
     expect(counts.lastHour.completed).toBe(2);

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { CreatedAtRange, CreationTimes, JobRecordsRepository } from '../aws/job-records.repository';
 import { AppConfig, appConfig } from '../config/app-config';
@@ -93,6 +94,8 @@ export class RecentOutcomesService {
   ): Promise<Record<OutcomeStatus, CreationTimes[]>> {
     const failed = new AbortController();
     const signal = AbortSignal.any([deadline, failed.signal]);
+    // Each query in flight listens to it, as to the request deadline it stands for.
+    setMaxListeners(0, signal);
     try {
       const reads = await Promise.all(
         OUTCOME_STATUSES.map((status) => this.readStatus(status, slices, signal)),
