@@ -40,12 +40,9 @@ export class RunnerConfigVerifier implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (this.config.ssmVerifyEnabled) return;
-    this.logger.info(
-      'The runner config check is off (SSM_VERIFY_ENABLED=false): no runner config is read to verify it',
-      {
-        outcome: 'ssm-verify-off',
-      },
-    );
+    this.logger.info('The runner config check is off (SSM_VERIFY_ENABLED=false): no runner config is read', {
+      outcome: 'ssm-verify-off',
+    });
   }
 
   /** What verifying the ready presets of `records` repaired (or could not), within `deadline`. */

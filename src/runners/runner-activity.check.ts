@@ -42,7 +42,7 @@ export function runnerActivityResult(
  * What GET /status says while the counts are off (`RUNNER_COUNTS_ENABLED=false`): the
  * fields null, as when unread, but no finding and no metric, for nothing failed.
  */
-export function runnerCountsOffResult(): ReadinessCheckResult<RunnerActivityFields> {
+function runnerCountsOffResult(): ReadinessCheckResult<RunnerActivityFields> {
   return { fields: { runners: null, recentActivity: null, queue: null }, findings: [], metrics: [] };
 }
 
