@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { httpApiEvent } from '../local/lambda/api-gateway-events';
 import { ColdProcessRun, invokeInColdProcess } from '../local/lambda/cold-process';
 import type { LocalAws } from '../local/local-aws';
+import { jobRecord } from '../local/local-dynamodb';
 import { formatMs, formatRatio, formatTally, median, percentile } from './stats';
 import { printTable } from './table';
 
@@ -68,6 +69,36 @@ const MINIMAL_NEST_BUNDLE: Handler = {
 };
 const HANDLERS = [NEST, PLAIN, NEST_BUNDLE, NEST_BUNDLE_HTML, MINIMAL_NEST_BUNDLE, PLAIN_BUNDLE];
 
+/** The features a cold GET /status pays for beside the AMIs, each switched off as an operator would. */
+const FEATURES_OFF = {
+  RUNNER_COUNTS_ENABLED: 'false',
+  SSM_VERIFY_ENABLED: 'false',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+};
+const FEATURES_OFF_BUNDLE: Handler = {
+  name: 'production bundle, features off',
+  module: NEST_BUNDLE.module,
+  extraEnvironment: FEATURES_OFF,
+};
+const FEATURES_ON_BUNDLE: Handler = {
+  name: 'production bundle, features on',
+  module: NEST_BUNDLE.module,
+  baseline: FEATURES_OFF_BUNDLE,
+};
+/** Issue 22's target: the cold first GET /status at most 10 % slower with the features on. */
+const FEATURES_TARGET = 1.1;
+/** Job records for the counts to read: created over the last 24 hours, in a busy day's mix. */
+const JOB_RECORDS = 1_000;
+const JOB_MIX: readonly [status: string, share: number][] = [
+  ['pending', 0.02],
+  ['provisioning', 0.01],
+  ['running', 0.07],
+  ['completed', 0.72],
+  ['failed', 0.12],
+  ['timeout', 0.04],
+  ['interrupted', 0.02],
+];
+
 interface ChildRun extends ColdProcessRun {
   /** One description per invocation, such as "200 with 3 presets". */
   responses: string[];
@@ -83,6 +114,44 @@ export async function benchLambdaHandlers(localAws: LocalAws): Promise<void> {
   const environment = await childEnvironment(localAws);
   await benchColdStart(environment);
   await benchWarm(environment);
+  await benchFeatureSwitches(localAws);
+}
+
+/**
+ * Issue 22's target: the production bundle's cold first GET /status with the runner counts,
+ * the runner config check and the metrics on, against the same bundle with the three
+ * switched off (FEATURES_OFF), alternated, on a table whose job records the counts read.
+ */
+async function benchFeatureSwitches(localAws: LocalAws): Promise<void> {
+  const environment = await childEnvironment(localAws, JOB_RECORDS);
+  console.log(
+    `\nThe features' cold cost: the production bundle's cold first GET /status (${READY_PRESETS.length} ready ` +
+      `presets, ${JOB_RECORDS} job records over the last 24 h) with the runner counts, the runner config ` +
+      `check and the metrics on, against them off (${Object.entries(FEATURES_OFF)
+        .map(([variable, value]) => `${variable}=${value}`)
+        .join(' ')}); median of ${COLD_RUNS} alternating runs`,
+  );
+  const handlers = [FEATURES_ON_BUNDLE, FEATURES_OFF_BUNDLE];
+  const runs = await coldRuns(handlers, environment);
+  const coldMs = (handler: Handler) => median(runs.get(handler)!.map((run) => run.coldMs));
+  const paired = pairedRatio(runs, FEATURES_ON_BUNDLE, FEATURES_OFF_BUNDLE);
+  printTable(
+    ['handler', 'in child ms', 'spawn to exit ms', 'peak RSS MiB', 'in child vs off', 'paired'],
+    handlers.map((handler) => [
+      handler.name,
+      formatMs(coldMs(handler)),
+      formatMs(median(runs.get(handler)!.map((run) => run.spawnToExitMs))),
+      (median(runs.get(handler)!.map((run) => run.maxRssKiB)) / 1024).toFixed(0),
+      formatRatio(coldMs(handler), coldMs(FEATURES_OFF_BUNDLE)),
+      handler === FEATURES_ON_BUNDLE ? `${paired.toFixed(2)}x` : '',
+    ]),
+  );
+  console.log(
+    `features on against off, paired: ${paired.toFixed(2)}x (target ${FEATURES_TARGET.toFixed(2)}x: ` +
+      `${paired <= FEATURES_TARGET ? 'met' : 'not met'}); the features add ` +
+      `${formatMs(coldMs(FEATURES_ON_BUNDLE) - coldMs(FEATURES_OFF_BUNDLE))} ms`,
+  );
+  printResponses(runs, describeRunners);
 }
 
 /**
@@ -230,18 +299,30 @@ async function buildBaselines(): Promise<void> {
 }
 
 /**
- * A state table with only ready presets: GET /status answers without reconciling. The GitHub
- * check is off, so every handler does the same work as the plain one (github-check.bench.ts
- * measures the check).
+ * A state table with only ready presets: GET /status answers without reconciling; and
+ * `jobRecords` job records created over the last 23 hours, in JOB_MIX, for the runner counts
+ * to read (none unless said). The GitHub check is off, so every handler does the same work
+ * as the plain one (github-check.bench.ts measures the check).
  */
-async function childEnvironment(localAws: LocalAws): Promise<NodeJS.ProcessEnv> {
+async function childEnvironment(localAws: LocalAws, jobRecords = 0): Promise<NodeJS.ProcessEnv> {
   const tableName = await localAws.dynamoDb.createStateTable();
-  const updatedAt = new Date(Date.now() - 3_600_000).toISOString();
+  const now = Date.now();
+  const updatedAt = new Date(now - 3_600_000).toISOString();
   await Promise.all(
     READY_PRESETS.map((preset, index) =>
       localAws.putReadyPreset(tableName, preset, `ami-${String(index + 1).padStart(17, '0')}`, updatedAt),
     ),
   );
+  const items: Record<string, unknown>[] = [];
+  for (const [status, share] of JOB_MIX) {
+    for (let i = 0; i < Math.round(share * jobRecords); i++) {
+      const jobId = items.length + 1;
+      // Spread over the last 23 hours, so every outcome is in the last 24 hours.
+      const createdAt = new Date(now - ((jobId * 7919) % (23 * 3_600_000))).toISOString();
+      items.push(jobRecord(jobId, status, createdAt));
+    }
+  }
+  await localAws.dynamoDb.putAll(tableName, items);
   return localAws.lambdaEnvironment(tableName, { githubApp: false });
 }
 
@@ -280,10 +361,34 @@ function describeResponse(response: APIGatewayProxyResult): string {
   return `${response.statusCode} with ${presets} presets`;
 }
 
+/** "200 with 3 presets, 1000 jobs counted", or "200 with 3 presets, runners null". */
+function describeRunners(response: APIGatewayProxyResult): string {
+  try {
+    const { presets, runners, recentActivity } = JSON.parse(response.body) as {
+      presets: unknown[];
+      runners: Record<string, number> | null;
+      recentActivity: { last24Hours: Record<string, number> } | null;
+    };
+    if (runners === null || recentActivity === null) {
+      return `${response.statusCode} with ${presets.length} presets, runners null`;
+    }
+    const sum = (counts: Record<string, number>) => Object.values(counts).reduce((total, n) => total + n, 0);
+    return `${response.statusCode} with ${presets.length} presets, ${sum(runners) + sum(recentActivity.last24Hours)} jobs counted`;
+  } catch {
+    return `${response.statusCode}, unreadable`;
+  }
+}
+
 /** What every invocation answered, so a broken handler cannot pass for a fast one. */
-function printResponses(runs: Map<Handler, ChildRun[]>): void {
+function printResponses(
+  runs: Map<Handler, ChildRun[]>,
+  describe?: (response: APIGatewayProxyResult) => string,
+): void {
   const summary = [...runs].map(
-    ([handler, results]) => `${handler.name}: ${formatTally(results.flatMap((run) => run.responses))}`,
+    ([handler, results]) =>
+      `${handler.name}: ${formatTally(
+        results.flatMap((run) => (describe === undefined ? run.responses : run.results.map(describe))),
+      )}`,
   );
   console.log(`responses: ${summary.join('; ')}`);
 }

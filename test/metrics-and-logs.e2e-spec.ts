@@ -124,6 +124,37 @@ describe('the metrics and logs of the production bundles', () => {
     );
   });
 
+  it('GET /status with the runner counts, the runner config check and the metrics off: no EMF line, each switch said once at start-up, no warning about them', async () => {
+    // Act: two invocations, so a line said per request would show twice.
+    const { results, stdoutLines, stderrLines } = await invokeStatusInColdProcess(
+      bundles.status,
+      httpApiEvent(),
+      2,
+      {
+        ...environment,
+        RUNNER_COUNTS_ENABLED: 'false',
+        SSM_VERIFY_ENABLED: 'false',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+      },
+    );
+
+    // Assess
+    expect(results.map((result) => result.statusCode)).toEqual([200, 200]);
+    const lines = parsed([...stdoutLines, ...stderrLines]);
+    expect(emfLines(lines)).toEqual([]);
+    const switchedOff = logLines(lines)
+      .filter((line) => String(line.outcome).endsWith('-off'))
+      .map(({ level, outcome, function_request_id }) => ({ level, outcome, function_request_id }));
+    expect(switchedOff.sort((a, b) => String(a.outcome).localeCompare(String(b.outcome)))).toEqual([
+      { level: 'INFO', outcome: 'runner-counts-off', function_request_id: 'invocation-1' },
+      { level: 'INFO', outcome: 'ssm-verify-off', function_request_id: 'invocation-1' },
+    ]);
+    // The one warning is the stale preset's (its pipeline has no image; the finding is kept).
+    expect(logLines(lines).filter((line) => line.level === 'WARN')).toEqual([
+      expect.objectContaining({ preset: 'linux-arm64', outcome: 'no-images' }),
+    ]);
+  });
+
   it('the AMI update handler prints one EMF line per event, by outcome', async () => {
     const imageArn = localAws.fake.imageBuilder.addImage('spot-runner-linux-arm64', {
       status: 'AVAILABLE',

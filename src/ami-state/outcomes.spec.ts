@@ -142,6 +142,7 @@ describe('the AMI outcome vocabulary', () => {
         'ssm-drift',
         'ssm-pending-again',
         'ssm-verify-failed',
+        'ssm-verify-off',
         'state-table-unavailable',
         'internal-error',
         'startup-failed',

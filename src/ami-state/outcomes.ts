@@ -121,7 +121,8 @@ export type EventOutcome = (typeof EVENT_OUTCOMES)[number];
 /**
  * What only the logs say, beside the names above: a record set `ready` or `failed`, a
  * record not understood (`invalid`), a runner config found drifted (`ssm-drift`), marked
- * again for a newer AMI (`ssm-pending-again`) or not read (`ssm-verify-failed`); and the
+ * again for a newer AMI (`ssm-pending-again`) or not read (`ssm-verify-failed`), the
+ * runner config check switched off (`ssm-verify-off`, once at start-up); and the
  * service's own failures: the state table unreadable (a 503), an unexpected error (a 500),
  * a start-up that failed, metrics not written.
  */
@@ -132,6 +133,7 @@ export const LOG_ONLY_OUTCOMES = [
   'ssm-drift',
   'ssm-pending-again',
   'ssm-verify-failed',
+  'ssm-verify-off',
   'state-table-unavailable',
   'internal-error',
   'startup-failed',

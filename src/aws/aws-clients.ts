@@ -17,14 +17,35 @@ export function clientSettings(config: AppConfig) {
   };
 }
 
-/** One DynamoDB client per container, built from the validated configuration. */
+/** The SDK's logger middleware, by the name its stack knows it by. */
+export const SDK_LOGGER_MIDDLEWARE = 'loggerMiddleware';
+
+/**
+ * `client` without the SDK's logger middleware. No client here is given a logger, yet that
+ * middleware walks every command's input and output through its schema, to redact them for
+ * the default logger, which discards them: for the job records' outcome queries (hundreds
+ * of items) a cold GET /status spent milliseconds of CPU and garbage on it (docs/benchmarks.md).
+ * The client is otherwise the SDK's own, endpoints and all.
+ */
+export function withoutSdkLogger<Client extends { middlewareStack: { remove(name: string): boolean } }>(
+  client: Client,
+): Client {
+  client.middlewareStack.remove(SDK_LOGGER_MIDDLEWARE);
+  return client;
+}
+
+/** The DynamoDB client, built from the validated configuration. */
+export function dynamoDbDocumentClient(config: AppConfig): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(withoutSdkLogger(new DynamoDBClient(clientSettings(config))), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+/** One DynamoDB client per container. */
 export const dynamoDbClientProvider: Provider = {
   provide: DynamoDBDocumentClient,
   inject: [appConfig.KEY],
-  useFactory: (config: AppConfig) =>
-    DynamoDBDocumentClient.from(new DynamoDBClient(clientSettings(config)), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
+  useFactory: dynamoDbDocumentClient,
 };
 
 /** Closes the DynamoDB client's sockets when the application closes (tests, the local server). */

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-imagebuilder';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, appConfig } from '../config/app-config';
-import { clientSettings, LazyClient } from './aws-clients';
+import { clientSettings, LazyClient, withoutSdkLogger } from './aws-clients';
 
 /** The largest page ListImagePipelineImages serves. */
 const IMAGES_PAGE_SIZE = 25;
@@ -31,7 +31,7 @@ export class ImageBuilderGateway implements OnApplicationShutdown {
   private readonly lazy: LazyClient<ImagebuilderClient>;
 
   constructor(@Inject(appConfig.KEY) config: AppConfig) {
-    this.lazy = new LazyClient(() => new ImagebuilderClient(clientSettings(config)));
+    this.lazy = new LazyClient(() => withoutSdkLogger(new ImagebuilderClient(clientSettings(config))));
   }
 
   /** The SDK client, one per container. */

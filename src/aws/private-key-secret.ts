@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { clientSettings, LazyClient } from './aws-clients';
+import { clientSettings, LazyClient, withoutSdkLogger } from './aws-clients';
 import { AppConfig, appConfig } from '../config/app-config';
 
 /** The Secrets Manager secret holding the GitHub App's PEM private key. */
@@ -11,7 +11,9 @@ export class PrivateKeySecret implements OnApplicationShutdown {
   constructor(@Inject(appConfig.KEY) config: AppConfig) {
     // The secret may live in another region than the function: its ARN says which.
     const region = config.github.privateKeySecretArn?.split(':')[3] ?? config.awsRegion;
-    this.lazy = new LazyClient(() => new SecretsManagerClient({ ...clientSettings(config), region }));
+    this.lazy = new LazyClient(() =>
+      withoutSdkLogger(new SecretsManagerClient({ ...clientSettings(config), region })),
+    );
   }
 
   /** The SDK client, one per container, built on first use. */

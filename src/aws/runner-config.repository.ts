@@ -11,7 +11,7 @@ import { RunnerConfigError } from '../ami-state/runner-config.error';
 import { RunnerConfigRead, RunnerConfigStore } from '../ami-state/runner-config-store';
 import { chunks } from '../common/chunks';
 import { AppConfig, appConfig } from '../config/app-config';
-import { clientSettings, LazyClient } from './aws-clients';
+import { clientSettings, LazyClient, withoutSdkLogger } from './aws-clients';
 import { amiOf, withAmi } from './runner-config';
 
 /** GetParameters accepts at most 10 names in one call. */
@@ -35,7 +35,7 @@ export class RunnerConfigRepository implements RunnerConfigStore, OnApplicationS
   private readonly lazy: LazyClient<SSMClient>;
 
   constructor(@Inject(appConfig.KEY) private readonly config: AppConfig) {
-    this.lazy = new LazyClient(() => new SSMClient(clientSettings(config)));
+    this.lazy = new LazyClient(() => withoutSdkLogger(new SSMClient(clientSettings(config))));
   }
 
   /** The SDK client, one per container. */

@@ -21,7 +21,9 @@ describe('parseAppConfig', () => {
       reconciliationBudgetMs: 20_000,
       reconciliationConcurrency: 20,
       reconciliationRecheckMs: 300_000,
+      ssmVerifyEnabled: true,
       ssmVerifyMs: 300_000,
+      runnerCountsEnabled: true,
       runnerCountsTtlMs: 15_000,
       jobMaxRuntimeMs: 6 * 3_600_000,
       runnerCountsFullRefreshMs: 30 * 60_000,
@@ -30,6 +32,7 @@ describe('parseAppConfig', () => {
       amiMaxAgeMs: 30 * 86_400_000,
       pipelineCheckTtlMs: 300_000,
       awsRegion: 'eu-west-1',
+      metricsEnabled: true,
       github: {
         appId: undefined,
         privateKeySecretArn: undefined,
@@ -55,6 +58,9 @@ describe('parseAppConfig', () => {
       RUNNER_COUNTS_FULL_REFRESH_MINUTES: '10',
       RECONCILIATION_RECHECK_SECONDS: '120',
       SSM_VERIFY_SECONDS: '60',
+      SSM_VERIFY_ENABLED: 'false',
+      RUNNER_COUNTS_ENABLED: 'False',
+      POWERTOOLS_METRICS_DISABLED: 'true',
       JOB_WAIT_WARNING_MINUTES: '5',
       JOB_WAIT_CRITICAL_MINUTES: '0',
       AMI_MAX_AGE_DAYS: '14',
@@ -78,7 +84,9 @@ describe('parseAppConfig', () => {
       reconciliationBudgetMs: 10_000,
       reconciliationConcurrency: 3,
       reconciliationRecheckMs: 120_000,
+      ssmVerifyEnabled: false,
       ssmVerifyMs: 60_000,
+      runnerCountsEnabled: false,
       runnerCountsTtlMs: 60_000,
       jobMaxRuntimeMs: 2 * 3_600_000,
       runnerCountsFullRefreshMs: 10 * 60_000,
@@ -87,6 +95,7 @@ describe('parseAppConfig', () => {
       amiMaxAgeMs: 14 * 86_400_000,
       pipelineCheckTtlMs: 30_000,
       awsRegion: 'us-gov-west-1',
+      metricsEnabled: false,
       github: {
         appId: '123456',
         privateKeySecretArn: SECRET_ARN,
@@ -128,6 +137,48 @@ describe('parseAppConfig', () => {
     const config = parseAppConfig({ ...minimalEnv, CONFIG_PREFIX: '', RECONCILIATION_CONCURRENCY: '  ' });
 
     expect(config).toMatchObject({ configPrefix: '/spot-runner/configs', reconciliationConcurrency: 20 });
+  });
+
+  describe('the switches', () => {
+    it('leaves the runner counts, the runner config check and the metrics on unless told', () => {
+      expect(parseAppConfig(minimalEnv)).toMatchObject({
+        runnerCountsEnabled: true,
+        ssmVerifyEnabled: true,
+        metricsEnabled: true,
+      });
+    });
+
+    it('reads RUNNER_COUNTS_ENABLED and SSM_VERIFY_ENABLED as true or false, in any case, empty as unset', () => {
+      const off = parseAppConfig({
+        ...minimalEnv,
+        RUNNER_COUNTS_ENABLED: ' FALSE ',
+        SSM_VERIFY_ENABLED: 'false',
+      });
+      const on = parseAppConfig({ ...minimalEnv, RUNNER_COUNTS_ENABLED: 'True', SSM_VERIFY_ENABLED: '' });
+
+      expect(off).toMatchObject({ runnerCountsEnabled: false, ssmVerifyEnabled: false });
+      expect(on).toMatchObject({ runnerCountsEnabled: true, ssmVerifyEnabled: true });
+    });
+
+    it('says what a switch takes', () => {
+      expect(() => parseAppConfig({ ...minimalEnv, RUNNER_COUNTS_ENABLED: 'off' })).toThrow(
+        'Invalid configuration: RUNNER_COUNTS_ENABLED must be true or false; got "off"',
+      );
+    });
+
+    it.each([
+      ['true', false],
+      ['TRUE', false],
+      ['1', false],
+      ['on', false],
+      ['false', true],
+      ['0', true],
+      ['no', true],
+    ])('reads POWERTOOLS_METRICS_DISABLED=%j as Powertools does: metrics enabled %j', (value, enabled) => {
+      expect(parseAppConfig({ ...minimalEnv, POWERTOOLS_METRICS_DISABLED: value }).metricsEnabled).toBe(
+        enabled,
+      );
+    });
   });
 
   it('says a required variable is not set', () => {
@@ -193,6 +244,13 @@ describe('parseAppConfig', () => {
     ['JOB_WAIT_CRITICAL_MINUTES', '10081'],
     ['AMI_MAX_AGE_DAYS', '0'],
     ['PIPELINE_CHECK_TTL_SECONDS', '0'],
+    ['RUNNER_COUNTS_ENABLED', 'no'],
+    ['RUNNER_COUNTS_ENABLED', '0'],
+    ['RUNNER_COUNTS_ENABLED', 'off'],
+    ['SSM_VERIFY_ENABLED', 'yes'],
+    ['SSM_VERIFY_ENABLED', '1'],
+    ['POWERTOOLS_METRICS_DISABLED', 'sometimes'],
+    ['POWERTOOLS_METRICS_DISABLED', ''],
   ])('rejects %s=%j with an error naming the variable', (variable, value) => {
     // Prepare
     const env = { ...minimalEnv, [variable]: value };
@@ -237,6 +295,8 @@ describe('each entry point validates only the variables it uses', () => {
     RUNNER_COUNTS_FULL_REFRESH_MINUTES: 'x',
     RECONCILIATION_RECHECK_SECONDS: 'soon',
     SSM_VERIFY_SECONDS: 'often',
+    SSM_VERIFY_ENABLED: 'no',
+    RUNNER_COUNTS_ENABLED: 'no',
     JOB_WAIT_WARNING_MINUTES: 'x',
     JOB_WAIT_CRITICAL_MINUTES: 'x',
     AMI_MAX_AGE_DAYS: 'old',
@@ -263,6 +323,15 @@ describe('each entry point validates only the variables it uses', () => {
   it('the AMI update handler still validates the variables it uses', () => {
     expect(() => parseAppConfig({ ...minimalEnv, CONFIG_PREFIX: 'no-slash' }, 'events')).toThrow(
       'Invalid configuration: CONFIG_PREFIX must be ',
+    );
+  });
+
+  it('the AMI update handler reads POWERTOOLS_METRICS_DISABLED too: it writes metric lines', () => {
+    expect(
+      parseAppConfig({ ...minimalEnv, POWERTOOLS_METRICS_DISABLED: 'true' }, 'events').metricsEnabled,
+    ).toBe(false);
+    expect(() => parseAppConfig({ ...minimalEnv, POWERTOOLS_METRICS_DISABLED: 'x' }, 'events')).toThrow(
+      'Invalid configuration: POWERTOOLS_METRICS_DISABLED must be true or false; got "x"',
     );
   });
 

@@ -10,8 +10,15 @@ export interface AppConfig {
   reconciliationConcurrency: number;
   /** How long a finding that left the record as it was holds before the preset is checked again. */
   reconciliationRecheckMs: number;
+  /**
+   * Whether each ready preset's SSM runner config is read and compared with its record
+   * (`SSM_VERIFY_ENABLED`); off, only the AMI update path and healing touch the configs.
+   */
+  ssmVerifyEnabled: boolean;
   /** How often each ready preset's SSM runner config is checked against its record, per container. */
   ssmVerifyMs: number;
+  /** Whether GET /status reads the job records (`RUNNER_COUNTS_ENABLED`); off, its fields are null. */
+  runnerCountsEnabled: boolean;
   /** How long runner counts are kept per container. */
   runnerCountsTtlMs: number;
   /**
@@ -30,6 +37,8 @@ export interface AppConfig {
   /** How long the presets' pipelines, as Image Builder describes them, are kept per container. */
   pipelineCheckTtlMs: number;
   awsRegion: string;
+  /** Whether the metric lines (EMF) are written: off with `POWERTOOLS_METRICS_DISABLED=true`. */
+  metricsEnabled: boolean;
   github: GitHubAppConfig;
 }
 
@@ -89,6 +98,34 @@ function integerBetween(
   return value;
 }
 
+/** `true` or `false` (any case); unset or empty, `fallback`. */
+function flag(env: Environment, variable: string, fallback: boolean): boolean {
+  const value = optional(env, variable, String(fallback)).toLowerCase();
+  if (value !== 'true' && value !== 'false') {
+    throw new InvalidConfigError(variable, 'true or false', env[variable]);
+  }
+  return value === 'true';
+}
+
+/** The spellings Powertools takes for a boolean variable of its own (its `getBooleanFromEnv`). */
+const POWERTOOLS_TRUE = ['1', 'y', 'yes', 't', 'true', 'on'];
+const POWERTOOLS_FALSE = ['0', 'n', 'no', 'f', 'false', 'off'];
+
+/**
+ * Whether the metric lines are written. `POWERTOOLS_METRICS_DISABLED` is Powertools' own
+ * variable, which Powertools reads too: it is read by Powertools' rule (its spellings, any
+ * case; set but empty is no boolean), so the two never disagree, and a value Powertools
+ * would refuse is named here instead.
+ */
+function metricsEnabled(env: Environment): boolean {
+  const raw = env.POWERTOOLS_METRICS_DISABLED;
+  if (raw === undefined) return true;
+  const value = raw.trim().toLowerCase();
+  if (POWERTOOLS_TRUE.includes(value)) return false;
+  if (POWERTOOLS_FALSE.includes(value)) return true;
+  throw new InvalidConfigError('POWERTOOLS_METRICS_DISABLED', 'true or false', raw);
+}
+
 /** Which Lambda reads the configuration: each validates only the variables it uses. */
 export type EntryPoint = 'status' | 'events';
 
@@ -133,7 +170,9 @@ export function parseAppConfig(env: Environment, entryPoint: EntryPoint = 'statu
     reconciliationConcurrency: integerBetween(statusOnly, 'RECONCILIATION_CONCURRENCY', 20, 1, 50),
     reconciliationRecheckMs:
       integerBetween(statusOnly, 'RECONCILIATION_RECHECK_SECONDS', 300, 1, 86_400) * 1000,
+    ssmVerifyEnabled: flag(statusOnly, 'SSM_VERIFY_ENABLED', true),
     ssmVerifyMs: integerBetween(statusOnly, 'SSM_VERIFY_SECONDS', 300, 1, 86_400) * 1000,
+    runnerCountsEnabled: flag(statusOnly, 'RUNNER_COUNTS_ENABLED', true),
     runnerCountsTtlMs: integerBetween(statusOnly, 'RUNNER_COUNTS_TTL_SECONDS', 15, 1, 3600) * 1000,
     jobMaxRuntimeMs: integerBetween(statusOnly, 'JOB_MAX_RUNTIME_HOURS', 6, 1, 168) * 3_600_000,
     runnerCountsFullRefreshMs:
@@ -143,6 +182,7 @@ export function parseAppConfig(env: Environment, entryPoint: EntryPoint = 'statu
     amiMaxAgeMs: integerBetween(statusOnly, 'AMI_MAX_AGE_DAYS', 30, 1, 3650) * 86_400_000,
     pipelineCheckTtlMs: integerBetween(statusOnly, 'PIPELINE_CHECK_TTL_SECONDS', 300, 1, 86_400) * 1000,
     awsRegion,
+    metricsEnabled: metricsEnabled(env),
     github: parseGitHubAppConfig(statusOnly),
   };
 }

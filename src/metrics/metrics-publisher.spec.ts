@@ -1,15 +1,20 @@
 import { AppLogger } from '../logging/app-logger';
+import { testConfig } from '../testing/test-config';
 import { MetricsPublisher } from './metrics-publisher';
 
 /** The EMF lines a publisher writes on stdout while `act` runs, parsed. */
-function emfLinesOf(act: (publisher: MetricsPublisher) => void, logger = new AppLogger()) {
+function emfLinesOf(
+  act: (publisher: MetricsPublisher) => void,
+  logger = new AppLogger(),
+  config = testConfig(),
+) {
   const written: string[] = [];
   const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     written.push(String(chunk));
     return true;
   });
   try {
-    act(new MetricsPublisher(logger));
+    act(new MetricsPublisher(logger, config));
   } finally {
     write.mockRestore();
   }
@@ -122,6 +127,30 @@ describe(MetricsPublisher.name, () => {
       process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
       expect(emfLinesOf((publisher) => publisher.publish([{ name: 'StalePresets', value: 1 }]))).toEqual([]);
+    });
+
+    it('writes nothing and warns of nothing when the configuration has the metrics off, whatever Powertools would do', () => {
+      // Prepare: Powertools alone would write the line.
+      process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+      const logger = new AppLogger();
+      const warn = jest.spyOn(logger, 'warn');
+      const off = testConfig({ metricsEnabled: false });
+
+      // Act
+      const lines = emfLinesOf(
+        (publisher) =>
+          publisher.publish([
+            { name: 'StalePresets', value: 1 },
+            { name: 'OldestPendingJobAgeSeconds', value: 60 },
+            { name: 'PresetsCorrected', value: 1, dimension: { name: 'TargetState', value: 'ready' } },
+          ]),
+        logger,
+        off,
+      );
+
+      // Assess
+      expect(lines).toEqual([]);
+      expect(warn).not.toHaveBeenCalled();
     });
   });
 });

@@ -14,8 +14,7 @@ const NOW_MS = Date.parse('2026-11-23T12:00:00.000Z');
 const ready: ParsedAmiRecord = { kind: 'valid', record: aReadyAmiRecord() };
 
 /** The verifier over visible mocks of the runner configs and the transitions; the clock stands until `advance`. */
-function newVerifier() {
-  const config = testConfig();
+function newVerifier(config = testConfig()) {
   let nowMs = NOW_MS;
   const clock = { now: () => new Date(nowMs) };
   const runnerConfigs = strictMock<RunnerConfigStore>('RunnerConfigStore', {
@@ -97,6 +96,44 @@ describe(RunnerConfigVerifier.name, () => {
       const repaired = await verifier.verify([ready], requestDeadline(1_000));
 
       expect(repaired).toEqual([expect.objectContaining({ kind: 'ssm-drift-repaired', cached: false })]);
+    });
+
+    it('reads no runner config and repairs nothing while SSM_VERIFY_ENABLED is false, with no warning', async () => {
+      // Prepare: the strict store throws on any read.
+      const { verifier, runnerConfigs, transitions, logger } = newVerifier(
+        testConfig({ ssmVerifyEnabled: false }),
+      );
+      const warn = jest.spyOn(logger, 'warn');
+
+      // Act
+      const repaired = await verifier.verify([ready], requestDeadline(1_000));
+
+      // Assess
+      expect(repaired).toEqual([]);
+      expect(runnerConfigs.readRunnerConfigs).not.toHaveBeenCalled();
+      expect(transitions.repairRunnerConfig).not.toHaveBeenCalled();
+      expect(warn).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('onApplicationBootstrap', () => {
+    it('says once, at start-up, that the check is off (ssm-verify-off)', () => {
+      const { verifier, logger } = newVerifier(testConfig({ ssmVerifyEnabled: false }));
+      const info = jest.spyOn(logger, 'info');
+
+      verifier.onApplicationBootstrap();
+
+      expect(info).toHaveBeenCalledTimes(1);
+      expect(info).toHaveBeenCalledWith(expect.any(String), { outcome: 'ssm-verify-off' });
+    });
+
+    it('says nothing while the check is on', () => {
+      const { verifier, logger } = newVerifier();
+      const info = jest.spyOn(logger, 'info');
+
+      verifier.onApplicationBootstrap();
+
+      expect(info).not.toHaveBeenCalled();
     });
   });
 });

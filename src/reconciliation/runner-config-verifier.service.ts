@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AmiTransitionService } from '../ami-state/ami-transition.service';
 import { Clock } from '../common/clock';
 import { settleBy } from '../common/deadline';
@@ -19,10 +19,11 @@ import { claimsRunnerConfigAmi, isRunnerConfigCheckDue, RunnerConfigVerified } f
  * after its writer gave up, a lost clear of the pending mark, an operator's edit). The
  * pending mark is the fast path; this is the path that catches everything else. A config
  * that is missing or no JSON object is reported and left alone (RunnerConfigProblems).
- * Singleton: what it verified lives as long as the container.
+ * Singleton: what it verified lives as long as the container. Off
+ * (`SSM_VERIFY_ENABLED=false`), it reads nothing and says so once, at start-up.
  */
 @Injectable()
-export class RunnerConfigVerifier {
+export class RunnerConfigVerifier implements OnApplicationBootstrap {
   private readonly verified = new Map<string, RunnerConfigVerified>();
   /** Checks and repairs in flight, by preset: concurrent requests share one. */
   private readonly inFlight = new SharedInFlight<PresetReconciliation | undefined>();
@@ -37,11 +38,19 @@ export class RunnerConfigVerifier {
     private readonly problems: RunnerConfigProblems,
   ) {}
 
+  onApplicationBootstrap(): void {
+    if (this.config.ssmVerifyEnabled) return;
+    this.logger.info('The runner config check is off (SSM_VERIFY_ENABLED=false): no runner config is read', {
+      outcome: 'ssm-verify-off',
+    });
+  }
+
   /** What verifying the ready presets of `records` repaired (or could not), within `deadline`. */
   async verify(
     records: readonly ParsedAmiRecord[],
     deadline: AbortSignal,
   ): Promise<ReportedReconciliation[]> {
+    if (!this.config.ssmVerifyEnabled) return [];
     const nowMs = this.clock.now().getTime();
     const ready = records.flatMap((parsed) =>
       parsed.kind === 'valid' && claimsRunnerConfigAmi(parsed.record) ? [parsed.record] : [],

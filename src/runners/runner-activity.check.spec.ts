@@ -1,3 +1,4 @@
+import { AppLogger } from '../logging/app-logger';
 import { finding } from '../readiness/findings';
 import { strictMock } from '../testing/strict-mock';
 import { testConfig } from '../testing/test-config';
@@ -20,7 +21,7 @@ describe(RunnerActivityCheck.name, () => {
       const deadline = new AbortController().signal;
 
       // Act
-      const result = await new RunnerActivityCheck(service, testConfig()).check(deadline);
+      const result = await new RunnerActivityCheck(service, testConfig(), new AppLogger()).check(deadline);
 
       // Assess
       expect(result).toEqual({
@@ -37,9 +38,62 @@ describe(RunnerActivityCheck.name, () => {
       service.activity.mockResolvedValue({ activity: ACTIVITY, queue: QUEUE });
       const config = testConfig({ jobWaitWarningMs: 30_000, jobWaitCriticalMs: 90_000 });
 
-      const result = await new RunnerActivityCheck(service, config).check(new AbortController().signal);
+      const result = await new RunnerActivityCheck(service, config, new AppLogger()).check(
+        new AbortController().signal,
+      );
 
       expect(result.findings).toEqual([finding('jobs-stuck', 'jobs', { minutes: 1 })]);
+    });
+
+    it('reads no job record while RUNNER_COUNTS_ENABLED is false: the fields null, no finding, no metric, no warning', async () => {
+      // Prepare: the strict service throws on any read.
+      const service = strictMock<RunnerActivityService>('RunnerActivityService');
+      const logger = new AppLogger();
+      const warn = jest.spyOn(logger, 'warn');
+      const off = testConfig({ runnerCountsEnabled: false });
+
+      // Act
+      const result = await new RunnerActivityCheck(service, off, logger).check(new AbortController().signal);
+
+      // Assess
+      expect(result).toEqual({
+        fields: { runners: null, recentActivity: null, queue: null },
+        findings: [],
+        metrics: [],
+      });
+      expect(service.activity).not.toHaveBeenCalled();
+      expect(warn).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('onApplicationBootstrap', () => {
+    it('says once, at start-up, that the counts are off (runner-counts-off)', () => {
+      const logger = new AppLogger();
+      const info = jest.spyOn(logger, 'info');
+      const check = new RunnerActivityCheck(
+        strictMock<RunnerActivityService>('RunnerActivityService'),
+        testConfig({ runnerCountsEnabled: false }),
+        logger,
+      );
+
+      check.onApplicationBootstrap();
+
+      expect(info).toHaveBeenCalledTimes(1);
+      expect(info).toHaveBeenCalledWith(expect.any(String), { outcome: 'runner-counts-off' });
+    });
+
+    it('says nothing while the counts are on', () => {
+      const logger = new AppLogger();
+      const info = jest.spyOn(logger, 'info');
+      const check = new RunnerActivityCheck(
+        strictMock<RunnerActivityService>('RunnerActivityService'),
+        testConfig(),
+        logger,
+      );
+
+      check.onApplicationBootstrap();
+
+      expect(info).not.toHaveBeenCalled();
     });
   });
 });

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig, appConfig } from '../config/app-config';
+import { AppLogger } from '../logging/app-logger';
 import { METRIC_NAMES } from '../metrics/metric-names';
 import type { ReadinessCheck, ReadinessCheckResult } from '../readiness/readiness-check';
 import { JobQueue, jobQueueFindings, jobQueueProblem, JobWaitThresholds } from './job-queue';
@@ -37,15 +38,35 @@ export function runnerActivityResult(
   };
 }
 
-/** The job records' check of GET /status; the service keeps its read per container. */
+/**
+ * What GET /status says while the counts are off (`RUNNER_COUNTS_ENABLED=false`): the
+ * fields null, as when unread, but no finding and no metric, for nothing failed.
+ */
+function runnerCountsOffResult(): ReadinessCheckResult<RunnerActivityFields> {
+  return { fields: { runners: null, recentActivity: null, queue: null }, findings: [], metrics: [] };
+}
+
+/**
+ * The job records' check of GET /status; the service keeps its read per container. Off
+ * (`RUNNER_COUNTS_ENABLED=false`), it reads no job record and says so once, at start-up.
+ */
 @Injectable()
-export class RunnerActivityCheck implements ReadinessCheck<RunnerActivityFields> {
+export class RunnerActivityCheck implements ReadinessCheck<RunnerActivityFields>, OnApplicationBootstrap {
   constructor(
     private readonly activity: RunnerActivityService,
     @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly logger: AppLogger,
   ) {}
 
+  onApplicationBootstrap(): void {
+    if (this.config.runnerCountsEnabled) return;
+    this.logger.info('Runner counts are off (RUNNER_COUNTS_ENABLED=false): no job record is read', {
+      outcome: 'runner-counts-off',
+    });
+  }
+
   async check(deadline: AbortSignal): Promise<ReadinessCheckResult<RunnerActivityFields>> {
+    if (!this.config.runnerCountsEnabled) return runnerCountsOffResult();
     return runnerActivityResult(await this.activity.activity(deadline), this.config);
   }
 }

@@ -87,7 +87,7 @@ function newController(
   });
   const checks = new ReadinessChecks([
     new GitHubReadinessCheck(githubReadiness),
-    new RunnerActivityCheck(runnerActivity, testConfig()),
+    new RunnerActivityCheck(runnerActivity, testConfig(), strictMock<AppLogger>('AppLogger')),
     third,
   ]);
   const metrics = strictMock<MetricsPublisher>('MetricsPublisher', { publish: () => undefined });

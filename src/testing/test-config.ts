@@ -10,7 +10,9 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     reconciliationBudgetMs: 20_000,
     reconciliationConcurrency: 20,
     reconciliationRecheckMs: 300_000,
+    ssmVerifyEnabled: true,
     ssmVerifyMs: 300_000,
+    runnerCountsEnabled: true,
     runnerCountsTtlMs: 15_000,
     jobMaxRuntimeMs: 6 * 3_600_000,
     runnerCountsFullRefreshMs: 30 * 60_000,
@@ -19,6 +21,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     amiMaxAgeMs: 30 * 86_400_000,
     pipelineCheckTtlMs: 300_000,
     awsRegion: 'eu-west-1',
+    metricsEnabled: true,
     github: {
       appId: undefined,
       privateKeySecretArn: undefined,

@@ -11,7 +11,6 @@ import { amiJobId } from '../../src/ami-state/ami-record';
 import { AppModule } from '../../src/app.module';
 import { AppConfig } from '../../src/config/app-config';
 import { EventsAppModule } from '../../src/events-app.module';
-import { RunnerConfigVerifier } from '../../src/reconciliation/runner-config-verifier.service';
 import { statusAnswerViolation } from '../support/status-contract';
 import { compileWithTestConfig, testingModuleWithTestConfig } from '../support/testing-module';
 import { Action, EVENT_CONTAINERS, Fault, Schedule, STATUS_CONTAINERS } from './schedule';
@@ -80,8 +79,9 @@ export class Platform {
   ) {}
 
   /**
-   * `withoutRunnerConfigCheck` takes out the level-triggered runner config check: the suite
-   * shows it would catch the ghost write that check exists for.
+   * `withoutRunnerConfigCheck` switches the level-triggered runner config check off
+   * (`SSM_VERIFY_ENABLED=false`): the suite shows it would catch the ghost write that check
+   * exists for.
    */
   static async start({ withoutRunnerConfigCheck = false } = {}): Promise<Platform> {
     const localAws = await LocalAws.start();
@@ -96,12 +96,9 @@ export class Platform {
     const statusApp = async (reconciliationBudgetMs: number) => {
       const builder = testingModuleWithTestConfig(
         AppModule,
-        { ...config, reconciliationBudgetMs },
+        { ...config, reconciliationBudgetMs, ssmVerifyEnabled: !withoutRunnerConfigCheck },
         platform.clock,
       );
-      if (withoutRunnerConfigCheck) {
-        builder.overrideProvider(RunnerConfigVerifier).useValue({ verify: () => Promise.resolve([]) });
-      }
       const app = (await builder.compile()).createNestApplication({ logger: false });
       await app.init();
       return app;
