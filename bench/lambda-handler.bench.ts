@@ -8,6 +8,7 @@ import { httpApiEvent } from '../local/lambda/api-gateway-events';
 import { ColdProcessRun, invokeInColdProcess } from '../local/lambda/cold-process';
 import type { LocalAws } from '../local/local-aws';
 import { jobRecord } from '../local/local-dynamodb';
+import { JOB_MIX } from './seeded-jobs';
 import { formatMs, formatRatio, formatTally, median, percentile } from './stats';
 import { printTable } from './table';
 
@@ -89,15 +90,6 @@ const FEATURES_ON_BUNDLE: Handler = {
 const FEATURES_TARGET = 1.1;
 /** Job records for the counts to read: created over the last 24 hours, in a busy day's mix. */
 const JOB_RECORDS = 1_000;
-const JOB_MIX: readonly [status: string, share: number][] = [
-  ['pending', 0.02],
-  ['provisioning', 0.01],
-  ['running', 0.07],
-  ['completed', 0.72],
-  ['failed', 0.12],
-  ['timeout', 0.04],
-  ['interrupted', 0.02],
-];
 
 interface ChildRun extends ColdProcessRun {
   /** One description per invocation, such as "200 with 3 presets". */

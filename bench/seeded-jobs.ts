@@ -17,7 +17,7 @@ const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 
 /** A busy day: most jobs finished, a tenth of them runners now. */
-const JOB_MIX: readonly [status: RunnerStatus | OutcomeStatus, share: number][] = [
+export const JOB_MIX: readonly [status: RunnerStatus | OutcomeStatus, share: number][] = [
   ['pending', 0.02],
   ['provisioning', 0.01],
   ['running', 0.07],
