@@ -71,6 +71,7 @@ const PARAMETERS = {
     fallback: '30',
     rule: serviceVariable('STALE_BUILDING_THRESHOLD_MINUTES'),
   },
+  jobMaxRuntimeHours: { fallback: '6', rule: serviceVariable('JOB_MAX_RUNTIME_HOURS') },
   // API Gateway's default account quotas: 10 000 requests per second, a burst of 5 000.
   throttleRateLimit: { fallback: '5', rule: integerFrom(1, 10_000) },
   throttleBurstLimit: { fallback: '10', rule: integerFrom(1, 5_000) },
@@ -111,6 +112,7 @@ export function createStatusServiceApp(options: {
     configPrefix: parameters.configPrefix,
     pipelineNamePrefix: parameters.pipelineNamePrefix,
     staleBuildingThresholdMinutes: Number(parameters.staleBuildingThresholdMinutes),
+    jobMaxRuntimeHours: Number(parameters.jobMaxRuntimeHours),
     throttle: {
       rateLimit: Number(parameters.throttleRateLimit),
       burstLimit: Number(parameters.throttleBurstLimit),

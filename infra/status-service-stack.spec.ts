@@ -16,6 +16,7 @@ function synthesize(overrides: Partial<StatusServiceStackProps> = {}): Template 
     configPrefix: '/spot-runner/configs',
     pipelineNamePrefix: 'spot-runner-',
     staleBuildingThresholdMinutes: 30,
+    jobMaxRuntimeHours: 6,
     throttle: { rateLimit: 5, burstLimit: 10 },
     statusReservedConcurrency: 5,
     jobWaitAlarmMinutes: 60,
@@ -104,6 +105,7 @@ describe('StatusServiceStack', () => {
           PIPELINE_NAME_PREFIX: 'spot-runner-',
           STALE_BUILDING_THRESHOLD_MINUTES: '30',
           RECONCILIATION_BUDGET_SECONDS: '20',
+          JOB_MAX_RUNTIME_HOURS: '6',
         },
       },
     });
@@ -289,11 +291,13 @@ describe('StatusServiceStack', () => {
       STALE_BUILDING_THRESHOLD_MINUTES: '30',
       RECONCILIATION_BUDGET_SECONDS: '20',
     };
+    /** The status function's own variables, beside the shared ones. */
+    const statusVariables = { ...sharedVariables, JOB_MAX_RUNTIME_HOURS: '6' };
     const secretsManager = (policies: unknown) => JSON.stringify(policies).includes('secretsmanager');
 
     it('gives the status function the App’s variables, and the AMI update function none of them', () => {
       expect(variablesOf(withApp, 'GET /status')).toEqual({
-        ...sharedVariables,
+        ...statusVariables,
         GITHUB_APP_ID: '123456',
         PRIVATE_KEY_SECRET_ARN: SECRET_ARN,
         GITHUB_SERVER_URL: 'https://github.example.com',
@@ -303,10 +307,10 @@ describe('StatusServiceStack', () => {
 
     it('sets only the App’s variables it is given, none by default', () => {
       expect(variablesOf(synthesize({ githubApp: { appId: '123456' } }), 'GET /status')).toEqual({
-        ...sharedVariables,
+        ...statusVariables,
         GITHUB_APP_ID: '123456',
       });
-      expect(variablesOf(template, 'GET /status')).toEqual(sharedVariables);
+      expect(variablesOf(template, 'GET /status')).toEqual(statusVariables);
     });
 
     it('lets the status function read that one secret’s value, in exactly one more statement', () => {

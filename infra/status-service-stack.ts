@@ -37,6 +37,8 @@ export interface StatusServiceStackProps extends StackProps {
   configPrefix: string;
   pipelineNamePrefix: string;
   staleBuildingThresholdMinutes: number;
+  /** `JOB_MAX_RUNTIME_HOURS` of the status function: the longest a job runs, for the runner counts. */
+  jobMaxRuntimeHours: number;
   /** Requests per second, and burst, that API Gateway lets through to the status function. */
   throttle: { rateLimit: number; burstLimit: number };
   /** Status containers at most: each cold one may call Image Builder. */
@@ -91,7 +93,11 @@ export class StatusServiceStack extends Stack {
     this.statusFunction = this.nodeFunction('StatusFunction', {
       code: props.code.status,
       // Only GET /status checks the GitHub App: the events function gets none of its variables.
-      environment: { ...environment, ...githubAppEnvironment(props.githubApp) },
+      environment: {
+        ...environment,
+        JOB_MAX_RUNTIME_HOURS: String(props.jobMaxRuntimeHours),
+        ...githubAppEnvironment(props.githubApp),
+      },
       description: 'GET /status: AMI state of each runner preset, healing stale builds',
       timeout: Duration.seconds(30),
       reservedConcurrentExecutions: props.statusReservedConcurrency,
