@@ -1,6 +1,14 @@
 import { Clock } from './clock';
 import { settleBy } from './deadline';
 
+/** How long a read that found something unsettled (a failure, a problem) is kept at most: a fix shows within 30 s. */
+export const UNSETTLED_TTL_MS = 30_000;
+
+/** The time to keep an unsettled read: `ttlMs`, but UNSETTLED_TTL_MS at most. */
+export function unsettledTtlMs(ttlMs: number): number {
+  return Math.min(UNSETTLED_TTL_MS, ttlMs);
+}
+
 /**
  * A read kept per container, for as long as `ttlMs(value)` says, that concurrent requests
  * share. The request that starts a read bounds it by its own deadline, and a value that

@@ -1,3 +1,4 @@
+import { unsettledTtlMs } from '../common/cached-shared-read';
 import {
   AppInstallations,
   GitHubSubCheck,
@@ -44,9 +45,6 @@ export const GITHUB_STATUS_MESSAGES: Readonly<Record<GitHubStatus, string>> = {
 
 /** The lead of the overall message when the private key is missing. */
 export const PRIVATE_KEY_NOT_CONFIGURED = 'GitHub App private key not configured';
-
-/** A result other than `connected` is re-checked this soon, so a fix shows within 30 s. */
-export const UNSETTLED_RESULT_TTL_MS = 30_000;
 
 /** Why the secret does not hold a usable key, or undefined when it does. */
 export type PrivateKeyProblem = 'secret-empty' | 'placeholder';
@@ -102,7 +100,7 @@ export function readiness(
  */
 export function readinessTtlMs(result: GitHubReadiness, connectedTtlMs: number): number {
   const settled = readinessProblem(result) === undefined && result.unavailableChecks.length === 0;
-  return settled ? connectedTtlMs : Math.min(UNSETTLED_RESULT_TTL_MS, connectedTtlMs);
+  return settled ? connectedTtlMs : unsettledTtlMs(connectedTtlMs);
 }
 
 /** What the overall message leads with when the App keeps jobs from running; undefined when ready. */

@@ -1,3 +1,4 @@
+import { unsettledTtlMs } from '../common/cached-shared-read';
 import { normalisedInstant } from '../ami-state/image-outcome';
 import { PipelineInvalidReason, PipelineStatus } from '../ami-state/outcomes';
 import type { FoundPipeline } from '../aws/image-builder.gateway';
@@ -17,12 +18,9 @@ export interface PipelineReport {
  */
 export type PresetPipelines = ReadonlyMap<string, PipelineReport> | null;
 
-/** A failed check is kept this long at most, so Image Builder is asked again soon. */
-export const FAILED_PIPELINE_CHECK_TTL_MS = 30_000;
-
-/** How long the check's result is kept: `ttlMs`, but a failure (null) 30 s at most. */
+/** How long the check's result is kept: `ttlMs`, but a failure (null) 30 s at most, so Image Builder is asked again soon. */
 export function pipelineCheckTtlMs(pipelines: PresetPipelines, ttlMs: number): number {
-  return pipelines === null ? Math.min(FAILED_PIPELINE_CHECK_TTL_MS, ttlMs) : ttlMs;
+  return pipelines === null ? unsettledTtlMs(ttlMs) : ttlMs;
 }
 
 /** The statuses Image Builder gives a pipeline. */
