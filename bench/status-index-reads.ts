@@ -4,15 +4,12 @@
  * outcome records, made as the service made them before issue 22 and as one serial read.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDbCall, ServiceTimeModel } from '../local/fake-aws/dynamodb-fault-proxy';
 import type { InvocationWindow } from '../local/lambda/cold-process';
-import {
-  AMI_JOB_ID_PREFIX,
-  AMI_RECORD_TYPE,
-  JOB_STATUS_INDEX,
-  STATE_TABLE_ATTRIBUTES,
-} from '../src/ami-state/state-table';
+import { JOB_STATUS_INDEX } from '../src/ami-state/state-table';
+import { JobRecordsRepository } from '../src/aws/job-records.repository';
+import { parseAppConfig } from '../src/config/app-config';
 import { planOutcomeRead } from '../src/runners/outcome-window';
 import { OUTCOME_STATUSES } from '../src/runners/runner-activity';
 
@@ -90,15 +87,19 @@ export function describeModel({ fixedMs, perEntryMs }: ServiceTimeModel): string
 }
 
 /**
- * The outcome records as a full read of `RecentOutcomesService` reads them, in one range (the same
- * key condition, filter and projection, from 38 h back), asking for the read units. The
- * client goes to `endpoint` (the proxy) with no retries, so each page is one call.
+ * The outcome records as a full read of `RecentOutcomesService` reads them, but each status in
+ * one range from 38 h back, every page after the one before: the service's own repository,
+ * asking for the read units. The client goes to `endpoint` (the proxy) with no retries, so
+ * each page is one call.
  */
 export class OutcomeRecordsReader {
   private readonly client: DynamoDBClient;
   private readonly documentClient: DynamoDBDocumentClient;
 
-  constructor(endpoint: string, region: string) {
+  constructor(
+    endpoint: string,
+    private readonly region: string,
+  ) {
     this.client = new DynamoDBClient({
       region,
       endpoint,
@@ -126,31 +127,10 @@ export class OutcomeRecordsReader {
   }
 
   private async status(tableName: string, status: string, now: Date): Promise<number> {
-    let records = 0;
-    const pages = paginateQuery(
-      { client: this.documentClient },
-      {
-        TableName: tableName,
-        IndexName: JOB_STATUS_INDEX.name,
-        KeyConditionExpression: '#status = :status AND #createdAt >= :createdFrom',
-        FilterExpression: 'NOT begins_with(#jobId, :amiPrefix) AND NOT #recordType = :ami',
-        ProjectionExpression: '#createdAt',
-        ExpressionAttributeNames: {
-          '#status': JOB_STATUS_INDEX.partitionKey,
-          '#createdAt': JOB_STATUS_INDEX.sortKey,
-          '#jobId': STATE_TABLE_ATTRIBUTES.jobId,
-          '#recordType': STATE_TABLE_ATTRIBUTES.recordType,
-        },
-        ExpressionAttributeValues: {
-          ':status': status,
-          ':createdFrom': new Date(planOutcomeRead(undefined, now.getTime(), 0).fromMs).toISOString(),
-          ':amiPrefix': AMI_JOB_ID_PREFIX,
-          ':ami': AMI_RECORD_TYPE,
-        },
-        ReturnConsumedCapacity: 'TOTAL',
-      },
-    );
-    for await (const page of pages) records += page.Items?.length ?? 0;
-    return records;
+    const config = parseAppConfig({ STATE_TABLE_NAME: tableName, AWS_REGION: this.region });
+    const repository = new JobRecordsRepository(this.documentClient, config);
+    const from = new Date(planOutcomeRead(undefined, now.getTime(), 0).fromMs).toISOString();
+    const read = await repository.creationTimesIn(status, { from }, new AbortController().signal);
+    return read.createdAts.length;
   }
 }
